@@ -150,6 +150,7 @@ final class Committer implements Runnable {
                 rows.add(row);
             }
             if (!rows.isEmpty()) {
+                backend.begin();
                 backend.insert(rows);
                 backend.commit();
             }
@@ -165,13 +166,13 @@ final class Committer implements Runnable {
             return;
         }
         for (Row r : rows) index.apply(r);
+        store.metrics().committed(group.size(), rows.size(), System.nanoTime() - startNanos);
         if (!rows.isEmpty()) store.publish(rev, events);
         for (int i = 0; i < group.size(); i++) {
             CompletableFuture<WriteResult> f = ((WriteOp) group.get(i)).result();
             if (outcomes[i] instanceof WriteResult r) f.complete(r);
             else f.completeExceptionally((StoreException) outcomes[i]);
         }
-        store.metrics().committed(group.size(), rows.size(), System.nanoTime() - startNanos);
     }
 
     private Current committedState(byte[] key) {
@@ -207,6 +208,7 @@ final class Committer implements Runnable {
     private void compact(CompactOp op) {
         try {
             if (op.revision() > store.compactedRevision()) {
+                backend.begin();
                 backend.setMeta("compacted_revision", Long.toString(op.revision()));
                 backend.commit();
                 store.publishCompaction(op.revision());
@@ -249,6 +251,7 @@ final class Committer implements Runnable {
     private void discardChunk() {
         int to = Math.min(pendingDiscard.length, pendingDiscardFrom + COMPACT_CHUNK);
         try {
+            backend.begin();
             backend.deleteRevisions(pendingDiscard, pendingDiscardFrom, to);
             backend.commit();
             pendingDiscardFrom = to;

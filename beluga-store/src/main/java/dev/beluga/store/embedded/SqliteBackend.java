@@ -53,6 +53,7 @@ final class SqliteBackend implements AutoCloseable {
     private final PreparedStatement insertLog;
     private final PreparedStatement insertVal;
     private final PreparedStatement writerReadValue;
+    private final Statement writerStatement;
     private final BlockingQueue<Reader> readers = new ArrayBlockingQueue<>(READERS);
     private final List<Reader> allReaders = new ArrayList<>();
 
@@ -62,6 +63,7 @@ final class SqliteBackend implements AutoCloseable {
         this.insertLog = writer.prepareStatement("INSERT INTO log(rev, key, create_rev, version, prev_rev) VALUES (?,?,?,?,?)");
         this.insertVal = writer.prepareStatement("INSERT INTO val(rev, value) VALUES (?,?)");
         this.writerReadValue = writer.prepareStatement("SELECT value FROM val WHERE rev = ?");
+        this.writerStatement = writer.createStatement();
         for (int i = 0; i < READERS; i++) {
             Reader r = new Reader(open(file, false, true));
             readers.add(r);
@@ -78,6 +80,7 @@ final class SqliteBackend implements AutoCloseable {
             Connection c = open(init, true, false);
             // tables and format stamp in one transaction: a crash leaves either nothing or a complete empty store
             try (Statement s = c.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
                 s.executeUpdate("CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL)");
                 s.executeUpdate("CREATE TABLE log(rev INTEGER PRIMARY KEY, key BLOB NOT NULL, create_rev INTEGER NOT NULL,"
                     + " version INTEGER NOT NULL, prev_rev INTEGER NOT NULL)");
@@ -91,8 +94,8 @@ final class SqliteBackend implements AutoCloseable {
                     ps.executeUpdate();
                 }
             }
-            c.commit();
             try (Statement s = c.createStatement()) {
+                s.execute("COMMIT");
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             }
             c.close();
@@ -172,7 +175,6 @@ final class SqliteBackend implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA wal_autocheckpoint=0");
             }
-            c.setAutoCommit(false);
         }
         return c;
     }
@@ -220,21 +222,34 @@ final class SqliteBackend implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the transaction that the following writes are staged in (writer thread). Transactions are controlled
+     * here with explicit statements, not through JDBC auto-commit, because SQLite itself rolls a transaction back on
+     * some errors (a full disk): the store must know for certain that no write is ever committed on its own.
+     */
+    void begin() {
+        try {
+            writerStatement.execute("BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            throw failure("starting a transaction", e);
+        }
+    }
+
     /** Commits the current transaction; returns only once it is durable (writer thread). */
     void commit() {
         try {
-            writer.commit();
+            writerStatement.execute("COMMIT");
         } catch (SQLException e) {
             throw failure("committing", e);
         }
     }
 
-    /** Abandons the current transaction (writer thread). */
+    /** Abandons the current transaction, if SQLite has not already (writer thread). */
     void rollback() {
         try {
-            writer.rollback();
+            writerStatement.execute("ROLLBACK");
         } catch (SQLException ignored) {
-            // the transaction is gone either way
+            // no transaction was active: SQLite rolled it back itself
         }
     }
 
@@ -378,11 +393,7 @@ final class SqliteBackend implements AutoCloseable {
     @Override
     public void close() {
         for (Reader r : allReaders) closeQuietly(r.connection);
-        try {
-            writer.rollback();
-        } catch (SQLException ignored) {
-            // closing anyway
-        }
+        rollback();
         closeQuietly(writer);
     }
 

@@ -1,0 +1,23 @@
+package dev.beluga.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code beluga} program: one binary with a subcommand per role, as k3s does. */
+@Command(name = "beluga", mixinStandardHelpOptions = true, versionProvider = BelugaVersion.class,
+    description = "Beluga: a Kubernetes-compatible container orchestrator in one program.",
+    subcommands = {ServerCommand.class, VersionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Beluga implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Beluga()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        System.exit(code);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.beluga.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BelugaCommandTest {
+    @TempDir
+    Path tmp;
+
+    private static String run(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new Beluga());
+        cl.setOut(new PrintWriter(out));
+        int code = cl.execute(args);
+        assertThat(code).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void helpListsTheSubcommands() {
+        assertThat(run("--help")).contains("server", "version", "bench");
+        assertThat(run("server", "--help")).contains("--data-dir", "--datastore-endpoint");
+    }
+
+    @Test
+    void versionIsPrinted() {
+        assertThat(new BelugaVersion().getVersion()[0]).startsWith("Beluga v").doesNotContain("${");
+    }
+
+    @Test
+    void dataDirIsCreatedAndMarked() throws IOException {
+        Path dir = DataDir.prepare(tmp.resolve("new"));
+        assertThat(dir.resolve(DataDir.MARK)).exists();
+        assertThat(DataDir.prepare(dir)).isEqualTo(dir);
+    }
+
+    @Test
+    void foreignNonEmptyDataDirIsRefusedAndLeftAlone() throws IOException {
+        Path foreign = Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(foreign.resolve("thesis.tex"), "precious");
+        assertThatThrownBy(() -> DataDir.prepare(foreign)).isInstanceOf(IOException.class)
+            .hasMessageContaining("not a Beluga data directory").hasMessageContaining("thesis.tex");
+        assertThat(foreign.resolve(DataDir.MARK)).doesNotExist();
+        assertThat(Files.readString(foreign.resolve("thesis.tex"))).isEqualTo("precious");
+    }
+}

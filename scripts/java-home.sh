@@ -1,0 +1,19 @@
+# Sourced by the scripts: sets JAVA_HOME to a JDK 21 or newer, or fails with a clear message.
+find_java_home() {
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  candidates+=(/usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64
+               /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64)
+  local home major
+  for home in "${candidates[@]}"; do
+    [ -x "$home/bin/java" ] || continue
+    major=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ "${major:-0}" -ge 21 ] 2>/dev/null; then echo "$home"; return 0; fi
+  done
+  return 1
+}
+if ! JAVA_HOME="$(find_java_home)"; then
+  echo "Beluga needs a JDK 21 or newer: set JAVA_HOME (looked in /usr/lib/jvm for temurin-25/21, java-25/21)." >&2
+  exit 1
+fi
+export JAVA_HOME
