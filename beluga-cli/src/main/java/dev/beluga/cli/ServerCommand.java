@@ -1,5 +1,8 @@
 package dev.beluga.cli;
 
+import dev.beluga.apiserver.ApiServer;
+import dev.beluga.pki.ClusterPki;
+import dev.beluga.pki.Kubeconfig;
 import dev.beluga.store.Compactor;
 import dev.beluga.store.KvStore;
 import dev.beluga.store.StoreException;
@@ -11,15 +14,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code beluga server}: the control plane. Today it opens the store (embedded by default, or etcd) and keeps it
- * compacted; the API server, scheduler and controllers join it as their issues land.
+ * {@code beluga server}: the control plane — the store (embedded by default, or etcd), its compaction, and the
+ * Kubernetes API server over HTTPS, with a CA and an admin kubeconfig created at first start.
  */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the Beluga control plane.")
 final class ServerCommand implements Callable<Integer> {
@@ -36,6 +44,15 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--compaction-retention", paramLabel = "DURATION", defaultValue = "PT5M",
         description = "Store history kept for watches and paged lists, ISO-8601 (default: PT5M).")
     Duration retention;
+
+    @Option(names = "--https-port", paramLabel = "PORT", defaultValue = "6443", description = "API server port (default: 6443).")
+    int httpsPort;
+
+    @Option(names = "--bind-address", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "API server address (default: 0.0.0.0).")
+    String bindAddress;
+
+    @Option(names = "--tls-san", paramLabel = "NAME", description = "Extra host name or IP for the serving certificate (repeatable).")
+    List<String> tlsSans = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -57,15 +74,41 @@ final class ServerCommand implements Callable<Integer> {
         }
         Compactor compactor = new Compactor(store, retention).start(Duration.ofMinutes(1).compareTo(retention) < 0
             ? Duration.ofMinutes(1) : retention.dividedBy(2), Clock.systemUTC());
+        List<String> dns = new ArrayList<>();
+        List<InetAddress> ips = new ArrayList<>();
+        for (String san : tlsSans) {
+            if (san.matches("[0-9.]+|.*:.*")) ips.add(InetAddress.getByName(san));
+            else dns.add(san);
+        }
+        ClusterPki pki = ClusterPki.loadOrCreate(dir.resolve("tls"), dns, ips);
+        char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
+        ApiServer api = new ApiServer(new ApiServer.Config(bindAddress, httpsPort,
+            new ApiServer.Tls(pki.servingKeyStore(password), password, pki.trustStore()), BelugaVersion.version()), store, registry);
+        try {
+            api.start();
+        } catch (Exception e) {
+            System.err.println("beluga server: cannot start the API server on port " + httpsPort + ": " + e.getMessage());
+            compactor.close();
+            store.close();
+            return 2;
+        }
+        Path kubeconfig = dir.resolve("kubeconfig.yaml");
+        Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate("https://127.0.0.1:" + api.port(), pki.caCertificate(), pki.admin()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
+            try {
+                api.close();
+            } catch (Exception e) {
+                log.warn("stopping the API server: {}", e.toString());
+            }
             compactor.close();
             store.close();
             stopped.countDown();
         }, "beluga-shutdown"));
-        System.out.printf("Beluga server ready in %d ms: data dir %s, datastore %s (revision %d)%n",
-            (System.nanoTime() - t0) / 1_000_000, dir, store.backendName(), store.currentRevision());
+        System.out.printf("Beluga server ready in %d ms: https://127.0.0.1:%d, data dir %s, datastore %s (revision %d)%n",
+            (System.nanoTime() - t0) / 1_000_000, api.port(), dir, store.backendName(), store.currentRevision());
+        System.out.printf("  export KUBECONFIG=%s%n  kubectl get namespaces%n", kubeconfig);
         System.out.flush();
         stopped.await();
         return 0;

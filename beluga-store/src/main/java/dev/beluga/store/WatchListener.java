@@ -21,7 +21,9 @@ public interface WatchListener {
 
     /**
      * Progress: every event up to {@code revision} has been delivered. Called when the store knows the watcher is
-     * current and nothing in its range changed for a while (used for bookmarks). Default: ignore.
+     * current and nothing in its range changed recently (caches use it to serve consistent reads; the API server
+     * for bookmarks). The embedded store reports it as soon as the watcher has caught up past writes outside its
+     * range, and every few seconds when idle; etcd reports it at etcd's progress-notify interval. Default: ignore.
      */
     default void onProgress(long revision) {
     }

@@ -74,6 +74,8 @@ final class Watcher implements Watch, Runnable {
                 if (!matching.isEmpty() && !closed) {
                     listener.onEvents(matching);
                     lastDelivery = System.nanoTime();
+                } else if (!closed && store.currentRevision() == cursor) {
+                    listener.onProgress(cursor); // caught up: lets caches serve consistent reads at once
                 }
             }
         } catch (StoreException e) {

@@ -1,0 +1,168 @@
+package dev.beluga.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beluga.apiserver.auth.Authenticator;
+import dev.beluga.apiserver.discovery.Discovery;
+import dev.beluga.apiserver.discovery.OpenApi;
+import dev.beluga.apiserver.http.ApiHandler;
+import dev.beluga.apiserver.registry.RegistryStore;
+import dev.beluga.apiserver.registry.ResourceRegistry;
+import dev.beluga.apiserver.registry.WriteOptions;
+import dev.beluga.apiserver.resources.BuiltinResources;
+import dev.beluga.store.KvStore;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+
+/**
+ * The Kubernetes API server: HTTPS (HTTP/2 and HTTP/1.1) over the {@link ResourceRegistry}, with client-certificate
+ * and bearer-token authentication. Serves discovery, OpenAPI v3, health, version and metrics.
+ *
+ * <p>Lifecycle: {@link #start()} loads every watch cache, creates the default namespaces and the {@code kubernetes}
+ * Service if missing, then opens the port; {@link #close()} stops it.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    public static final String KUBERNETES_VERSION = "v1.32.0";
+
+    /** TLS material: the serving key store (key + chain) and the CA that client certificates must chain to. */
+    public record Tls(KeyStore servingKeyStore, char[] password, KeyStore clientCa) {
+    }
+
+    public record Config(String bindAddress, int port, Tls tls, String belugaVersion) {
+    }
+
+    private final Config config;
+    private final KvStore store;
+    private final PrometheusRegistry metrics;
+    private final Authenticator authenticator = new Authenticator();
+    private final ResourceRegistry registry;
+    private Server server;
+    private volatile boolean ready;
+
+    public ApiServer(Config config, KvStore store, PrometheusRegistry metrics) {
+        this.config = config;
+        this.store = store;
+        this.metrics = metrics;
+        this.registry = new ResourceRegistry(store, Clock.systemUTC());
+        BuiltinResources.register(registry);
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public ResourceRegistry registry() {
+        return registry;
+    }
+
+    public void start() throws Exception {
+        registry.start();
+        bootstrap();
+        QueuedThreadPool pool = new QueuedThreadPool(32, 4);
+        pool.setName("apiserver");
+        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(64 * 1024);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
+        http.addCustomizer(secure);
+        HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
+        h2.setMaxConcurrentStreams(1000);
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+        alpn.setDefaultProtocol(h1.getProtocol());
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(config.tls().servingKeyStore());
+        ssl.setKeyStorePassword(new String(config.tls().password()));
+        if (config.tls().clientCa() != null) {
+            ssl.setTrustStore(config.tls().clientCa());
+            ssl.setWantClientAuth(true);
+        }
+        ssl.setSniRequired(false);
+        ssl.setEndpointIdentificationAlgorithm(null);
+        SslConnectionFactory tls = new SslConnectionFactory(ssl, alpn.getProtocol());
+        ServerConnector connector = new ServerConnector(server, 1, 1, tls, alpn, h2, h1);
+        connector.setHost(config.bindAddress());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(3_600_000);
+        server.addConnector(connector);
+        ObjectNode version = Json.object().put("major", "1").put("minor", "32")
+            .put("gitVersion", KUBERNETES_VERSION + "+beluga-" + config.belugaVersion()).put("gitCommit", "")
+            .put("gitTreeState", "clean").put("buildDate", "").put("goVersion", "java" + Runtime.version().feature())
+            .put("compiler", "javac").put("platform", "linux/amd64");
+        Discovery discovery = new Discovery(registry, List.of());
+        OpenApi openApi = new OpenApi(registry);
+        server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready, List.of(), version));
+        server.start();
+        ready = true;
+        log.info("API server listening on https://{}:{}", config.bindAddress(), port());
+    }
+
+    /** The port actually bound (useful with port 0 in tests). */
+    public int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    /** Creates what every cluster has: the default namespaces and the {@code kubernetes} Service. */
+    private void bootstrap() {
+        RegistryStore namespaces = registry.get("", "v1", "namespaces");
+        for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+            try {
+                namespaces.get(null, ns, null);
+            } catch (StatusException e) {
+                if (e.code() != 404) throw e;
+                ObjectNode obj = Json.object();
+                obj.putObject("metadata").put("name", ns);
+                namespaces.create(null, obj, new WriteOptions(false, "beluga-apiserver", "Ignore", null));
+            }
+        }
+        for (String ns : List.of("default", "kube-system")) namespaces.cache().waitFor(store.currentRevision(), 5000);
+        RegistryStore services = registry.get("", "v1", "services");
+        try {
+            services.get("default", "kubernetes", null);
+        } catch (StatusException e) {
+            if (e.code() != 404) throw e;
+            ObjectNode svc = Json.object();
+            svc.putObject("metadata").put("name", "kubernetes").put("namespace", "default").putObject("labels")
+                .put("component", "apiserver").put("provider", "kubernetes");
+            ObjectNode spec = svc.putObject("spec");
+            spec.put("type", "ClusterIP").put("clusterIP", "10.43.0.1").put("sessionAffinity", "None");
+            spec.putArray("clusterIPs").add("10.43.0.1");
+            spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP").put("targetPort", 6443);
+            services.create("default", svc, new WriteOptions(false, "beluga-apiserver", "Ignore", null));
+        }
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    @Override
+    public void close() throws Exception {
+        ready = false;
+        if (server != null) server.stop();
+        for (RegistryStore s : registry.stores()) s.cache().close();
+    }
+
+    static InetAddress loopback() {
+        return InetAddress.getLoopbackAddress();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.beluga.apiserver.auth;
+
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Request;
+
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+
+/**
+ * Authenticates requests: a client certificate that the TLS layer verified against the cluster CA (CN = user,
+ * O = groups, as Kubernetes does), or a bearer token from the token table. Returns null when neither is present or
+ * valid; the handler then answers 401.
+ *
+ * <p>Threading: thread-safe; tokens may be added at any time.
+ */
+public final class Authenticator {
+    private final Map<String, UserInfo> tokens = new ConcurrentHashMap<>();
+
+    public void addToken(String token, UserInfo user) {
+        tokens.put(token, user);
+    }
+
+    public UserInfo authenticate(Request request) {
+        String auth = request.getHeaders().get("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            UserInfo u = tokens.get(auth.substring(7).trim());
+            if (u != null) return u;
+            return null;
+        }
+        Object data = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+        if (data instanceof EndPoint.SslSessionData ssl && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0)
+            return fromCertificate(ssl.peerCertificates()[0]);
+        return null;
+    }
+
+    static UserInfo fromCertificate(X509Certificate cert) {
+        String cn = null;
+        List<String> groups = new ArrayList<>();
+        try {
+            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) cn = rdn.getValue().toString();
+                else if (rdn.getType().equalsIgnoreCase("O")) groups.add(rdn.getValue().toString());
+            }
+        } catch (InvalidNameException e) {
+            return null;
+        }
+        if (cn == null) return null;
+        groups.add("system:authenticated");
+        return new UserInfo(cn, List.copyOf(groups));
+    }
+}

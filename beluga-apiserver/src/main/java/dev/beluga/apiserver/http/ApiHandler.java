@@ -1,0 +1,281 @@
+package dev.beluga.apiserver.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beluga.apiserver.Json;
+import dev.beluga.apiserver.StatusException;
+import dev.beluga.apiserver.auth.Authenticator;
+import dev.beluga.apiserver.auth.UserInfo;
+import dev.beluga.apiserver.discovery.Discovery;
+import dev.beluga.apiserver.discovery.OpenApi;
+import dev.beluga.apiserver.registry.RegistryStore;
+import dev.beluga.apiserver.registry.ResourceRegistry;
+import dev.beluga.apiserver.registry.ResourceType;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The API server's HTTP entry point: authenticates every request, then routes it — health and version, discovery,
+ * OpenAPI, metrics, or a resource path ({@code /api/v1/...}, {@code /apis/<group>/<version>/...}) to its
+ * {@link ResourceHandler}. Every failure is answered with a Kubernetes {@code Status}.
+ *
+ * <p>Blocking handler: Jetty runs it on a virtual thread per request.
+ */
+public final class ApiHandler extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+
+    private final ResourceRegistry registry;
+    private final Discovery discovery;
+    private final OpenApi openApi;
+    private final Authenticator authenticator;
+    private final PrometheusRegistry metrics;
+    private final BooleanSupplier ready;
+    private final Map<RegistryStore, ResourceHandler> handlers = new HashMap<>();
+    private final List<SubresourceHandler> subresourceHandlers;
+    private final Counter requests;
+    private final Histogram latency;
+    private final String versionJson;
+
+    /** Serves a connect subresource (pods/log, pods/exec, pods/binding, ...). */
+    public interface SubresourceHandler {
+        /** Handles it and returns true, or returns false if it is not this handler's. */
+        boolean handle(Exchange ex, ResourceType type, String namespace, String name, String subresource) throws Exception;
+    }
+
+    public ApiHandler(ResourceRegistry registry, Discovery discovery, OpenApi openApi, Authenticator authenticator,
+                      PrometheusRegistry metrics, BooleanSupplier ready, List<SubresourceHandler> subresourceHandlers,
+                      ObjectNode version) {
+        super(InvocationType.BLOCKING);
+        this.registry = registry;
+        this.discovery = discovery;
+        this.openApi = openApi;
+        this.authenticator = authenticator;
+        this.metrics = metrics;
+        this.ready = ready;
+        this.subresourceHandlers = subresourceHandlers;
+        this.versionJson = Json.string(version);
+        for (RegistryStore s : registry.stores()) handlers.put(s, new ResourceHandler(s));
+        this.requests = Counter.builder().name("apiserver_request_total").help("Requests by verb, resource and code")
+            .labelNames("verb", "resource", "code").register(metrics);
+        this.latency = Histogram.builder().name("apiserver_request_duration_seconds").help("Request latency by verb and resource")
+            .labelNames("verb", "resource")
+            .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60).register(metrics);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Exchange ex = new Exchange(request, response, callback);
+        long t0 = System.nanoTime();
+        String[] metric = {ex.method(), ""};
+        try {
+            route(ex, metric);
+        } catch (StatusException e) {
+            error(ex, e);
+        } catch (java.io.UncheckedIOException e) {
+            // the client went away mid-response
+        } catch (Throwable e) {
+            log.error("internal error serving {} {}", ex.method(), ex.path(), e);
+            error(ex, StatusException.internal("an error on the server (\"" + e + "\") has prevented the request from succeeding"));
+        }
+        if (!"WATCH".equals(metric[0])) latency.labelValues(metric[0], metric[1]).observe((System.nanoTime() - t0) / 1e9);
+        requests.labelValues(metric[0], metric[1], Integer.toString(ex.status())).inc();
+        ex.finish();
+        return true;
+    }
+
+    private void error(Exchange ex, StatusException e) {
+        try {
+            if (!ex.response().isCommitted()) ex.sendJson(e.code(), e.toStatus());
+        } catch (RuntimeException ignored) {
+            // nothing more to say to this client
+        }
+    }
+
+    private void route(Exchange ex, String[] metric) throws Exception {
+        String path = ex.path();
+        switch (path) {
+            case "/healthz", "/livez" -> {
+                ex.send(200, "text/plain; charset=utf-8", "ok".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            case "/readyz" -> {
+                boolean ok = ready.getAsBoolean();
+                ex.send(ok ? 200 : 503, "text/plain; charset=utf-8", (ok ? "ok" : "not ready").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            default -> { }
+        }
+        if (path.startsWith("/healthz/") || path.startsWith("/livez/") || path.startsWith("/readyz/")) {
+            ex.send(200, "text/plain; charset=utf-8", "ok".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        UserInfo user = authenticator.authenticate(ex.request());
+        if (user == null) throw StatusException.unauthorized();
+        ex.user(user);
+        if (path.equals("/version") || path.equals("/version/")) {
+            ex.send(200, "application/json", versionJson.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (path.equals("/metrics")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrometheusTextFormatWriter.create().write(out, metrics.scrape());
+            ex.send(200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
+            return;
+        }
+        if (path.equals("/openapi/v3") || path.equals("/openapi/v3/")) {
+            ex.sendJson(200, openApi.root());
+            return;
+        }
+        if (path.startsWith("/openapi/v3/")) {
+            String p = path.substring("/openapi/v3/".length());
+            byte[] doc = openApi.document(p);
+            if (doc == null) throw new StatusException(404, "NotFound", "the server could not find the requested resource");
+            String etag = "\"" + openApi.hash(p) + "\"";
+            ex.response().getHeaders().put("ETag", etag);
+            if (etag.equals(ex.header("If-None-Match"))) {
+                ex.start(304, null);
+                return;
+            }
+            ex.send(200, "application/json", doc);
+            return;
+        }
+        if (path.equals("/openapi/v2")) throw new StatusException(404, "NotFound", "the server could not find the requested resource (OpenAPI v2 is not served; use /openapi/v3)");
+        String[] segs = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        if (segs.length == 0) {
+            ObjectNode root = Json.object();
+            root.putArray("paths").add("/api").add("/api/v1").add("/apis").add("/healthz").add("/livez").add("/metrics")
+                .add("/openapi/v3").add("/readyz").add("/version");
+            ex.sendJson(200, root);
+            return;
+        }
+        String group;
+        String version;
+        int rest;
+        if (segs[0].equals("api")) {
+            if (segs.length == 1) {
+                discoveryRoot(ex, true);
+                return;
+            }
+            group = "";
+            version = segs[1];
+            rest = 2;
+        } else if (segs[0].equals("apis")) {
+            if (segs.length == 1) {
+                discoveryRoot(ex, false);
+                return;
+            }
+            group = segs[1];
+            if (segs.length == 2) {
+                List<String> versions = registry.versions(group);
+                if (versions.isEmpty()) throw notFound();
+                ex.sendJson(200, discovery.group(group, versions));
+                return;
+            }
+            version = segs[2];
+            rest = 3;
+        } else {
+            throw notFound();
+        }
+        if (segs.length == rest) {
+            ObjectNode list = discovery.resourceList(group, version);
+            if (list == null) throw notFound();
+            ex.sendJson(200, list);
+            return;
+        }
+        resource(ex, group, version, Arrays.copyOfRange(segs, rest, segs.length), metric);
+    }
+
+    private void discoveryRoot(Exchange ex, boolean core) {
+        String accept = ex.header("Accept");
+        String aggregated = aggregatedVersion(accept);
+        if (aggregated != null) {
+            ObjectNode doc = discovery.aggregated(core, aggregated);
+            ex.send(200, "application/json;g=apidiscovery.k8s.io;v=" + aggregated + ";as=APIGroupDiscoveryList", Json.bytes(doc));
+            return;
+        }
+        String host = ex.header("Host");
+        ex.sendJson(200, core ? discovery.legacyApi(host == null ? "127.0.0.1:6443" : host) : discovery.legacyGroups());
+    }
+
+    /** "v2" or "v2beta1" when the client accepts aggregated discovery, in the order it prefers. */
+    static String aggregatedVersion(String accept) {
+        if (accept == null) return null;
+        for (String part : accept.split(",")) {
+            String p = part.replace(" ", "");
+            if (p.startsWith("application/json") && p.contains("g=apidiscovery.k8s.io") && p.contains("as=APIGroupDiscoveryList")) {
+                if (p.contains("v=v2beta1")) return "v2beta1";
+                if (p.contains("v=v2")) return "v2";
+            }
+        }
+        return null;
+    }
+
+    private void resource(Exchange ex, String group, String version, String[] s, String[] metric) throws Exception {
+        boolean watchPath = false;
+        int i = 0;
+        if (s[0].equals("watch")) {
+            watchPath = true;
+            i = 1;
+            if (s.length == 1) throw notFound();
+        }
+        String namespace = null;
+        String plural;
+        String name = null;
+        String sub = null;
+        if (s[i].equals("namespaces") && s.length - i >= 3 && !s[i + 2].equals("status") && !s[i + 2].equals("finalize")) {
+            namespace = s[i + 1];
+            plural = s[i + 2];
+            if (s.length - i > 3) name = s[i + 3];
+            if (s.length - i > 4) sub = s[i + 4];
+            if (s.length - i > 5) throw notFound();
+        } else {
+            plural = s[i];
+            if (s.length - i > 1) name = s[i + 1];
+            if (s.length - i > 2) sub = s[i + 2];
+            if (s.length - i > 3) throw notFound();
+        }
+        Optional<RegistryStore> found = registry.find(group, version, plural);
+        if (found.isEmpty()) throw notFound();
+        RegistryStore store = found.get();
+        ResourceType type = store.type();
+        if (type.namespaced() && namespace == null && name != null) throw notFound();
+        if (!type.namespaced() && namespace != null) throw notFound();
+        metric[0] = verb(ex, name, watchPath);
+        metric[1] = type.plural() + (sub == null ? "" : "/" + sub);
+        if (sub != null && !sub.equals("status") && !sub.equals("scale")) {
+            for (SubresourceHandler h : subresourceHandlers) if (h.handle(ex, type, namespace, name, sub)) return;
+            throw notFound();
+        }
+        if (type.plural().equals("namespaces") && "finalize".equals(sub)) throw notFound();
+        handlers.get(store).handle(ex, namespace, name, sub, watchPath);
+    }
+
+    private static String verb(Exchange ex, String name, boolean watchPath) {
+        if (watchPath || ex.queryFlag("watch")) return "WATCH";
+        return switch (ex.method()) {
+            case "GET" -> name == null ? "LIST" : "GET";
+            case "DELETE" -> name == null ? "DELETECOLLECTION" : "DELETE";
+            default -> ex.method();
+        };
+    }
+
+    private static StatusException notFound() {
+        return new StatusException(404, "NotFound", "the server could not find the requested resource");
+    }
+}

@@ -1,0 +1,108 @@
+package dev.beluga.apiserver.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beluga.apiserver.Json;
+import dev.beluga.apiserver.registry.CacheEvent;
+import dev.beluga.apiserver.registry.CacheWatcher;
+import dev.beluga.apiserver.registry.ResourceType;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Turns a {@link CacheWatcher} into watch events, one JSON object per event
+ * ({@code {"type":"ADDED","object":{...}}}), for a chunked HTTP response or a WebSocket. Sends bookmarks when asked
+ * (and the initial-events-end bookmark for watch-list requests), and ends at the request's timeout.
+ *
+ * <p>Runs on the request's (virtual) thread; returns when the watch ends.
+ */
+public final class WatchStreamer {
+    private static final long BOOKMARK_INTERVAL_MS = 10_000;
+
+    private final ResourceType type;
+    private final CacheWatcher watcher;
+    private final Negotiation negotiation;
+    private final boolean bookmarks;
+    private final boolean initialEventsEnd;
+    private final long deadline;
+
+    public WatchStreamer(ResourceType type, CacheWatcher watcher, Negotiation negotiation, boolean bookmarks,
+                         boolean initialEventsEnd, Long timeoutSeconds) {
+        this.type = type;
+        this.watcher = watcher;
+        this.negotiation = negotiation;
+        this.bookmarks = bookmarks;
+        this.initialEventsEnd = initialEventsEnd;
+        long t = timeoutSeconds != null && timeoutSeconds > 0 ? timeoutSeconds
+            : 1800 + ThreadLocalRandom.current().nextLong(1800);
+        this.deadline = System.currentTimeMillis() + t * 1000;
+    }
+
+    /** Streams until the timeout, the end of the watcher, or a failed write (client gone). */
+    public void stream(FrameSink sink) throws IOException, InterruptedException {
+        boolean first = true;
+        int initialLeft = watcher.initialEvents();
+        boolean endSent = !initialEventsEnd;
+        long lastBookmark = System.currentTimeMillis();
+        try (watcher) {
+            if (!endSent && initialLeft == 0) {
+                sink.frame(bookmark(watcher.bookmarkRevision(), true));
+                endSent = true;
+            }
+            while (System.currentTimeMillis() < deadline) {
+                CacheEvent e = watcher.next(Math.min(1000, Math.max(1, deadline - System.currentTimeMillis())));
+                if (e == null) {
+                    if (watcher.isDone()) return;
+                    if (bookmarks && System.currentTimeMillis() - lastBookmark >= BOOKMARK_INTERVAL_MS) {
+                        sink.frame(bookmark(watcher.bookmarkRevision(), false));
+                        lastBookmark = System.currentTimeMillis();
+                    }
+                    continue;
+                }
+                sink.frame(event(e, first));
+                first = false;
+                if (!endSent && --initialLeft <= 0) {
+                    sink.frame(bookmark(watcher.bookmarkRevision(), true));
+                    endSent = true;
+                }
+            }
+        }
+    }
+
+    /** Where frames go: a chunked HTTP body (one line each) or WebSocket text messages. */
+    @FunctionalInterface
+    public interface FrameSink {
+        void frame(byte[] json) throws IOException;
+    }
+
+    private byte[] event(CacheEvent e, boolean first) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(512);
+        b.write(("{\"type\":\"" + e.type().name() + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
+        if (negotiation.format() == Negotiation.Format.TABLE) {
+            ObjectNode t = Tables.table(type.strategy().table(), List.of(e.object().object()), negotiation.tableVersion(),
+                Long.toString(e.revision()), null, null, first);
+            b.write(Json.bytes(t));
+        } else {
+            b.write(e.object().json());
+        }
+        b.write('}');
+        return b.toByteArray();
+    }
+
+    private byte[] bookmark(long revision, boolean initialEnd) {
+        ObjectNode obj = Json.object().put("kind", type.kind()).put("apiVersion", type.apiVersion());
+        ObjectNode meta = obj.putObject("metadata").put("resourceVersion", Long.toString(revision));
+        if (initialEnd) meta.putObject("annotations").put("k8s.io/initial-events-end", "true");
+        ObjectNode ev = Json.object().put("type", "BOOKMARK");
+        ev.set("object", obj);
+        return Json.bytes(ev);
+    }
+
+    static Consumer<Throwable> ignore() {
+        return t -> { };
+    }
+}

@@ -1,0 +1,86 @@
+package dev.beluga.apiserver.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Small helpers shared by the table printers. */
+final class Cells {
+    private Cells() {
+    }
+
+    static String text(JsonNode n, String... path) {
+        JsonNode c = n;
+        for (String p : path) c = c.path(p);
+        return c.isMissingNode() || c.isNull() ? null : c.asText();
+    }
+
+    static long num(JsonNode n, String... path) {
+        JsonNode c = n;
+        for (String p : path) c = c.path(p);
+        return c.asLong(0);
+    }
+
+    static String orNone(String s) {
+        return s == null || s.isEmpty() ? "<none>" : s;
+    }
+
+    /** "k=v,k2=v2" of a map node, sorted by key. */
+    static String labels(JsonNode map) {
+        if (map == null || !map.isObject() || map.isEmpty()) return "<none>";
+        TreeMap<String, String> sorted = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            sorted.put(e.getKey(), e.getValue().asText());
+        }
+        List<String> parts = new ArrayList<>();
+        sorted.forEach((k, v) -> parts.add(k + "=" + v));
+        return String.join(",", parts);
+    }
+
+    static String selector(JsonNode sel) {
+        if (sel == null || sel.isMissingNode() || sel.isNull()) return "<none>";
+        List<String> parts = new ArrayList<>();
+        JsonNode ml = sel.has("matchLabels") || sel.has("matchExpressions") ? sel.path("matchLabels") : sel;
+        String l = labels(ml);
+        if (!l.equals("<none>")) parts.add(l);
+        for (JsonNode r : sel.path("matchExpressions")) {
+            List<String> vals = new ArrayList<>();
+            r.path("values").forEach(v -> vals.add(v.asText()));
+            String key = r.path("key").asText();
+            switch (r.path("operator").asText()) {
+                case "In" -> parts.add(key + " in (" + String.join(",", vals) + ")");
+                case "NotIn" -> parts.add(key + " notin (" + String.join(",", vals) + ")");
+                case "Exists" -> parts.add(key);
+                case "DoesNotExist" -> parts.add("!" + key);
+                default -> { }
+            }
+        }
+        return parts.isEmpty() ? "<none>" : String.join(",", parts);
+    }
+
+    static String containerNames(ObjectNode o, String... templatePath) {
+        List<String> out = new ArrayList<>();
+        JsonNode spec = o;
+        for (String p : templatePath) spec = spec.path(p);
+        for (JsonNode c : spec.path("containers")) out.add(c.path("name").asText());
+        return String.join(",", out);
+    }
+
+    static String images(ObjectNode o, String... templatePath) {
+        List<String> out = new ArrayList<>();
+        JsonNode spec = o;
+        for (String p : templatePath) spec = spec.path(p);
+        for (JsonNode c : spec.path("containers")) out.add(c.path("image").asText());
+        return String.join(",", out);
+    }
+
+    static int count(JsonNode n) {
+        return n == null || n.isMissingNode() || n.isNull() ? 0 : n.size();
+    }
+}

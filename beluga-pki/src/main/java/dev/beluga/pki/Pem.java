@@ -1,0 +1,65 @@
+package dev.beluga.pki;
+
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/** PEM encoding and decoding of certificates and private keys (PKCS#8, and the older EC/RSA forms on read). */
+public final class Pem {
+    private Pem() {
+    }
+
+    public static String encode(Object... objects) {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
+            for (Object o : objects) {
+                if (o instanceof PrivateKey k) pw.writeObject(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", k.getEncoded()));
+                else pw.writeObject(o);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return w.toString();
+    }
+
+    public static List<X509Certificate> certificates(String pem) {
+        List<X509Certificate> out = new ArrayList<>();
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            Object o;
+            while ((o = p.readObject()) != null) {
+                if (o instanceof X509CertificateHolder h) out.add(new JcaX509CertificateConverter().getCertificate(h));
+            }
+        } catch (IOException | CertificateException e) {
+            throw new IllegalArgumentException("not a PEM certificate: " + e.getMessage(), e);
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("no certificate in PEM data");
+        return out;
+    }
+
+    public static PrivateKey privateKey(String pem) {
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            Object o;
+            JcaPEMKeyConverter c = new JcaPEMKeyConverter();
+            while ((o = p.readObject()) != null) {
+                if (o instanceof PrivateKeyInfo info) return c.getPrivateKey(info);
+                if (o instanceof PEMKeyPair kp) return c.getKeyPair(kp).getPrivate();
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a PEM private key: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("no private key in PEM data");
+    }
+}
