@@ -7,6 +7,7 @@ import dev.beluga.apiserver.auth.Authenticator;
 import dev.beluga.apiserver.auth.UserInfo;
 import dev.beluga.apiserver.discovery.Discovery;
 import dev.beluga.apiserver.discovery.OpenApi;
+import dev.beluga.apiserver.discovery.OpenApiV2;
 import dev.beluga.apiserver.registry.RegistryStore;
 import dev.beluga.apiserver.registry.ResourceRegistry;
 import dev.beluga.apiserver.registry.ResourceType;
@@ -155,7 +156,15 @@ public final class ApiHandler extends Handler.Abstract {
             ex.send(200, "application/json", doc);
             return;
         }
-        if (path.equals("/openapi/v2")) throw new StatusException(404, "NotFound", "the server could not find the requested resource (OpenAPI v2 is not served; use /openapi/v3)");
+        if (path.equals("/openapi/v2")) {
+            String accept = ex.header("Accept");
+            if (accept != null && accept.contains("protobuf")) {
+                ex.send(200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf", OpenApiV2.protobuf());
+            } else {
+                ex.sendJson(200, OpenApiV2.json());
+            }
+            return;
+        }
         String[] segs = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
         if (segs.length == 0) {
             ObjectNode root = Json.object();

@@ -153,8 +153,10 @@ final class ResourceHandler {
             if (w.fieldManager() == null || w.fieldManager().isEmpty())
                 throw StatusException.badRequest("PATCH with apply-patch+yaml requires a fieldManager");
             ObjectNode applied = Bodies.yamlObject(body);
+            w = w.withApplied(applied);
             try {
-                respond(ex, 200, store.update(namespace, name, live -> patches.apply(live, applied), w));
+                WriteOptions wa = w;
+                respond(ex, 200, store.update(namespace, name, live -> patches.apply(live, applied), wa));
             } catch (StatusException e) {
                 if (e.code() != 404 || subresource != null) throw e;
                 ObjectNode obj = applied.deepCopy();

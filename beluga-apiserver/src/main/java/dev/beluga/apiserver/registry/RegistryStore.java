@@ -49,6 +49,7 @@ public final class RegistryStore {
     private final WatchCache cache;
     private final Clock clock;
     private final Function<String, ObjectNode> namespaceLookup;
+    private final dev.beluga.api.patch.PatchMeta patchMeta;
 
     /**
      * @param namespaceLookup returns the Namespace object of a name, or null if it does not exist (used to refuse
@@ -60,6 +61,7 @@ public final class RegistryStore {
         this.clock = clock;
         this.namespaceLookup = namespaceLookup;
         this.cache = new WatchCache(type, store);
+        this.patchMeta = dev.beluga.api.patch.BuiltinPatchMeta.forKind(type.group(), type.kind());
     }
 
     public ResourceType type() {
@@ -200,7 +202,8 @@ public final class RegistryStore {
         if (type.strategy().tracksGeneration()) meta.put("generation", 1);
         else meta.remove("generation");
         type.strategy().prepareForCreate(obj);
-        ManagedFields.recordUpdate(obj, null, w.fieldManager(), type.apiVersion(), now(), null);
+        if (w.applied() != null) ManagedFields.recordApply(obj, w.applied(), w.fieldManager(), type.apiVersion(), now(), patchMeta);
+        else ManagedFields.recordUpdate(obj, null, w.fieldManager(), type.apiVersion(), now(), null, patchMeta);
         for (int attempt = 0; ; attempt++) {
             if (generated) meta.put("name", generateName + randomSuffix());
             validate(obj, null);
@@ -314,7 +317,8 @@ public final class RegistryStore {
         ObjectNode cmpNew = stripVolatile(result);
         ObjectNode cmpOld = stripVolatile(old);
         if (cmpNew.equals(cmpOld)) return old; // no-op: nothing written, resourceVersion unchanged
-        ManagedFields.recordUpdate(result, old, w.fieldManager(), type.apiVersion(), now(), w.subresource());
+        if (w.applied() != null) ManagedFields.recordApply(result, w.applied(), w.fieldManager(), type.apiVersion(), now(), patchMeta);
+        else ManagedFields.recordUpdate(result, old, w.fieldManager(), type.apiVersion(), now(), w.subresource(), patchMeta);
         Json.with(result, "metadata").remove("resourceVersion");
         if (w.dryRun()) return withRv(result, modRevision);
         ObjectNode rm = (ObjectNode) result.get("metadata");

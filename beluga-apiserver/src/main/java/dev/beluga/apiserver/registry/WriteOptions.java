@@ -5,13 +5,24 @@ package dev.beluga.apiserver.registry;
  *
  * @param fieldValidation "Strict", "Warn" or "Ignore" (unknown and duplicate fields)
  * @param subresource     null for the main resource, or "status"
+ * @param applied         for server-side apply, the applied configuration (its fields become the manager's)
  */
-public record WriteOptions(boolean dryRun, String fieldManager, String fieldValidation, String subresource) {
+public record WriteOptions(boolean dryRun, String fieldManager, String fieldValidation, String subresource,
+                           com.fasterxml.jackson.databind.node.ObjectNode applied) {
+    public WriteOptions(boolean dryRun, String fieldManager, String fieldValidation, String subresource) {
+        this(dryRun, fieldManager, fieldValidation, subresource, null);
+    }
+
     public static WriteOptions defaults() {
         return new WriteOptions(false, null, "Ignore", null);
     }
 
     public WriteOptions withSubresource(String s) {
-        return new WriteOptions(dryRun, fieldManager, fieldValidation, s);
+        return new WriteOptions(dryRun, fieldManager, fieldValidation, s, applied);
+    }
+
+    /** The same options for a server-side apply of {@code config} (the manager's field set is replaced). */
+    public WriteOptions withApplied(com.fasterxml.jackson.databind.node.ObjectNode config) {
+        return new WriteOptions(dryRun, fieldManager, fieldValidation, subresource, config);
     }
 }

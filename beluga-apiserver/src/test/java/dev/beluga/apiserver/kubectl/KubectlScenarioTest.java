@@ -1,0 +1,136 @@
+package dev.beluga.apiserver.kubectl;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The real kubectl (1.32 and, when installed, 1.27 and 1.33) against a started API server: discovery, apply
+ * (client- and server-side), get in its output formats, label, annotate, scale, the three patch types, set image,
+ * describe, explain, dry-run, delete, and the errors users see.
+ */
+class KubectlScenarioTest {
+    @TempDir
+    static Path dir;
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new TestServer(dir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) server.close();
+    }
+
+    static Stream<String> kubectls() {
+        List<String> out = new ArrayList<>();
+        out.add("/usr/bin/kubectl");
+        for (String v : List.of("1.27", "1.33")) out.add("/usr/lib/google-cloud-sdk/bin/kubectl." + v);
+        return out.stream();
+    }
+
+    private static final String DEPLOYMENT = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: NAME
+          labels: {app: NAME}
+        spec:
+          replicas: 2
+          selector:
+            matchLabels: {app: NAME}
+          template:
+            metadata:
+              labels: {app: NAME}
+            spec:
+              containers:
+              - name: web
+                image: busybox:1.35
+                command: ["httpd", "-f"]
+                ports:
+                - containerPort: 80
+        """;
+
+    @ParameterizedTest
+    @MethodSource("kubectls")
+    void everydayVerbs(String binary) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(binary)), binary + " is not installed");
+        String v = Path.of(binary).getFileName().toString().replace('.', '-');
+        Path cache = Files.createDirectories(dir.resolve("cache-" + v));
+        Kubectl k = new Kubectl(Path.of(binary), server.kubeconfig, cache);
+        String ns = "ns-" + v;
+        String name = "web";
+
+        assertThat(k.ok("get", "namespaces").out()).contains("default", "kube-system", "Active");
+        assertThat(k.ok("create", "namespace", ns, "--dry-run=client", "-o", "yaml").out()).contains("kind: Namespace");
+        k.apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: " + ns + "}\n");
+        assertThat(k.ok("api-resources").out()).contains("deployments", "deploy", "apps/v1", "Deployment");
+
+        String yaml = DEPLOYMENT.replace("NAME", name);
+        assertThat(k.apply(yaml, "-n", ns).out()).contains("deployment.apps/web created");
+        assertThat(k.apply(yaml, "-n", ns).out()).contains("deployment.apps/web unchanged");
+        assertThat(k.apply(yaml.replace("replicas: 2", "replicas: 3"), "-n", ns).out()).contains("deployment.apps/web configured");
+
+        String table = k.ok("get", "deploy", "-n", ns).out();
+        assertThat(table.lines().findFirst().orElseThrow()).containsSubsequence("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE");
+        assertThat(table).contains("0/3");
+        assertThat(k.ok("get", "deploy", "-n", ns, "-o", "wide").out()).contains("CONTAINERS", "IMAGES", "SELECTOR", "busybox:1.35", "app=web");
+        assertThat(k.ok("get", "deploy", name, "-n", ns, "-o", "jsonpath={.metadata.generation}").out()).isEqualTo("2");
+
+        k.ok("label", "deploy", name, "-n", ns, "tier=front");
+        k.ok("annotate", "deploy", name, "-n", ns, "note=hello");
+        assertThat(k.ok("get", "deploy", "-n", ns, "-l", "tier=front", "-o", "name").out()).contains("deployment.apps/web");
+        assertThat(k.ok("get", "deploy", "-n", ns, "-l", "tier in (back)", "-o", "name").out()).isBlank();
+
+        k.ok("scale", "deploy", name, "-n", ns, "--replicas=5");
+        assertThat(k.ok("get", "deploy", name, "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("5");
+        k.ok("scale", "deploy", name, "-n", ns, "--current-replicas=5", "--replicas=4");
+        assertThat(k.run(null, "scale", "deploy", name, "-n", ns, "--current-replicas=9", "--replicas=1").exit()).isNotZero();
+
+        k.ok("patch", "deploy", name, "-n", ns, "--type=json", "-p", "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":2}]");
+        k.ok("patch", "deploy", name, "-n", ns, "--type=merge", "-p", "{\"spec\":{\"minReadySeconds\":3}}");
+        k.ok("patch", "deploy", name, "-n", ns, "-p", "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"busybox:1.36\"}]}}}}");
+        k.ok("set", "image", "deploy/" + name, "-n", ns, "web=busybox:1.37");
+        String got = k.ok("get", "deploy", name, "-n", ns, "-o",
+            "jsonpath={.spec.replicas} {.spec.minReadySeconds} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].command[0]} {.metadata.labels.tier}").out();
+        assertThat(got).isEqualTo("2 3 busybox:1.37 httpd front");
+
+        assertThat(k.ok("describe", "deploy", name, "-n", ns).out()).contains("Name:", "web", "Replicas:", "2 desired", "busybox:1.37");
+        assertThat(k.ok("explain", "deployment").out()).contains("KIND:", "Deployment", "FIELDS:");
+
+        assertThat(k.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dry}\ndata: {a: \"1\"}\n", "-n", ns, "--dry-run=server").out())
+            .contains("server dry run");
+        assertThat(k.run(null, "get", "cm", "dry", "-n", ns).exit()).isNotZero();
+
+        k.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: \"1\"}\n", "-n", ns, "--server-side");
+        k.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: \"2\", b: \"3\"}\n", "-n", ns, "--server-side");
+        assertThat(k.ok("get", "cm", "ssa", "-n", ns, "-o", "jsonpath={.data.a}{.data.b}").out()).isEqualTo("23");
+        assertThat(k.ok("get", "cm", "ssa", "-n", ns, "-o", "yaml", "--show-managed-fields").out()).contains("manager: kubectl", "operation: Apply");
+
+        Kubectl.Result notFound = k.run(null, "get", "deploy", "nope", "-n", ns);
+        assertThat(notFound.exit()).isNotZero();
+        assertThat(notFound.err()).contains("Error from server (NotFound)", "deployments.apps \"nope\" not found");
+        Kubectl.Result invalid = k.run("apiVersion: v1\nkind: Pod\nmetadata: {name: Bad_Name}\nspec: {containers: [{name: c}]}\n", "apply", "-f", "-", "-n", ns);
+        assertThat(invalid.exit()).isNotZero();
+        assertThat(invalid.err()).contains("is invalid", "metadata.name", "spec.containers[0].image");
+        Kubectl.Result noNs = k.run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "apply", "-f", "-", "-n", "missing-" + v);
+        assertThat(noNs.exit()).isNotZero();
+        assertThat(noNs.err()).contains("not found");
+
+        assertThat(k.ok("delete", "deploy", name, "-n", ns).out()).contains("deployment.apps \"web\" deleted");
+        assertThat(k.ok("get", "deploy", "-n", ns).err()).contains("No resources found");
+    }
+}

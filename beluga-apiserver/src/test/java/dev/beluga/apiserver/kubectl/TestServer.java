@@ -1,0 +1,35 @@
+package dev.beluga.apiserver.kubectl;
+
+import dev.beluga.apiserver.ApiServer;
+import dev.beluga.pki.ClusterPki;
+import dev.beluga.pki.Kubeconfig;
+import dev.beluga.store.embedded.EmbeddedStore;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** An API server on a free loopback port over an embedded store, with an admin kubeconfig, for tests. */
+final class TestServer implements AutoCloseable {
+    final EmbeddedStore store;
+    final ApiServer api;
+    final Path kubeconfig;
+    final ClusterPki pki;
+
+    TestServer(Path dir) throws Exception {
+        store = EmbeddedStore.open(dir.resolve("db"));
+        pki = ClusterPki.loadOrCreate(dir.resolve("tls"), List.of(), List.of());
+        char[] pw = "test".toCharArray();
+        api = new ApiServer(new ApiServer.Config("127.0.0.1", 0, new ApiServer.Tls(pki.servingKeyStore(pw), pw, pki.trustStore()), "test"),
+            store, new PrometheusRegistry());
+        api.start();
+        kubeconfig = dir.resolve("kubeconfig.yaml");
+        Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate("https://127.0.0.1:" + api.port(), pki.caCertificate(), pki.admin()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        api.close();
+        store.close();
+    }
+}
