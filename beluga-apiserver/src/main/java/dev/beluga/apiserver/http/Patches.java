@@ -10,14 +10,14 @@ import dev.beluga.api.patch.PatchMeta;
 import dev.beluga.api.patch.StrategicMergePatch;
 import dev.beluga.apiserver.StatusException;
 import dev.beluga.apiserver.registry.ResourceType;
+import dev.beluga.apiserver.registry.ServerSideApply;
 
 /**
  * Applies a PATCH body of any of the Kubernetes patch types to the live object: JSON Patch (RFC 6902), JSON merge
  * patch (RFC 7386), strategic merge patch (with the built-in types' merge keys), and server-side apply.
  *
- * <p>Server-side apply is simplified for now: the applied configuration is merged into the live object with the
- * strategic-merge rules (lists merged by key), without field-ownership tracking; fields a manager stops applying are
- * not removed and no conflicts are reported.
+ * <p>Server-side apply merges with the strategic-merge rules and uses the managed field sets for conflicts and
+ * removals ({@link ServerSideApply}).
  */
 final class Patches {
     private final ResourceType type;
@@ -54,17 +54,16 @@ final class Patches {
         };
     }
 
-    /** Server-side apply (simplified, see the class comment). */
-    ObjectNode apply(ObjectNode live, ObjectNode applied) {
-        ObjectNode cfg = applied.deepCopy();
-        String kind = cfg.path("kind").asText(null);
+    /** Server-side apply: see {@link ServerSideApply}. */
+    ObjectNode apply(ObjectNode live, ObjectNode applied, String manager, boolean force) {
+        String kind = applied.path("kind").asText(null);
         if (kind != null && !kind.equals(type.kind()))
             throw StatusException.badRequest("the kind of the applied object (" + kind + ") does not match " + type.kind());
-        if (cfg.get("metadata") instanceof ObjectNode m) {
-            m.remove("resourceVersion");
-            m.remove("managedFields");
+        try {
+            return ServerSideApply.apply(live, applied, manager, force, meta, type.group(), type.kind());
+        } catch (PatchException e) {
+            throw new StatusException(422, "Invalid", e.getMessage());
         }
-        return object(wrap(() -> StrategicMergePatch.apply(live, cfg, meta)));
     }
 
     private interface PatchCall {

@@ -156,7 +156,8 @@ final class ResourceHandler {
             w = w.withApplied(applied);
             try {
                 WriteOptions wa = w;
-                respond(ex, 200, store.update(namespace, name, live -> patches.apply(live, applied), wa));
+                boolean force = ex.queryFlag("force");
+                respond(ex, 200, store.update(namespace, name, live -> patches.apply(live, applied, wa.fieldManager(), force), wa));
             } catch (StatusException e) {
                 if (e.code() != 404 || subresource != null) throw e;
                 ObjectNode obj = applied.deepCopy();

@@ -25,16 +25,18 @@ final class ManagedFields {
         ObjectNode changed = subresource != null && subresource.equals("status")
             ? statusChanged(obj, old)
             : FieldSets.changed(withoutManagedFields(obj), oldView, meta);
-        record(obj, manager, "Update", apiVersion, time, subresource, changed, false);
+        record(obj, manager, "Update", apiVersion, time, subresource, changed, changed, false);
     }
 
     /** Records an Apply by {@code manager} of the configuration {@code applied}. */
-    static void recordApply(ObjectNode obj, ObjectNode applied, String manager, String apiVersion, String time, PatchMeta meta) {
-        record(obj, manager, "Apply", apiVersion, time, null, FieldSets.of(applied, meta), true);
+    static void recordApply(ObjectNode obj, ObjectNode old, ObjectNode applied, String manager, String apiVersion, String time,
+                            PatchMeta meta) {
+        ObjectNode stolen = old == null ? Json.object() : FieldSets.changed(withoutManagedFields(obj), withoutManagedFields(old), meta);
+        record(obj, manager, "Apply", apiVersion, time, null, FieldSets.of(applied, meta), stolen, true);
     }
 
     private static void record(ObjectNode obj, String manager, String operation, String apiVersion, String time,
-                               String subresource, ObjectNode fields, boolean replace) {
+                               String subresource, ObjectNode fields, ObjectNode stolen, boolean replace) {
         ObjectNode meta = Json.with(obj, "metadata");
         JsonNode existing = meta.get("managedFields");
         ArrayNode out = Json.array();
@@ -48,8 +50,12 @@ final class ManagedFields {
                     mine = entry;
                     continue;
                 }
-                if (!fields.isEmpty() && entry.get("fieldsV1") instanceof ObjectNode f) {
-                    ObjectNode rest = FieldSets.minus(f, fields);
+                if (!entry.has("fieldsV1")) {
+                    entry.put("fieldsType", "FieldsV1");
+                    entry.putObject("fieldsV1");
+                }
+                if (!stolen.isEmpty() && entry.get("fieldsV1") instanceof ObjectNode f) {
+                    ObjectNode rest = FieldSets.minus(f, stolen);
                     if (rest.isEmpty()) continue;
                     entry.set("fieldsV1", rest);
                 }

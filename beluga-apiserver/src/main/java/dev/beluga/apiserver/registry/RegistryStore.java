@@ -202,7 +202,7 @@ public final class RegistryStore {
         if (type.strategy().tracksGeneration()) meta.put("generation", 1);
         else meta.remove("generation");
         type.strategy().prepareForCreate(obj);
-        if (w.applied() != null) ManagedFields.recordApply(obj, w.applied(), w.fieldManager(), type.apiVersion(), now(), patchMeta);
+        if (w.applied() != null) ManagedFields.recordApply(obj, null, w.applied(), w.fieldManager(), type.apiVersion(), now(), patchMeta);
         else ManagedFields.recordUpdate(obj, null, w.fieldManager(), type.apiVersion(), now(), null, patchMeta);
         for (int attempt = 0; ; attempt++) {
             if (generated) meta.put("name", generateName + randomSuffix());
@@ -317,7 +317,7 @@ public final class RegistryStore {
         ObjectNode cmpNew = stripVolatile(result);
         ObjectNode cmpOld = stripVolatile(old);
         if (cmpNew.equals(cmpOld)) return old; // no-op: nothing written, resourceVersion unchanged
-        if (w.applied() != null) ManagedFields.recordApply(result, w.applied(), w.fieldManager(), type.apiVersion(), now(), patchMeta);
+        if (w.applied() != null) ManagedFields.recordApply(result, old, w.applied(), w.fieldManager(), type.apiVersion(), now(), patchMeta);
         else ManagedFields.recordUpdate(result, old, w.fieldManager(), type.apiVersion(), now(), w.subresource(), patchMeta);
         Json.with(result, "metadata").remove("resourceVersion");
         if (w.dryRun()) return withRv(result, modRevision);

@@ -119,6 +119,15 @@ class KubectlScenarioTest {
         k.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: \"2\", b: \"3\"}\n", "-n", ns, "--server-side");
         assertThat(k.ok("get", "cm", "ssa", "-n", ns, "-o", "jsonpath={.data.a}{.data.b}").out()).isEqualTo("23");
         assertThat(k.ok("get", "cm", "ssa", "-n", ns, "-o", "yaml", "--show-managed-fields").out()).contains("manager: kubectl", "operation: Apply");
+        k.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: \"2\"}\n", "-n", ns, "--server-side");
+        assertThat(k.ok("get", "cm", "ssa", "-n", ns, "-o", "jsonpath={.data}").out()).as("a field no longer applied is removed")
+            .contains("\"a\":\"2\"").doesNotContain("\"b\"");
+        k.ok("patch", "cm", "ssa", "-n", ns, "--type=merge", "-p", "{\"data\":{\"a\":\"by-patch\"}}");
+        Kubectl.Result conflict = k.run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: \"3\"}\n", "apply", "-f", "-", "-n", ns, "--server-side");
+        assertThat(conflict.exit()).isNotZero();
+        assertThat(conflict.err()).contains("conflict", ".data.a");
+        k.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: \"3\"}\n", "-n", ns, "--server-side", "--force-conflicts");
+        assertThat(k.ok("get", "cm", "ssa", "-n", ns, "-o", "jsonpath={.data.a}").out()).isEqualTo("3");
 
         Kubectl.Result notFound = k.run(null, "get", "deploy", "nope", "-n", ns);
         assertThat(notFound.exit()).isNotZero();
