@@ -23,7 +23,7 @@ final class Bodies {
         switch (ct) {
             case "application/json", "*/*" -> n = json(body);
             case "application/yaml" -> n = yaml(body);
-            case "application/vnd.kubernetes.protobuf" -> throw StatusException.unsupportedMediaType(ct);
+            case "application/vnd.kubernetes.protobuf" -> n = ProtobufBodies.decode(body);
             default -> throw StatusException.unsupportedMediaType(ct);
         }
         if (!(n instanceof ObjectNode o))
@@ -61,7 +61,8 @@ final class Bodies {
     /** DeleteOptions from the body (JSON) and/or the query, as kubectl and the libraries send them. */
     static DeleteOptions deleteOptions(Exchange ex) {
         byte[] body = ex.body();
-        JsonNode b = body.length == 0 ? Json.object() : json(body);
+        JsonNode b = body.length == 0 ? Json.object()
+            : ProtobufBodies.isProtobuf(ex.contentType()) ? ProtobufBodies.decode(body) : json(body);
         Long grace = b.hasNonNull("gracePeriodSeconds") ? b.get("gracePeriodSeconds").asLong() : null;
         String q = ex.query("gracePeriodSeconds");
         if (q != null && !q.isEmpty()) grace = Long.parseLong(q);

@@ -139,7 +139,17 @@ class KubectlScenarioTest {
         assertThat(noNs.exit()).isNotZero();
         assertThat(noNs.err()).contains("not found");
 
+        // typed "create" commands send protobuf bodies
+        k.ok("create", "deployment", "made", "--image=busybox:1.35", "--replicas=2", "-n", ns, "--", "sleep", "60");
+        k.ok("create", "configmap", "made", "--from-literal=a=1", "-n", ns);
+        k.ok("create", "secret", "generic", "made", "--from-literal=p=s3cret", "-n", ns);
+        assertThat(k.ok("get", "deploy", "made", "-n", ns, "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].command}").out())
+            .isEqualTo("2 [\"sleep\",\"60\"]");
+        assertThat(k.ok("get", "cm", "made", "-n", ns, "-o", "jsonpath={.data.a}").out()).isEqualTo("1");
+        assertThat(k.ok("get", "secret", "made", "-n", ns, "-o", "jsonpath={.data.p}").out()).isEqualTo("czNjcmV0");
+
         assertThat(k.ok("delete", "deploy", name, "-n", ns).out()).contains("deployment.apps \"web\" deleted");
+        k.ok("delete", "deploy", "made", "-n", ns);
         assertThat(k.ok("get", "deploy", "-n", ns).err()).contains("No resources found");
     }
 }
