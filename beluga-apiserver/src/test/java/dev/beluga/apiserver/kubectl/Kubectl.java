@@ -28,10 +28,29 @@ final class Kubectl {
     }
 
     Result run(String stdin, String... args) throws IOException, InterruptedException {
+        return run(stdin, java.util.Map.of(), args);
+    }
+
+    Result runWithEnv(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(null, env, args);
+    }
+
+    /** Starts kubectl without waiting (for -w); the caller ends it. */
+    Process start(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(), "--cache-dir", cache.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HOME", cache.toString());
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        return pb.start();
+    }
+
+    Result run(String stdin, java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(), "--cache-dir", cache.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("HOME", cache.toString());
+        pb.environment().putAll(env);
         Path out = Files.createTempFile(cache, "out", ".txt");
         Path err = Files.createTempFile(cache, "err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());

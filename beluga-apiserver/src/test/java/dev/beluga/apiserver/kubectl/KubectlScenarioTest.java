@@ -148,6 +148,28 @@ class KubectlScenarioTest {
         assertThat(k.ok("get", "cm", "made", "-n", ns, "-o", "jsonpath={.data.a}").out()).isEqualTo("1");
         assertThat(k.ok("get", "secret", "made", "-n", ns, "-o", "jsonpath={.data.p}").out()).isEqualTo("czNjcmV0");
 
+        // get -w sees changes made while it runs
+        Process watch = k.start("get", "cm", "-n", ns, "-w", "--request-timeout=20s");
+        Thread.sleep(1500);
+        k.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched}\ndata: {a: \"1\"}\n", "-n", ns);
+        k.ok("delete", "cm", "watched", "-n", ns);
+        Thread.sleep(1500);
+        watch.toHandle().destroy(); // unlike Process.destroy, keeps our end of its output open
+        watch.waitFor();
+        String watched = new String(watch.getInputStream().readAllBytes());
+        assertThat(watched.lines().filter(l -> l.startsWith("watched")).count()).as(watched).isGreaterThanOrEqualTo(2);
+
+        // edit through $EDITOR, wait, diff
+        Path editor = Files.writeString(dir.resolve("editor-" + v + ".sh"), "#!/bin/sh\nsed -i 's/a: \"3\"/a: \"edited\"/' \"$1\"\n");
+        editor.toFile().setExecutable(true);
+        assertThat(k.runWithEnv(java.util.Map.of("EDITOR", editor.toString(), "KUBE_EDITOR", editor.toString()), "edit", "cm", "ssa", "-n", ns).exit()).isZero();
+        assertThat(k.ok("get", "cm", "ssa", "-n", ns, "-o", "jsonpath={.data.a}").out()).isEqualTo("edited");
+        assertThat(k.ok("wait", "--for=jsonpath={.data.a}=edited", "cm/ssa", "-n", ns, "--timeout=10s").out()).contains("condition met");
+        Kubectl.Result diff = k.run("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa, namespace: " + ns + "}\ndata: {a: \"diffed\"}\n", "diff", "-f", "-");
+        assertThat(diff.exit()).as(diff.toString()).isEqualTo(1);
+        assertThat(diff.out()).contains("-  a: edited", "+  a: diffed");
+        assertThat(k.ok("get", "cm", "ssa", "-n", ns, "-o", "jsonpath={.data.a}").out()).as("diff changes nothing").isEqualTo("edited");
+
         assertThat(k.ok("delete", "deploy", name, "-n", ns).out()).contains("deployment.apps \"web\" deleted");
         k.ok("delete", "deploy", "made", "-n", ns);
         assertThat(k.ok("get", "deploy", "-n", ns).err()).contains("No resources found");
