@@ -9,11 +9,37 @@ import java.util.concurrent.Callable;
 
 /** {@code beluga bench ...}: the benchmarks; each prints a table and a {@code BENCH {json}} line. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-    subcommands = {BenchCommand.Store.class})
+    subcommands = {BenchCommand.Store.class, BenchCommand.Api.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "api", mixinStandardHelpOptions = true,
+        description = "API server: start to /readyz, idle RSS, pod creates/s (32 clients), LIST 10,000 pods, watch fan-out.")
+    static final class Api implements Callable<Integer> {
+        @Option(names = "--work-dir", description = "Where the server's data directory is created (default: the temp dir).")
+        Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+
+        @Option(names = "--pods", defaultValue = "10000", description = "Pods to create (default: 10000).")
+        int pods;
+
+        @Option(names = "--watchers", defaultValue = "1000", description = "Concurrent pod watchers (default: 1000).")
+        int watchers;
+
+        @Option(names = "--watch-rate", defaultValue = "500", description = "Pod changes per second during the watch test (default: 500).")
+        int watchRate;
+
+        @Option(names = "--watch-seconds", defaultValue = "5", description = "Length of the watch test (default: 5 s).")
+        int watchSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            new dev.beluga.cli.bench.ApiBenchmark(new dev.beluga.cli.bench.ApiBenchmark.Config(pods, 32, 20, watchers, watchRate,
+                watchSeconds, workDir), System.out).run();
+            return 0;
+        }
     }
 
     @Command(name = "store", mixinStandardHelpOptions = true,

@@ -129,10 +129,17 @@ final class ResourceHandler {
         OutputStream out = ex.output();
         out.flush();
         try {
-            streamer.stream(json -> {
-                out.write(json);
-                out.write('\n');
-                out.flush();
+            streamer.stream(new WatchStreamer.FrameSink() {
+                @Override
+                public void frame(byte[] json) throws IOException {
+                    out.write(json);
+                    out.write('\n');
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    out.flush();
+                }
             });
         } catch (IOException e) {
             // client went away

@@ -1,0 +1,345 @@
+package dev.beluga.cli.bench;
+
+import dev.beluga.store.bench.Json;
+import dev.beluga.store.bench.Latencies;
+import dev.beluga.store.bench.MachineInfo;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * {@code beluga bench api}: starts a real {@code beluga server} process (embedded store) and measures, over HTTPS
+ * with the admin certificate:
+ * <ol>
+ *   <li>start to {@code /readyz} ok, and resident memory when idle;</li>
+ *   <li>pod creates/s from 32 concurrent clients, with latency percentiles;</li>
+ *   <li>LIST of all pods (10,000) latency;</li>
+ *   <li>watch fan-out: N watchers of the pods of a namespace while pods are patched at a fixed rate; delivery latency
+ *       from the patch being sent to each watcher reading the event, and events lost.</li>
+ * </ol>
+ * Every loop is bounded; all traffic is on loopback; the server process is ended by PID at the end.
+ */
+public final class ApiBenchmark {
+    public record Config(int pods, int clients, int listRuns, int watchers, int watchRate, int watchSeconds, Path work) {
+        public static Config defaults(Path work) {
+            return new Config(10_000, 32, 20, 1000, 500, 5, work);
+        }
+    }
+
+    private final Config config;
+    private final PrintStream out;
+
+    public ApiBenchmark(Config config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    public Map<String, Object> run() throws Exception {
+        Path dir = Files.createTempDirectory(config.work(), "beluga-bench-api-");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+            "-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "server", "--data-dir", dir.toString(),
+            "--https-port", Integer.toString(port), "--bind-address", "127.0.0.1");
+        Map<String, Object> results = new LinkedHashMap<>();
+        HttpClient probe = readinessClient();
+        try {
+            probe.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        } catch (IOException expected) {
+            // nothing listens yet: this only warms up the client
+        }
+        long t0 = System.nanoTime();
+        Process server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolveSibling(dir.getFileName() + ".log").toFile()).start();
+        try {
+            AdminClient client = waitReady(probe, dir, port, t0, results);
+            Thread.sleep(2000);
+            results.put("idle_rss_mib", rssMib(server.pid()));
+            results.put("create_pods", creates(client));
+            results.put("list_pods", lists(client));
+            results.put("watch", watch(dir, port));
+            results.put("rss_after_mib", rssMib(server.pid()));
+        } finally {
+            server.toHandle().destroy();
+            if (!server.waitFor(20, TimeUnit.SECONDS)) server.destroyForcibly();
+            deleteTree(dir);
+            Files.deleteIfExists(dir.resolveSibling(dir.getFileName() + ".log"));
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("name", "api");
+        line.put("results", results);
+        line.put("machine", MachineInfo.describe());
+        out.println("BENCH " + Json.of(line));
+        return line;
+    }
+
+    /**
+     * Polls {@code /readyz} (which needs no credentials) with a client prepared before the server was started, so the
+     * figure is the server's start-up, not the benchmark's TLS set-up.
+     */
+    private static HttpClient readinessClient() throws java.security.GeneralSecurityException {
+        javax.net.ssl.TrustManager trustAll = new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
+        return HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    private AdminClient waitReady(HttpClient probe, Path dir, int port, long t0, Map<String, Object> results) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        HttpRequest readyz = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz"))
+            .timeout(java.time.Duration.ofSeconds(2)).build();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (probe.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    results.put("start_to_readyz_ms", ms);
+                    out.printf("server ready (/readyz ok) %d ms after the process started%n", ms);
+                    return new AdminClient(dir, port, HttpClient.Version.HTTP_2);
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("server not ready within 60 s");
+    }
+
+    private static String pod(String ns, String name) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns
+            + "\",\"labels\":{\"app\":\"bench\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox:1.35\","
+            + "\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}";
+    }
+
+    private Map<String, Object> creates(AdminClient c) throws Exception {
+        c.send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"bench\"}}");
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        Latencies all = new Latencies();
+        List<Thread> threads = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < config.clients(); t++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                Latencies mine = new Latencies();
+                int i;
+                while ((i = next.getAndIncrement()) < config.pods()) {
+                    long s = System.nanoTime();
+                    try {
+                        if (c.send("POST", "/api/v1/namespaces/bench/pods", pod("bench", "p-" + i)).statusCode() != 201) failures.incrementAndGet();
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                    mine.add(System.nanoTime() - s);
+                }
+                all.addAll(mine);
+            }));
+        }
+        for (Thread t : threads) t.join();
+        double secs = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pods", config.pods());
+        m.put("clients", config.clients());
+        m.put("per_s", Math.round(config.pods() / secs));
+        m.put("p50_ms", all.percentileMs(0.5));
+        m.put("p99_ms", all.percentileMs(0.99));
+        m.put("failures", failures.get());
+        out.printf("create pods: %d with %d clients: %.0f/s, p50 %.2f ms, p99 %.2f ms, %d failed%n", config.pods(), config.clients(),
+            config.pods() / secs, all.percentileMs(0.5), all.percentileMs(0.99), failures.get());
+        return m;
+    }
+
+    private Map<String, Object> lists(AdminClient c) throws Exception {
+        Latencies l = new Latencies();
+        int items = 0;
+        for (int i = 0; i < config.listRuns() + 2; i++) {
+            long s = System.nanoTime();
+            HttpResponse<String> r = c.send("GET", "/api/v1/pods", null);
+            long d = System.nanoTime() - s;
+            if (i >= 2) l.add(d); // two warm-up runs
+            items = countItems(r.body());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("items", items);
+        m.put("p50_ms", l.percentileMs(0.5));
+        m.put("p99_ms", l.percentileMs(0.99));
+        out.printf("list %d pods: p50 %.1f ms, p99 %.1f ms%n", items, l.percentileMs(0.5), l.percentileMs(0.99));
+        return m;
+    }
+
+    private static int countItems(String body) {
+        int n = 0;
+        int i = 0;
+        while ((i = body.indexOf("\"kind\":\"Pod\"", i)) >= 0) {
+            n++;
+            i++;
+        }
+        return n;
+    }
+
+    private Map<String, Object> watch(Path dir, int port) throws Exception {
+        AdminClient writer = new AdminClient(dir, port, HttpClient.Version.HTTP_2);
+        writer.send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"watched\"}}");
+        for (int i = 0; i < 10; i++) writer.send("POST", "/api/v1/namespaces/watched/pods", pod("watched", "w-" + i));
+        String rv = writer.send("GET", "/api/v1/namespaces/watched/pods", null).body().replaceAll("(?s).*?\"resourceVersion\":\"(\\d+)\".*", "$1");
+        int total = config.watchRate() * config.watchSeconds();
+        Latencies lat = new Latencies();
+        AtomicLong received = new AtomicLong();
+        AtomicLong outOfOrder = new AtomicLong();
+        AtomicLong rewatches = new AtomicLong();
+        CountDownLatch connected = new CountDownLatch(config.watchers());
+        CountDownLatch done = new CountDownLatch(config.watchers());
+        List<HttpClient> clients = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, config.watchers() / 100); i++) clients.add(new AdminClient(dir, port, HttpClient.Version.HTTP_2).http);
+        List<InputStream> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int w = 0; w < config.watchers(); w++) {
+            HttpClient hc = clients.get(w % clients.size());
+            Thread.ofVirtual().start(() -> {
+                Latencies mine = new Latencies();
+                try {
+                    long[] lastPerPod = new long[10];
+                    java.util.Arrays.fill(lastPerPod, -1);
+                    long seen = 0;
+                    String fromRv = rv;
+                    boolean first = true;
+                    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.watchSeconds() + 60L);
+                    // like an informer: when the server ends the stream (timeout, slow-consumer eviction), watch again
+                    // from the last resourceVersion seen, so nothing is lost
+                    while (seen < total && System.nanoTime() < giveUp) {
+                        HttpRequest req = HttpRequest.newBuilder(writer.base.resolve("/api/v1/namespaces/watched/pods?watch=true&resourceVersion="
+                            + fromRv + "&timeoutSeconds=" + (config.watchSeconds() + 30))).build();
+                        HttpResponse<InputStream> resp = hc.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                        streams.add(resp.body());
+                        if (first) connected.countDown();
+                        if (!first) rewatches.incrementAndGet();
+                        first = false;
+                        BufferedReader r = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8));
+                        String line;
+                        while (seen < total && (line = r.readLine()) != null) {
+                            int ri = line.indexOf("\"resourceVersion\":\"");
+                            if (ri >= 0) fromRv = line.substring(ri + 19, line.indexOf('"', ri + 19));
+                            int i = line.indexOf("\"bench/seq\":\"");
+                            if (i < 0) continue;
+                            int j = line.indexOf('"', i + 13);
+                            String[] v = line.substring(i + 13, j).split("-");
+                            long seq = Long.parseLong(v[0]);
+                            int pod = (int) (seq % 10);
+                            if (seq <= lastPerPod[pod]) outOfOrder.incrementAndGet();
+                            lastPerPod[pod] = seq;
+                            mine.add(System.nanoTime() - Long.parseLong(v[1]));
+                            received.incrementAndGet();
+                            seen++;
+                        }
+                    }
+                } catch (Exception e) {
+                    connected.countDown();
+                } finally {
+                    lat.addAll(mine);
+                    done.countDown();
+                }
+            });
+        }
+        connected.await(60, TimeUnit.SECONDS);
+        Thread.sleep(500);
+        // one writer thread per pod, each paced to its share of the rate, so every pod's changes are sent in order
+        AtomicLong applied = new AtomicLong();
+        List<Thread> writers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int p = 0; p < 10; p++) {
+            int pod = p;
+            writers.add(Thread.ofVirtual().start(() -> {
+                long period = 10_000_000_000L / config.watchRate();
+                for (int k = 0; k < total / 10; k++) {
+                    long due = start + k * period;
+                    while (System.nanoTime() < due) LockSupport.parkNanos(Math.max(1000, due - System.nanoTime()));
+                    long seq = (long) k * 10 + pod;
+                    String patch = "{\"metadata\":{\"annotations\":{\"bench/seq\":\"" + seq + "-" + System.nanoTime() + "\"}}}";
+                    HttpRequest req = HttpRequest.newBuilder(writer.base.resolve("/api/v1/namespaces/watched/pods/w-" + pod))
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(patch)).header("Content-Type", "application/merge-patch+json").build();
+                    try {
+                        if (writer.http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) applied.incrementAndGet();
+                    } catch (Exception e) {
+                        // counted as not applied
+                    }
+                }
+            }));
+        }
+        for (Thread t : writers) t.join();
+        double writeSecs = (System.nanoTime() - start) / 1e9;
+        boolean all = done.await(config.watchSeconds() + 60L, TimeUnit.SECONDS);
+        for (InputStream s : streams) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+        long expectedTotal = applied.get() * config.watchers();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("watchers", config.watchers());
+        m.put("changes_per_s", config.watchRate());
+        m.put("events_expected", expectedTotal);
+        m.put("events_received", received.get());
+        m.put("changes_applied", applied.get());
+        m.put("achieved_changes_per_s", Math.round(applied.get() / writeSecs));
+        m.put("out_of_order_per_object", outOfOrder.get());
+        m.put("rewatches", rewatches.get());
+        m.put("p50_ms", lat.percentileMs(0.5));
+        m.put("p99_ms", lat.percentileMs(0.99));
+        m.put("completed", all);
+        out.printf("watch: %d watchers, %d changes/s for %d s: %d/%d events, p50 %.1f ms, p99 %.1f ms%n", config.watchers(),
+            config.watchRate(), config.watchSeconds(), received.get(), expectedTotal, lat.percentileMs(0.5), lat.percentileMs(0.99));
+        return m;
+    }
+
+    private static long rssMib(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status")))
+                if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("\\D", "")) / 1024;
+        } catch (IOException ignored) {
+            // process gone
+        }
+        return -1;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+}
