@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +111,10 @@ public final class ApiServer implements AutoCloseable {
             .put("compiler", "javac").put("platform", "linux/amd64");
         Discovery discovery = new Discovery(registry, List.of());
         OpenApi openApi = new OpenApi(registry);
-        server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready, List.of(), version));
+        ServerWebSocketContainer websockets = ServerWebSocketContainer.ensure(server);
+        websockets.setIdleTimeout(java.time.Duration.ofHours(1));
+        websockets.setMaxTextMessageSize(16 << 20);
+        server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready, List.of(), version, websockets));
         server.start();
         ready = true;
         log.info("API server listening on https://{}:{}", config.bindAddress(), port());

@@ -17,7 +17,10 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
-/** PEM encoding and decoding of certificates and private keys (PKCS#8, and the older EC/RSA forms on read). */
+/**
+ * PEM encoding and decoding of certificates and private keys. Keys are written in the OpenSSL form ("EC PRIVATE KEY"),
+ * which every Kubernetes client reads (fabric8 does not read EC keys in PKCS#8); both forms are read.
+ */
 public final class Pem {
     private Pem() {
     }
@@ -26,13 +29,22 @@ public final class Pem {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
             for (Object o : objects) {
-                if (o instanceof PrivateKey k) pw.writeObject(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", k.getEncoded()));
+                if (o instanceof java.security.interfaces.ECPrivateKey k) pw.writeObject(sec1(k));
                 else pw.writeObject(o);
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         return w.toString();
+    }
+
+    /** An EC key as "EC PRIVATE KEY" (SEC 1) with its curve named, as kubeadm and k3s write them. */
+    private static org.bouncycastle.util.io.pem.PemObject sec1(java.security.interfaces.ECPrivateKey key) throws IOException {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+        org.bouncycastle.asn1.sec.ECPrivateKey inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+        org.bouncycastle.asn1.sec.ECPrivateKey full = new org.bouncycastle.asn1.sec.ECPrivateKey(key.getParams().getOrder().bitLength(),
+            inner.getKey(), inner.getPublicKey(), info.getPrivateKeyAlgorithm().getParameters());
+        return new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", full.getEncoded());
     }
 
     public static List<X509Certificate> certificates(String pem) {
@@ -55,7 +67,7 @@ public final class Pem {
             JcaPEMKeyConverter c = new JcaPEMKeyConverter();
             while ((o = p.readObject()) != null) {
                 if (o instanceof PrivateKeyInfo info) return c.getPrivateKey(info);
-                if (o instanceof PEMKeyPair kp) return c.getKeyPair(kp).getPrivate();
+                if (o instanceof PEMKeyPair kp) return c.getPrivateKey(kp.getPrivateKeyInfo());
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("not a PEM private key: " + e.getMessage(), e);

@@ -61,7 +61,7 @@ public final class ApiHandler extends Handler.Abstract {
 
     public ApiHandler(ResourceRegistry registry, Discovery discovery, OpenApi openApi, Authenticator authenticator,
                       PrometheusRegistry metrics, BooleanSupplier ready, List<SubresourceHandler> subresourceHandlers,
-                      ObjectNode version) {
+                      ObjectNode version, org.eclipse.jetty.websocket.server.ServerWebSocketContainer websockets) {
         super(InvocationType.BLOCKING);
         this.registry = registry;
         this.discovery = discovery;
@@ -71,7 +71,7 @@ public final class ApiHandler extends Handler.Abstract {
         this.ready = ready;
         this.subresourceHandlers = subresourceHandlers;
         this.versionJson = Json.string(version);
-        for (RegistryStore s : registry.stores()) handlers.put(s, new ResourceHandler(s));
+        for (RegistryStore s : registry.stores()) handlers.put(s, new ResourceHandler(s, websockets));
         this.requests = Counter.builder().name("apiserver_request_total").help("Requests by verb, resource and code")
             .labelNames("verb", "resource", "code").register(metrics);
         this.latency = Histogram.builder().name("apiserver_request_duration_seconds").help("Request latency by verb and resource")

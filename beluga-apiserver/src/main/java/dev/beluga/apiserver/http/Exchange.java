@@ -36,6 +36,7 @@ public final class Exchange {
     private UserInfo user;
     private OutputStream out;
     private int status = 200;
+    private boolean upgraded;
 
     Exchange(Request request, Response response, Callback callback) {
         this.request = request;
@@ -149,7 +150,14 @@ public final class Exchange {
         }
     }
 
+    /** The connection was handed to a WebSocket: the upgrade completes the request, not {@link #finish()}. */
+    void upgraded() {
+        upgraded = true;
+        status = 101;
+    }
+
     void finish() {
+        if (upgraded) return;
         try {
             if (out != null) out.close();
             callback.succeeded();

@@ -14,6 +14,8 @@ import dev.beluga.apiserver.registry.RegistryStore;
 import dev.beluga.apiserver.registry.ResourceType;
 import dev.beluga.apiserver.registry.WriteOptions;
 
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +31,11 @@ final class ResourceHandler {
     private final RegistryStore store;
     private final ResourceType type;
     private final Patches patches;
+    private final ServerWebSocketContainer websockets;
 
-    ResourceHandler(RegistryStore store) {
+    ResourceHandler(RegistryStore store, ServerWebSocketContainer websockets) {
         this.store = store;
+        this.websockets = websockets;
         this.type = store.type();
         this.patches = new Patches(type);
     }
@@ -120,9 +124,22 @@ final class ResourceHandler {
         boolean watchList = Boolean.TRUE.equals(o.sendInitialEvents());
         if (watchList && !"NotOlderThan".equals(o.resourceVersionMatch()))
             throw new StatusException(422, "Invalid", "sendInitialEvents is allowed only with resourceVersionMatch=NotOlderThan");
-        CacheWatcher w = store.watch(namespace, o);
+        CacheWatcher w;
+        try {
+            w = store.watch(namespace, o);
+        } catch (StatusException e) {
+            if (e.code() != 410) throw e;
+            expired(ex, e);
+            return;
+        }
         Negotiation n = Negotiation.of(ex.header("Accept"));
         WatchStreamer streamer = new WatchStreamer(type, w, n, o.allowWatchBookmarks() || watchList, watchList, o.timeoutSeconds());
+        if (websockets != null && "websocket".equalsIgnoreCase(ex.header("Upgrade"))) {
+            if (websockets.upgrade((rq, rs, cb) -> new WatchSocket(streamer), ex.request(), ex.response(), ex.callback())) {
+                ex.upgraded();
+                return;
+            }
+        }
         ex.request().addIdleTimeoutListener(t -> false);
         ex.start(200, n.format() == Negotiation.Format.TABLE ? "application/json;as=Table;v=" + n.tableVersion() + ";g=meta.k8s.io"
             : "application/json");
@@ -144,6 +161,30 @@ final class ResourceHandler {
         } catch (IOException e) {
             // client went away
         }
+    }
+
+    /**
+     * A watch from a revision the cache no longer holds: like kube-apiserver, answer 200 and a single ERROR event
+     * carrying the 410 Expired status, so that every client library relists.
+     */
+    private void expired(Exchange ex, StatusException e) throws IOException {
+        ObjectNode event = Json.object().put("type", "ERROR");
+        ObjectNode status = e.toStatus();
+        status.put("reason", "Expired");
+        event.set("object", status);
+        byte[] frame = Json.bytes(event);
+        if (websockets != null && "websocket".equalsIgnoreCase(ex.header("Upgrade"))) {
+            boolean ok = websockets.upgrade((rq, rs, cb) -> new ExpiredWatchSocket(frame), ex.request(), ex.response(), ex.callback());
+            if (ok) {
+                ex.upgraded();
+                return;
+            }
+        }
+        ex.start(200, "application/json");
+        OutputStream out = ex.output();
+        out.write(frame);
+        out.write('\n');
+        out.close();
     }
 
     private void create(Exchange ex, String namespace) throws IOException {

@@ -1,5 +1,7 @@
 package dev.beluga.apiserver.kubectl;
 
+import dev.beluga.apiserver.testing.TestServer;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;

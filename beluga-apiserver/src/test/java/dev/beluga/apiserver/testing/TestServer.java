@@ -1,4 +1,4 @@
-package dev.beluga.apiserver.kubectl;
+package dev.beluga.apiserver.testing;
 
 import dev.beluga.apiserver.ApiServer;
 import dev.beluga.pki.ClusterPki;
@@ -10,17 +10,22 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** An API server on a free loopback port over an embedded store, with an admin kubeconfig, for tests. */
-final class TestServer implements AutoCloseable {
-    final EmbeddedStore store;
-    final ApiServer api;
-    final Path kubeconfig;
-    final ClusterPki pki;
+public final class TestServer implements AutoCloseable {
+    public final EmbeddedStore store;
+    public final ApiServer api;
+    public final Path kubeconfig;
+    public final ClusterPki pki;
 
-    TestServer(Path dir) throws Exception {
+    public TestServer(Path dir) throws Exception {
+        this(dir, 0);
+    }
+
+    /** On a given port (0 = any), e.g. to restart a server where clients expect it. */
+    public TestServer(Path dir, int port) throws Exception {
         store = EmbeddedStore.open(dir.resolve("db"));
         pki = ClusterPki.loadOrCreate(dir.resolve("tls"), List.of(), List.of());
         char[] pw = "test".toCharArray();
-        api = new ApiServer(new ApiServer.Config("127.0.0.1", 0, new ApiServer.Tls(pki.servingKeyStore(pw), pw, pki.trustStore()), "test"),
+        api = new ApiServer(new ApiServer.Config("127.0.0.1", port, new ApiServer.Tls(pki.servingKeyStore(pw), pw, pki.trustStore()), "test"),
             store, new PrometheusRegistry());
         api.start();
         kubeconfig = dir.resolve("kubeconfig.yaml");
