@@ -109,15 +109,27 @@ public final class ApiServer implements AutoCloseable {
             .put("gitVersion", KUBERNETES_VERSION + "+beluga-" + config.belugaVersion()).put("gitCommit", "")
             .put("gitTreeState", "clean").put("buildDate", "").put("goVersion", "java" + Runtime.version().feature())
             .put("compiler", "javac").put("platform", "linux/amd64");
-        Discovery discovery = new Discovery(registry, List.of());
+        Discovery discovery = new Discovery(registry, List.of(authorizationGroup()));
         OpenApi openApi = new OpenApi(registry);
         ServerWebSocketContainer websockets = ServerWebSocketContainer.ensure(server);
         websockets.setIdleTimeout(java.time.Duration.ofHours(1));
         websockets.setMaxTextMessageSize(16 << 20);
-        server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready, List.of(), version, websockets));
+        server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready, List.of(new dev.beluga.apiserver.http.PodSubresources(registry)), version, websockets));
         server.start();
         ready = true;
         log.info("API server listening on https://{}:{}", config.bindAddress(), port());
+    }
+
+    /** authorization.k8s.io/v1 for discovery: selfsubjectaccessreviews (create only, not stored). */
+    private static Discovery.ExtraGroup authorizationGroup() {
+        ObjectNode legacy = Json.object().put("name", "selfsubjectaccessreviews").put("singularName", "selfsubjectaccessreview")
+            .put("namespaced", false).put("kind", "SelfSubjectAccessReview");
+        legacy.putArray("verbs").add("create");
+        ObjectNode aggregated = Json.object().put("resource", "selfsubjectaccessreviews");
+        aggregated.putObject("responseKind").put("group", "authorization.k8s.io").put("version", "v1").put("kind", "SelfSubjectAccessReview");
+        aggregated.put("scope", "Cluster").put("singularResource", "selfsubjectaccessreview");
+        aggregated.putArray("verbs").add("create");
+        return new Discovery.ExtraGroup("authorization.k8s.io", "v1", List.of(legacy), List.of(aggregated));
     }
 
     /** The port actually bound (useful with port 0 in tests). */

@@ -165,6 +165,10 @@ public final class ApiHandler extends Handler.Abstract {
             }
             return;
         }
+        if (path.equals("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews") && ex.method().equals("POST")) {
+            selfSubjectAccessReview(ex);
+            return;
+        }
         String[] segs = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
         if (segs.length == 0) {
             ObjectNode root = Json.object();
@@ -220,6 +224,18 @@ public final class ApiHandler extends Handler.Abstract {
         }
         String host = ex.header("Host");
         ex.sendJson(200, core ? discovery.legacyApi(host == null ? "127.0.0.1:6443" : host) : discovery.legacyGroups());
+    }
+
+    /**
+     * {@code kubectl auth can-i}: every authenticated user may do everything until RBAC is enforced, and the review
+     * says so.
+     */
+    private void selfSubjectAccessReview(Exchange ex) {
+        ObjectNode review = Bodies.object(ex, null);
+        review.put("apiVersion", "authorization.k8s.io/v1").put("kind", "SelfSubjectAccessReview");
+        ObjectNode status = review.putObject("status");
+        status.put("allowed", true).put("reason", "Beluga does not enforce RBAC yet: every authenticated user is allowed");
+        ex.sendJson(201, review);
     }
 
     /** "v2" or "v2beta1" when the client accepts aggregated discovery, in the order it prefers. */

@@ -27,7 +27,7 @@ final class Bodies {
             default -> throw StatusException.unsupportedMediaType(ct);
         }
         if (!(n instanceof ObjectNode o))
-            throw StatusException.badRequest("the body of the request must be a " + type.kind() + " object");
+            throw StatusException.badRequest("the body of the request must be " + (type == null ? "an object" : "a " + type.kind() + " object"));
         return o;
     }
 

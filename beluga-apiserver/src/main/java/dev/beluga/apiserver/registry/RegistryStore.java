@@ -301,6 +301,8 @@ public final class RegistryStore {
             if (obj.has("status")) result.set("status", obj.get("status"));
             else result.remove("status");
             // metadata changes through /status are ignored, as upstream, except managed fields bookkeeping
+        } else if ("binding".equals(w.subresource())) {
+            result = obj; // pods/binding sets spec.nodeName and the PodScheduled condition together
         } else {
             result = obj;
             if (type.hasStatus()) {

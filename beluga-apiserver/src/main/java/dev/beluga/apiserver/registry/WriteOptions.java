@@ -4,7 +4,7 @@ package dev.beluga.apiserver.registry;
  * Options of a create, update or patch.
  *
  * @param fieldValidation "Strict", "Warn" or "Ignore" (unknown and duplicate fields)
- * @param subresource     null for the main resource, or "status"
+ * @param subresource     null for the main resource, "status", or "binding" (pods/binding: spec.nodeName and status)
  * @param applied         for server-side apply, the applied configuration (its fields become the manager's)
  */
 public record WriteOptions(boolean dryRun, String fieldManager, String fieldValidation, String subresource,
