@@ -18,4 +18,9 @@ public final class ExpiredWatchSocket implements Session.Listener.AutoDemanding 
         session.sendText(new String(frame, StandardCharsets.UTF_8),
             Callback.from(() -> session.close(1000, "expired", Callback.NOOP), t -> session.close()));
     }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        // the client may close as soon as it has read the event
+    }
 }

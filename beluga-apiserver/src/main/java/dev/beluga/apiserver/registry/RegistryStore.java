@@ -50,6 +50,7 @@ public final class RegistryStore {
     private final Clock clock;
     private final Function<String, ObjectNode> namespaceLookup;
     private final dev.beluga.api.patch.PatchMeta patchMeta;
+    private final Class<?> model;
 
     /**
      * @param namespaceLookup returns the Namespace object of a name, or null if it does not exist (used to refuse
@@ -62,6 +63,7 @@ public final class RegistryStore {
         this.namespaceLookup = namespaceLookup;
         this.cache = new WatchCache(type, store);
         this.patchMeta = dev.beluga.api.patch.BuiltinPatchMeta.forKind(type.group(), type.kind());
+        this.model = KnownFields.model(type.group(), type.kind()).orElse(null);
     }
 
     public ResourceType type() {
@@ -174,6 +176,7 @@ public final class RegistryStore {
 
     public ObjectNode create(String namespace, ObjectNode obj, WriteOptions w) {
         ObjectMetaRules.checkKind(type, obj);
+        checkFields(obj, w);
         ObjectNode meta = Json.with(obj, "metadata");
         if (type.namespaced()) {
             String inBody = Json.text(meta, "namespace");
@@ -224,6 +227,7 @@ public final class RegistryStore {
     /** PUT: replaces the object (or its status with {@code w.subresource() == "status"}). */
     public ObjectNode update(String namespace, String name, ObjectNode obj, WriteOptions w) {
         ObjectMetaRules.checkKind(type, obj);
+        checkFields(obj, w);
         ObjectNode meta = Json.with(obj, "metadata");
         String bodyName = Json.text(meta, "name");
         if (bodyName == null || bodyName.isEmpty()) meta.put("name", name);
@@ -259,6 +263,7 @@ public final class RegistryStore {
             ObjectNode old = cache.decode(current).object();
             ObjectNode changed = change.apply(old.deepCopy());
             ObjectMetaRules.checkKind(type, changed);
+            checkFields(changed, w);
             ObjectNode meta = Json.with(changed, "metadata");
             if (!name.equals(Json.text(meta, "name")))
                 throw StatusException.badRequest("the name of the object (" + Json.text(meta, "name")
@@ -427,6 +432,23 @@ public final class RegistryStore {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Drops the fields the kind does not have, as typed decoding upstream does: with {@code fieldValidation=Strict}
+     * that is a 400 ("strict decoding error: unknown field ..."), with Warn each becomes a warning.
+     */
+    private void checkFields(ObjectNode obj, WriteOptions w) {
+        if (model == null) return;
+        List<String> unknown = KnownFields.prune(obj, model);
+        if (unknown.isEmpty()) return;
+        if ("Strict".equals(w.fieldValidation())) {
+            StringBuilder sb = new StringBuilder("strict decoding error: ");
+            for (int i = 0; i < unknown.size(); i++) sb.append(i > 0 ? ", " : "").append("unknown field \"").append(unknown.get(i)).append('"');
+            throw StatusException.badRequest(sb.toString());
+        }
+        if ("Warn".equals(w.fieldValidation()) && w.warnings() != null)
+            for (String f : unknown) w.warnings().accept("unknown field \"" + f + "\"");
+    }
 
     private void validate(ObjectNode obj, ObjectNode old) {
         FieldErrors errors = new FieldErrors();

@@ -8,9 +8,15 @@ package dev.beluga.apiserver.registry;
  * @param applied         for server-side apply, the applied configuration (its fields become the manager's)
  */
 public record WriteOptions(boolean dryRun, String fieldManager, String fieldValidation, String subresource,
-                           com.fasterxml.jackson.databind.node.ObjectNode applied) {
+                           com.fasterxml.jackson.databind.node.ObjectNode applied,
+                           java.util.function.Consumer<String> warnings) {
     public WriteOptions(boolean dryRun, String fieldManager, String fieldValidation, String subresource) {
-        this(dryRun, fieldManager, fieldValidation, subresource, null);
+        this(dryRun, fieldManager, fieldValidation, subresource, null, null);
+    }
+
+    /** The same options, sending warnings (e.g. unknown fields under fieldValidation=Warn) to {@code sink}. */
+    public WriteOptions withWarnings(java.util.function.Consumer<String> sink) {
+        return new WriteOptions(dryRun, fieldManager, fieldValidation, subresource, applied, sink);
     }
 
     public static WriteOptions defaults() {
@@ -18,11 +24,11 @@ public record WriteOptions(boolean dryRun, String fieldManager, String fieldVali
     }
 
     public WriteOptions withSubresource(String s) {
-        return new WriteOptions(dryRun, fieldManager, fieldValidation, s, applied);
+        return new WriteOptions(dryRun, fieldManager, fieldValidation, s, applied, warnings);
     }
 
     /** The same options for a server-side apply of {@code config} (the manager's field set is replaced). */
     public WriteOptions withApplied(com.fasterxml.jackson.databind.node.ObjectNode config) {
-        return new WriteOptions(dryRun, fieldManager, fieldValidation, subresource, config);
+        return new WriteOptions(dryRun, fieldManager, fieldValidation, subresource, config, warnings);
     }
 }

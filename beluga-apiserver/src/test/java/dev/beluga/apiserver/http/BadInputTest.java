@@ -120,6 +120,21 @@ class BadInputTest {
     }
 
     @Test
+    void unknownFieldsFailStrictValidationAndAreDroppedOtherwise() throws Exception {
+        String pod = "{\"metadata\":{\"name\":\"NAME\"},\"spec\":{\"bogus\":1,\"containers\":[{\"name\":\"c\",\"image\":\"busybox\",\"imagee\":\"x\"}]}}";
+        JsonNode s = status(send("POST", "/api/v1/namespaces/default/pods?fieldValidation=Strict", pod.replace("NAME", "strict")), 400, "BadRequest");
+        assertThat(s.path("message").asText())
+            .isEqualTo("strict decoding error: unknown field \"spec.bogus\", unknown field \"spec.containers[0].imagee\"");
+        status(send("GET", "/api/v1/namespaces/default/pods/strict", null), 404, "NotFound");
+        HttpResponse<String> warned = send("POST", "/api/v1/namespaces/default/pods?fieldValidation=Warn", pod.replace("NAME", "warned"));
+        assertThat(warned.statusCode()).isEqualTo(201);
+        assertThat(warned.headers().allValues("Warning")).contains("299 - \"unknown field \\\"spec.bogus\\\"\"");
+        JsonNode stored = Json.MAPPER.readTree(send("GET", "/api/v1/namespaces/default/pods/warned", null).body());
+        assertThat(stored.path("spec").has("bogus")).isFalse();
+        assertThat(stored.path("spec").path("containers").get(0).has("imagee")).isFalse();
+    }
+
+    @Test
     void oversizeBodiesAre413() throws Exception {
         byte[] big = new byte[Exchange.MAX_BODY_BYTES + 10];
         java.util.Arrays.fill(big, (byte) ' ');
