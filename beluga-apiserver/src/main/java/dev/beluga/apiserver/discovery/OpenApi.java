@@ -57,6 +57,7 @@ public final class OpenApi {
         doc.putObject("info").put("title", "Kubernetes").put("version", "v1.32.0");
         ObjectNode paths = doc.putObject("paths");
         ObjectNode schemas = doc.putObject("components").putObject("schemas");
+        ModelSchemas models = new ModelSchemas(schemas);
         for (ResourceType t : types) {
             String base = (t.group().isEmpty() ? "/api/" : "/apis/" + t.group() + "/") + t.version() + "/";
             String collection = base + (t.namespaced() ? "namespaces/{namespace}/" : "") + t.plural();
@@ -84,7 +85,9 @@ public final class OpenApi {
                 sub.set("patch", patchOp("patch" + t.kind() + cap(s.name()), sgvk, sref));
                 sub.set("parameters", pathParams(t.namespaced(), true));
             }
-            schemas.set(ref, kindSchema(t));
+            java.util.Optional<Class<?>> model = dev.beluga.apiserver.registry.KnownFields.model(t.group(), t.kind());
+            if (model.isPresent()) models.addKind(ref, model.get(), gvk(t), t.kind() + " (" + t.apiVersion() + ").");
+            else schemas.set(ref, kindSchema(t));
             ObjectNode list = schemas.putObject(ref + "List").put("type", "object")
                 .put("description", t.kind() + "List is a list of " + t.kind() + " objects.");
             ObjectNode lp = list.putObject("properties");
@@ -94,7 +97,8 @@ public final class OpenApi {
             lp.putObject("metadata").putArray("allOf").addObject().put("$ref", "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta");
             list.putArray("x-kubernetes-group-version-kind").addObject().put("group", t.group()).put("version", t.version()).put("kind", t.listKind());
         }
-        schemas.set("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", objectMeta());
+        if (!schemas.has("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta") || schemas.get("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").isEmpty())
+            schemas.set("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", objectMeta());
         schemas.putObject("io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta").put("type", "object")
             .put("description", "ListMeta describes metadata that synthetic resources must have, including lists and various status objects.");
         ObjectNode scale = schemas.putObject("io.k8s.api.autoscaling.v1.Scale").put("type", "object")

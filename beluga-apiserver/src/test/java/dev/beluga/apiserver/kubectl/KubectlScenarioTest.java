@@ -112,6 +112,7 @@ class KubectlScenarioTest {
 
         assertThat(k.ok("describe", "deploy", name, "-n", ns).out()).contains("Name:", "web", "Replicas:", "2 desired", "busybox:1.37");
         assertThat(k.ok("explain", "deployment").out()).contains("KIND:", "Deployment", "FIELDS:");
+        assertThat(k.ok("explain", "pods.spec.containers.ports").out()).contains("containerPort", "<integer>", "protocol");
 
         assertThat(k.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dry}\ndata: {a: \"1\"}\n", "-n", ns, "--dry-run=server").out())
             .contains("server dry run");
