@@ -42,8 +42,15 @@ public final class Pem {
     private static org.bouncycastle.util.io.pem.PemObject sec1(java.security.interfaces.ECPrivateKey key) throws IOException {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
         org.bouncycastle.asn1.sec.ECPrivateKey inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+        var curve = info.getPrivateKeyAlgorithm().getParameters();
+        org.bouncycastle.asn1.ASN1BitString pub = inner.getPublicKey();
+        if (pub == null) {
+            // the JDK leaves the public point out; some clients (client-java) need it: Q = d·G
+            var x9 = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByOID((org.bouncycastle.asn1.ASN1ObjectIdentifier) curve);
+            pub = new org.bouncycastle.asn1.DERBitString(x9.getG().multiply(inner.getKey()).normalize().getEncoded(false));
+        }
         org.bouncycastle.asn1.sec.ECPrivateKey full = new org.bouncycastle.asn1.sec.ECPrivateKey(key.getParams().getOrder().bitLength(),
-            inner.getKey(), inner.getPublicKey(), info.getPrivateKeyAlgorithm().getParameters());
+            inner.getKey(), (org.bouncycastle.asn1.DERBitString) new org.bouncycastle.asn1.DERBitString(pub.getBytes()), curve);
         return new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", full.getEncoded());
     }
 
