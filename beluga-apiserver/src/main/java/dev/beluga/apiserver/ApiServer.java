@@ -46,7 +46,11 @@ public final class ApiServer implements AutoCloseable {
     public record Tls(KeyStore servingKeyStore, char[] password, KeyStore clientCa) {
     }
 
-    public record Config(String bindAddress, int port, Tls tls, String belugaVersion) {
+    /** @param tls supplies the TLS material when the port opens, so that certificates can be made meanwhile */
+    public record Config(String bindAddress, int port, java.util.function.Supplier<Tls> tls, String belugaVersion) {
+        public Config(String bindAddress, int port, Tls tls, String belugaVersion) {
+            this(bindAddress, port, () -> tls, belugaVersion);
+        }
     }
 
     private final Config config;
@@ -74,8 +78,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        long t0 = System.nanoTime();
         registry.start();
+        long t1 = System.nanoTime();
         bootstrap();
+        log.info("watch caches of {} resources loaded in {} ms, bootstrap objects checked in {} ms", registry.types().size(),
+            (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         QueuedThreadPool pool = new QueuedThreadPool(32, 4);
         pool.setName("apiserver");
         pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -91,10 +99,11 @@ public final class ApiServer implements AutoCloseable {
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(h1.getProtocol());
         SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStore(config.tls().servingKeyStore());
-        ssl.setKeyStorePassword(new String(config.tls().password()));
-        if (config.tls().clientCa() != null) {
-            ssl.setTrustStore(config.tls().clientCa());
+        Tls material = config.tls().get();
+        ssl.setKeyStore(material.servingKeyStore());
+        ssl.setKeyStorePassword(new String(material.password()));
+        if (material.clientCa() != null) {
+            ssl.setTrustStore(material.clientCa());
             ssl.setWantClientAuth(true);
         }
         ssl.setSniRequired(false);
@@ -117,6 +126,7 @@ public final class ApiServer implements AutoCloseable {
         server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready, List.of(new dev.beluga.apiserver.http.PodSubresources(registry)), version, websockets));
         server.start();
         ready = true;
+        Thread.ofPlatform().daemon(true).name("openapi-warmup").priority(Thread.MIN_PRIORITY).start(openApi::warmUp);
         log.info("API server listening on https://{}:{}", config.bindAddress(), port());
     }
 

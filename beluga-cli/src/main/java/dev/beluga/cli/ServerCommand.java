@@ -64,6 +64,20 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("beluga server: " + e.getMessage());
             return 2;
         }
+        List<String> dns = new ArrayList<>();
+        List<InetAddress> ips = new ArrayList<>();
+        for (String san : tlsSans) {
+            if (san.matches("[0-9.]+|.*:.*")) ips.add(InetAddress.getByName(san));
+            else dns.add(san);
+        }
+        // certificates are made (first start) or loaded while the store opens and the caches load
+        java.util.concurrent.CompletableFuture<ClusterPki> pkiReady = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return ClusterPki.loadOrCreate(dir.resolve("tls"), dns, ips);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         PrometheusRegistry registry = new PrometheusRegistry();
         KvStore store;
         try {
@@ -74,16 +88,11 @@ final class ServerCommand implements Callable<Integer> {
         }
         Compactor compactor = new Compactor(store, retention).start(Duration.ofMinutes(1).compareTo(retention) < 0
             ? Duration.ofMinutes(1) : retention.dividedBy(2), Clock.systemUTC());
-        List<String> dns = new ArrayList<>();
-        List<InetAddress> ips = new ArrayList<>();
-        for (String san : tlsSans) {
-            if (san.matches("[0-9.]+|.*:.*")) ips.add(InetAddress.getByName(san));
-            else dns.add(san);
-        }
-        ClusterPki pki = ClusterPki.loadOrCreate(dir.resolve("tls"), dns, ips);
         char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
-        ApiServer api = new ApiServer(new ApiServer.Config(bindAddress, httpsPort,
-            new ApiServer.Tls(pki.servingKeyStore(password), password, pki.trustStore()), BelugaVersion.version()), store, registry);
+        ApiServer api = new ApiServer(new ApiServer.Config(bindAddress, httpsPort, () -> {
+            ClusterPki p = pkiReady.join();
+            return new ApiServer.Tls(p.servingKeyStore(password), password, p.trustStore());
+        }, BelugaVersion.version()), store, registry);
         try {
             api.start();
         } catch (Exception e) {
@@ -92,6 +101,7 @@ final class ServerCommand implements Callable<Integer> {
             store.close();
             return 2;
         }
+        ClusterPki pki = pkiReady.join();
         Path kubeconfig = dir.resolve("kubeconfig.yaml");
         Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate("https://127.0.0.1:" + api.port(), pki.caCertificate(), pki.admin()));
         CountDownLatch stopped = new CountDownLatch(1);

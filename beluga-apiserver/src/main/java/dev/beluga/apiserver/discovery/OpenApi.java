@@ -21,21 +21,34 @@ import java.util.Map;
  * come later). Built once; documents are addressed by content hash so clients may cache them.
  */
 public final class OpenApi {
-    private final Map<String, byte[]> documents = new LinkedHashMap<>(); // "api/v1" -> JSON
-    private final Map<String, String> hashes = new LinkedHashMap<>();
+    private final ResourceRegistry registry;
+    private volatile Map<String, byte[]> documents; // "api/v1" -> JSON
+    private volatile Map<String, String> hashes;
 
+    /** Documents are built on first use (or by {@link #warmUp()} in the background): building them loads many classes. */
     public OpenApi(ResourceRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Builds the documents now; idempotent and thread-safe. */
+    public synchronized void warmUp() {
+        if (documents != null) return;
+        Map<String, byte[]> docs = new LinkedHashMap<>();
+        Map<String, String> h = new LinkedHashMap<>();
         for (String g : registry.groups()) {
             for (String v : registry.versions(g)) {
                 String path = g.isEmpty() ? "api/" + v : "apis/" + g + "/" + v;
                 byte[] doc = Json.bytes(document(registry.types(g, v)));
-                documents.put(path, doc);
-                hashes.put(path, hash(doc));
+                docs.put(path, doc);
+                h.put(path, hash(doc));
             }
         }
+        hashes = h;
+        documents = docs;
     }
 
     public ObjectNode root() {
+        warmUp();
         ObjectNode o = Json.object();
         ObjectNode paths = o.putObject("paths");
         for (Map.Entry<String, String> e : hashes.entrySet())
@@ -45,10 +58,12 @@ public final class OpenApi {
 
     /** The document at {@code path} (e.g. "apis/apps/v1"), or null. */
     public byte[] document(String path) {
+        warmUp();
         return documents.get(path);
     }
 
     public String hash(String path) {
+        warmUp();
         return hashes.get(path);
     }
 
