@@ -6,10 +6,7 @@ import dev.beluga.apiserver.Json;
 import dev.beluga.apiserver.StatusException;
 import dev.beluga.apiserver.registry.ResourceType;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /** The {@code scale} subresource: the autoscaling/v1 Scale view of a workload's replicas. */
 final class Scales {
@@ -24,33 +21,9 @@ final class Scales {
             if (om.has(f)) m.set(f, om.get(f));
         s.putObject("spec").put("replicas", obj.path("spec").path("replicas").asInt(1));
         ObjectNode st = s.putObject("status").put("replicas", obj.path("status").path("replicas").asInt(0));
-        String selector = selector(obj.path("spec").path("selector"));
+        String selector = dev.beluga.apiserver.Selectors.formatOrNull(obj.path("spec").path("selector"));
         if (selector != null) st.put("selector", selector);
         return s;
-    }
-
-    /** The label selector of a workload as a string ("app=web,tier in (a,b)"). */
-    static String selector(JsonNode sel) {
-        if (sel == null || sel.isMissingNode() || sel.isNull()) return null;
-        List<String> parts = new ArrayList<>();
-        JsonNode labels = sel.has("matchLabels") || sel.has("matchExpressions") ? sel.path("matchLabels") : sel;
-        for (Iterator<Map.Entry<String, JsonNode>> it = labels.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            parts.add(e.getKey() + "=" + e.getValue().asText());
-        }
-        for (JsonNode req : sel.path("matchExpressions")) {
-            String key = req.path("key").asText();
-            List<String> values = new ArrayList<>();
-            req.path("values").forEach(v -> values.add(v.asText()));
-            switch (req.path("operator").asText()) {
-                case "In" -> parts.add(key + " in (" + String.join(",", values) + ")");
-                case "NotIn" -> parts.add(key + " notin (" + String.join(",", values) + ")");
-                case "Exists" -> parts.add(key);
-                case "DoesNotExist" -> parts.add("!" + key);
-                default -> { }
-            }
-        }
-        return String.join(",", parts);
     }
 
     static ObjectNode applyReplicas(ObjectNode live, JsonNode replicas, String resourceVersion) {

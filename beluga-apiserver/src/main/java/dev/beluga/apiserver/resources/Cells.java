@@ -1,7 +1,6 @@
 package dev.beluga.apiserver.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -44,40 +43,7 @@ final class Cells {
     }
 
     static String selector(JsonNode sel) {
-        if (sel == null || sel.isMissingNode() || sel.isNull()) return "<none>";
-        List<String> parts = new ArrayList<>();
-        JsonNode ml = sel.has("matchLabels") || sel.has("matchExpressions") ? sel.path("matchLabels") : sel;
-        String l = labels(ml);
-        if (!l.equals("<none>")) parts.add(l);
-        for (JsonNode r : sel.path("matchExpressions")) {
-            List<String> vals = new ArrayList<>();
-            r.path("values").forEach(v -> vals.add(v.asText()));
-            String key = r.path("key").asText();
-            switch (r.path("operator").asText()) {
-                case "In" -> parts.add(key + " in (" + String.join(",", vals) + ")");
-                case "NotIn" -> parts.add(key + " notin (" + String.join(",", vals) + ")");
-                case "Exists" -> parts.add(key);
-                case "DoesNotExist" -> parts.add("!" + key);
-                default -> { }
-            }
-        }
-        return parts.isEmpty() ? "<none>" : String.join(",", parts);
-    }
-
-    static String containerNames(ObjectNode o, String... templatePath) {
-        List<String> out = new ArrayList<>();
-        JsonNode spec = o;
-        for (String p : templatePath) spec = spec.path(p);
-        for (JsonNode c : spec.path("containers")) out.add(c.path("name").asText());
-        return String.join(",", out);
-    }
-
-    static String images(ObjectNode o, String... templatePath) {
-        List<String> out = new ArrayList<>();
-        JsonNode spec = o;
-        for (String p : templatePath) spec = spec.path(p);
-        for (JsonNode c : spec.path("containers")) out.add(c.path("image").asText());
-        return String.join(",", out);
+        return dev.beluga.apiserver.Selectors.format(sel);
     }
 
     static int count(JsonNode n) {

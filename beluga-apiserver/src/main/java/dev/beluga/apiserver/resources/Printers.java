@@ -22,9 +22,7 @@ final class Printers {
         .number("Up-to-date", "Total number of non-terminated pods targeted by this deployment that have the desired template spec.", o -> Cells.num(o, "status", "updatedReplicas"))
         .number("Available", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.", o -> Cells.num(o, "status", "availableReplicas"))
         .age()
-        .wide("Containers", "Names of each container in the template.", o -> Cells.containerNames(o, "spec", "template", "spec"))
-        .wide("Images", "Images referenced by each container in the template.", o -> Cells.images(o, "spec", "template", "spec"))
-        .wide("Selector", "Label selector for pods.", o -> Cells.selector(o.path("spec").path("selector")))
+        .templateColumns(true)
         .build();
 
     static final TableColumns REPLICA_SET = TableColumns.builder()
@@ -32,16 +30,13 @@ final class Printers {
         .number("Current", "Number of actual replicas.", o -> Cells.num(o, "status", "replicas"))
         .number("Ready", "Number of pods ready.", o -> Cells.num(o, "status", "readyReplicas"))
         .age()
-        .wide("Containers", "Names of each container in the template.", o -> Cells.containerNames(o, "spec", "template", "spec"))
-        .wide("Images", "Images referenced by each container in the template.", o -> Cells.images(o, "spec", "template", "spec"))
-        .wide("Selector", "Label selector for pods.", o -> Cells.selector(o.path("spec").path("selector")))
+        .templateColumns(true)
         .build();
 
     static final TableColumns STATEFUL_SET = TableColumns.builder()
         .column("Ready", "Number of the pod with ready state", o -> Cells.num(o, "status", "readyReplicas") + "/" + Cells.num(o, "spec", "replicas"))
         .age()
-        .wide("Containers", "Names of each container in the template.", o -> Cells.containerNames(o, "spec", "template", "spec"))
-        .wide("Images", "Images referenced by each container in the template.", o -> Cells.images(o, "spec", "template", "spec"))
+        .templateColumns(false)
         .build();
 
     static final TableColumns DAEMON_SET = TableColumns.builder()
@@ -52,9 +47,7 @@ final class Printers {
         .number("Available", "The number of nodes that should be running the daemon pod and have one or more available.", o -> Cells.num(o, "status", "numberAvailable"))
         .column("Node Selector", "NodeSelector is a selector which must be true for the pod to fit on a node.", o -> Cells.labels(o.path("spec").path("template").path("spec").path("nodeSelector")))
         .age()
-        .wide("Containers", "Names of each container in the template.", o -> Cells.containerNames(o, "spec", "template", "spec"))
-        .wide("Images", "Images referenced by each container in the template.", o -> Cells.images(o, "spec", "template", "spec"))
-        .wide("Selector", "Label selector for pods.", o -> Cells.selector(o.path("spec").path("selector")))
+        .templateColumns(true)
         .build();
 
     static final TableColumns REPLICATION_CONTROLLER = TableColumns.builder()
@@ -62,8 +55,7 @@ final class Printers {
         .number("Current", "Number of actual replicas.", o -> Cells.num(o, "status", "replicas"))
         .number("Ready", "Number of pods ready.", o -> Cells.num(o, "status", "readyReplicas"))
         .age()
-        .wide("Containers", "Names of each container in the template.", o -> Cells.containerNames(o, "spec", "template", "spec"))
-        .wide("Images", "Images referenced by each container in the template.", o -> Cells.images(o, "spec", "template", "spec"))
+        .templateColumns(false)
         .wide("Selector", "Label selector for pods.", o -> Cells.labels(o.path("spec").path("selector")))
         .build();
 
@@ -73,9 +65,7 @@ final class Printers {
             + (o.path("spec").has("completions") ? Cells.num(o, "spec", "completions") : 1))
         .column("Duration", "Time required to complete the job.", Printers::jobDuration)
         .age()
-        .wide("Containers", "Names of each container in the template.", o -> Cells.containerNames(o, "spec", "template", "spec"))
-        .wide("Images", "Images referenced by each container in the template.", o -> Cells.images(o, "spec", "template", "spec"))
-        .wide("Selector", "Label selector for pods.", o -> Cells.selector(o.path("spec").path("selector")))
+        .templateColumns(true)
         .build();
 
     static final TableColumns CRON_JOB = TableColumns.builder()

@@ -50,6 +50,24 @@ public record TableColumns(List<Column> columns) {
             return this;
         }
 
+        /**
+         * The wide columns of a workload's pod template ({@code spec.template.spec}): Containers and Images, and the
+         * Selector ({@code spec.selector}) when asked.
+         */
+        public Builder templateColumns(boolean selector) {
+            wide("Containers", "Names of each container in the template.", o -> joined(o, "name"));
+            wide("Images", "Images referenced by each container in the template.", o -> joined(o, "image"));
+            if (selector) wide("Selector", "Label selector for pods.", o -> dev.beluga.apiserver.Selectors.format(o.path("spec").path("selector")));
+            return this;
+        }
+
+        private static String joined(ObjectNode o, String field) {
+            java.util.List<String> out = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode c : o.path("spec").path("template").path("spec").path("containers"))
+                out.add(c.path(field).asText());
+            return String.join(",", out);
+        }
+
         public Builder age() {
             age = true;
             columns.add(ageColumn());
