@@ -160,6 +160,8 @@ final class ResourceHandler {
             });
         } catch (IOException e) {
             // client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping
         }
     }
 
