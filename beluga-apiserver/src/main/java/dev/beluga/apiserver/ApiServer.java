@@ -175,6 +175,47 @@ public final class ApiServer implements AutoCloseable {
             spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP").put("targetPort", 6443);
             services.create("default", svc, new WriteOptions(false, "beluga-apiserver", "Ignore", null));
         }
+        reconcileKubernetesEndpoints();
+    }
+
+    /**
+     * Points the {@code kubernetes} Service's Endpoints at this API server (the host's first non-loopback IPv4
+     * address, or 127.0.0.1), as kube-apiserver's endpoint reconciler does.
+     */
+    private void reconcileKubernetesEndpoints() {
+        String ip = hostAddress();
+        int port = config.port() == 0 ? 6443 : config.port();
+        ObjectNode ep = Json.object();
+        ep.putObject("metadata").put("name", "kubernetes").put("namespace", "default").putObject("labels")
+            .put("endpointslice.kubernetes.io/skip-mirror", "true");
+        ObjectNode subset = ep.putArray("subsets").addObject();
+        subset.putArray("addresses").addObject().put("ip", ip);
+        subset.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
+        RegistryStore endpoints = registry.get("", "v1", "endpoints");
+        WriteOptions w = new WriteOptions(false, "beluga-apiserver", "Ignore", null);
+        try {
+            ObjectNode current = endpoints.get("default", "kubernetes", null);
+            if (current.path("subsets").equals(ep.path("subsets"))) return;
+            ep.with("metadata").put("resourceVersion", current.path("metadata").path("resourceVersion").asText());
+            endpoints.update("default", "kubernetes", ep, w);
+        } catch (StatusException e) {
+            if (e.code() != 404) throw e;
+            endpoints.create("default", ep, w);
+        }
+    }
+
+    private String hostAddress() {
+        if (!config.bindAddress().equals("0.0.0.0") && !config.bindAddress().equals("::")) return config.bindAddress();
+        try {
+            for (java.net.NetworkInterface nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp() || nif.isLoopback()) continue;
+                for (InetAddress a : java.util.Collections.list(nif.getInetAddresses()))
+                    if (a instanceof java.net.Inet4Address) return a.getHostAddress();
+            }
+        } catch (java.net.SocketException ignored) {
+            // fall back to loopback
+        }
+        return "127.0.0.1";
     }
 
     public boolean isReady() {

@@ -74,6 +74,16 @@ public final class ApiHandler extends Handler.Abstract {
         for (RegistryStore s : registry.stores()) handlers.put(s, new ResourceHandler(s, websockets));
         this.requests = Counter.builder().name("apiserver_request_total").help("Requests by verb, resource and code")
             .labelNames("verb", "resource", "code").register(metrics);
+        io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("apiserver_registered_watchers")
+            .help("Watches being served, by resource").labelNames("resource")
+            .callback(cb -> {
+                for (RegistryStore s : registry.stores()) cb.call(s.cache().watcherCount(), s.type().qualifiedPlural());
+            }).register(metrics);
+        io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("apiserver_storage_objects")
+            .help("Objects held in the watch cache, by resource").labelNames("resource")
+            .callback(cb -> {
+                for (RegistryStore s : registry.stores()) cb.call(s.cache().size(), s.type().qualifiedPlural());
+            }).register(metrics);
         this.latency = Histogram.builder().name("apiserver_request_duration_seconds").help("Request latency by verb and resource")
             .labelNames("verb", "resource")
             .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60).register(metrics);

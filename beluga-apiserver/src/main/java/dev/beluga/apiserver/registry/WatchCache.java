@@ -286,6 +286,16 @@ public final class WatchCache implements AutoCloseable {
         return watchers.size();
     }
 
+    /** How many objects the cache holds. */
+    public int size() {
+        lock.lock();
+        try {
+            return objects.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
