@@ -37,6 +37,7 @@ public final class Exchange {
     private OutputStream out;
     private int status = 200;
     private boolean upgraded;
+    private boolean sent;
 
     Exchange(Request request, Response response, Callback callback) {
         this.request = request;
@@ -129,6 +130,7 @@ public final class Exchange {
     }
 
     public OutputStream output() {
+        if (sent) throw new IllegalStateException("response already sent");
         if (out == null) out = Content.Sink.asOutputStream(response);
         return out;
     }
@@ -138,16 +140,24 @@ public final class Exchange {
         send(code, "application/json", Json.bytes(body));
     }
 
+    /**
+     * Writes a whole response in one last write, so that headers, body and end of stream leave in one flush (one
+     * HTTP/2 frame batch, one TLS record) instead of three.
+     */
     public void send(int code, String contentType, byte[] body) {
         start(code, contentType);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        org.eclipse.jetty.util.FutureCallback done = new org.eclipse.jetty.util.FutureCallback();
+        response.write(true, java.nio.ByteBuffer.wrap(body), done);
         try {
-            OutputStream o = output();
-            o.write(body);
-            o.close();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.UncheckedIOException(new IOException("interrupted"));
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new java.io.UncheckedIOException(new IOException(e.getCause()));
         }
+        sent = true;
     }
 
     /** The connection was handed to a WebSocket: the upgrade completes the request, not {@link #finish()}. */
