@@ -29,6 +29,9 @@ class EmbeddedStoreCrashTest {
 
     @TempDir
     Path dir;
+    /** Where the killed children unpack SQLite's native library, so that what they leave behind is deleted too. */
+    @TempDir
+    Path nativeLibs;
 
     @Test
     void acknowledgedWritesSurviveSigkillAtRandomMoments() throws Exception {
@@ -60,7 +63,7 @@ class EmbeddedStoreCrashTest {
     private List<String> runAndKill(String cycle, int runMillis) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",
-            "-Dlogback.configurationFile=none", CrashWriter.class.getName(), dir.toString(), cycle, "4");
+            "-Dlogback.configurationFile=none", "-Dorg.sqlite.tmpdir=" + nativeLibs, CrashWriter.class.getName(), dir.toString(), cycle, "4");
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
         List<String> lines = new ArrayList<>();
