@@ -247,7 +247,13 @@ public final class RegistryStore {
         if (rv != null && !rv.isEmpty() && parseRvForUpdate(rv) != current.modRevision())
             throw StatusException.conflict(type.group(), type.plural(), name,
                 "the object has been modified; please apply your changes to the latest version and try again");
-        return write(key, cache.decode(current).object(), obj, current.modRevision(), w);
+        try {
+            return write(key, cache.decode(current).object(), obj, current.modRevision(), w);
+        } catch (RetryableConflict e) {
+            // another write landed between our read and our compare-and-swap
+            throw StatusException.conflict(type.group(), type.plural(), name,
+                "the object has been modified; please apply your changes to the latest version and try again");
+        }
     }
 
     /**

@@ -144,6 +144,31 @@ class RegistryStoreTest {
     }
 
     @Test
+    void concurrentUnconditionalUpdatesEitherApplyOrConflictNeverFail() throws Exception {
+        configmaps.create("default", cm("race", "0"), WriteOptions.defaults());
+        java.util.concurrent.atomic.AtomicInteger applied = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger conflicts = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int id = t;
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 25; i++) {
+                    try {
+                        configmaps.update("default", "race", cm("race", id + "-" + i), WriteOptions.defaults());
+                        applied.incrementAndGet();
+                    } catch (StatusException e) {
+                        assertThat(e.code()).isEqualTo(409);
+                        conflicts.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        assertThat(applied.get() + conflicts.get()).isEqualTo(200);
+        assertThat(applied.get()).isPositive();
+    }
+
+    @Test
     void noOpUpdateKeepsTheResourceVersion() {
         ObjectNode created = configmaps.create("default", cm("a", "1"), WriteOptions.defaults());
         ObjectNode same = configmaps.update("default", "a", created.deepCopy(), WriteOptions.defaults());
