@@ -1,116 +1,95 @@
 package dev.beluga.api.fields;
 
-import dev.beluga.api.labels.InvalidSelectorException;
-
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A field selector ({@code ?fieldSelector=metadata.name=web,status.phase!=Running}): a conjunction of
- * {@code field=value}, {@code field==value} and {@code field!=value}, with upstream's escapes ({@code \,}, {@code \=},
- * {@code \\}) in values. Immutable and thread-safe.
+ * A Kubernetes field selector ({@code ?fieldSelector=metadata.name=web,status.phase!=Running}): a conjunction of
+ * {@code field=value}, {@code field==value} and {@code field!=value}, with upstream's escapes ({@code \,},
+ * {@code \=}, {@code \\}) in values. Requirements are kept in upstream's order (terms sorted as written).
+ * Immutable and thread-safe.
+ *
+ * <p>Whether a field may be selected on at all is the caller's business (upstream answers
+ * {@code field label not supported} per kind).
  */
 public final class FieldSelector {
-    /** One requirement; {@code op} is "=" or "!=". */
-    public record Requirement(String field, String op, String value) {
-    }
+    /** The selector with no requirements. */
+    public static final FieldSelector EVERYTHING = new FieldSelector(List.of());
 
-    private final List<Requirement> requirements;
+    private final List<FieldRequirement> requirements;
 
-    private FieldSelector(List<Requirement> requirements) {
+    private FieldSelector(List<FieldRequirement> requirements) {
         this.requirements = requirements;
     }
 
-    public List<Requirement> requirements() {
+    /**
+     * Parses the string form; null or empty means {@link #EVERYTHING}.
+     *
+     * @throws dev.beluga.api.labels.InvalidSelectorException with upstream's message, e.g.
+     *     {@code invalid selector: 'x'; can't understand 'x'} or {@code invalid field selector: invalid escape sequence: \q}
+     */
+    public static FieldSelector parse(String selector) {
+        if (selector == null || selector.isEmpty()) return EVERYTHING;
+        List<FieldRequirement> reqs = FieldSelectorParser.parse(selector);
+        return reqs.isEmpty() ? EVERYTHING : new FieldSelector(List.copyOf(reqs));
+    }
+
+    /** A selector of these requirements, in this order. */
+    public static FieldSelector of(List<FieldRequirement> requirements) {
+        return requirements.isEmpty() ? EVERYTHING : new FieldSelector(List.copyOf(requirements));
+    }
+
+    /** The requirements (field, operator, unescaped value). */
+    public List<FieldRequirement> requirements() {
         return requirements;
     }
 
-    public static FieldSelector parse(String s) {
-        List<Requirement> out = new ArrayList<>();
-        if (s == null || s.isBlank()) return new FieldSelector(out);
-        for (String term : split(s, ',')) {
-            if (term.isEmpty()) continue;
-            int i = indexOfUnescaped(term, "!=");
-            String op;
-            int opLen;
-            if (i >= 0) {
-                op = "!=";
-                opLen = 2;
-            } else if ((i = indexOfUnescaped(term, "==")) >= 0) {
-                op = "=";
-                opLen = 2;
-            } else if ((i = indexOfUnescaped(term, "=")) >= 0) {
-                op = "=";
-                opLen = 1;
-            } else {
-                throw new InvalidSelectorException("invalid selector: '" + s + "'; can't understand '" + term + "'");
-            }
-            String field = term.substring(0, i).trim();
-            if (field.isEmpty()) throw new InvalidSelectorException("invalid selector: '" + s + "'; field name is empty");
-            out.add(new Requirement(field, op, unescape(term.substring(i + opLen))));
-        }
-        return new FieldSelector(List.copyOf(out));
+    /** True when the selector has no requirements. */
+    public boolean isEmpty() {
+        return requirements.isEmpty();
     }
 
-    /** Whether the object whose fields {@code fieldValue} returns (null when absent) satisfies every requirement. */
+    /**
+     * Whether an object satisfies every requirement; {@code fieldValue} returns the object's value for a field path,
+     * or null when it has none (which reads as the empty string).
+     */
     public boolean matches(Function<String, String> fieldValue) {
-        for (Requirement r : requirements) {
-            String v = fieldValue.apply(r.field());
-            if (v == null) v = "";
-            boolean eq = v.equals(r.value());
-            if (r.op().equals("=") != eq) return false;
-        }
+        for (FieldRequirement r : requirements) if (!r.matches(fieldValue.apply(r.field()))) return false;
         return true;
     }
 
-    /** The value required by an equality on {@code field}, or null. */
+    /** Whether an object with these field values (absent = empty string) satisfies every requirement. */
+    public boolean matches(Map<String, String> fields) {
+        return matches(fields::get);
+    }
+
+    /**
+     * The value {@code field} must have when the selector requires {@code field=value} (upstream's
+     * {@code RequiresExactMatch}, e.g. to look pods up by {@code spec.nodeName}); null otherwise.
+     */
     public String exactValue(String field) {
-        for (Requirement r : requirements) if (r.field().equals(field) && r.op().equals("=")) return r.value();
+        for (FieldRequirement r : requirements)
+            if (r.field().equals(field) && r.operator() == FieldOperator.EQUALS) return r.value();
         return null;
     }
 
-    private static List<String> split(String s, char sep) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length()) {
-                cur.append(c).append(s.charAt(++i));
-            } else if (c == sep) {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        out.add(cur.toString());
-        return out;
+    /** The string form as upstream prints it: requirements joined by commas, values escaped. */
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        for (FieldRequirement r : requirements) parts.add(r.toString());
+        return String.join(",", parts);
     }
 
-    private static int indexOfUnescaped(String s, String token) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == '\\') {
-                i++;
-                continue;
-            }
-            if (s.startsWith(token, i)) return i;
-        }
-        return -1;
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FieldSelector other && other.requirements.equals(requirements);
     }
 
-    private static String unescape(String v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c == '\\' && i + 1 < v.length()) {
-                char n = v.charAt(++i);
-                if (n != '\\' && n != ',' && n != '=') throw new InvalidSelectorException("invalid escape sequence \\" + n);
-                sb.append(n);
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+    @Override
+    public int hashCode() {
+        return requirements.hashCode();
     }
 }

@@ -4,123 +4,126 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
-import java.util.List;
-
-/** JSON Patch (RFC 6902): add, remove, replace, move, copy and test, with JSON Pointer paths (RFC 6901). */
+/**
+ * JSON Patch (RFC 6902): a list of {@code add}, {@code remove}, {@code replace}, {@code move}, {@code copy} and
+ * {@code test} operations on JSON Pointer paths, applied in order, all or nothing.
+ *
+ * <p>Like the library the Kubernetes API server uses, array indexes may be negative (counted from the end) and
+ * {@code test} compares numbers by value. {@code -} appends to an array.
+ */
 public final class JsonPatch {
     private JsonPatch() {
     }
 
-    /** Returns the patched document; the inputs are not modified. Fails with {@link PatchException}. */
-    public static JsonNode apply(JsonNode target, JsonNode operations) {
-        if (!operations.isArray()) throw new PatchException("a JSON patch must be an array of operations");
-        JsonNode doc = target.deepCopy();
-        int i = 0;
-        for (JsonNode op : operations) {
-            String kind = op.path("op").asText("");
-            String path = op.path("path").asText(null);
-            if (path == null) throw new PatchException("operation " + i + " (" + kind + ") has no path");
-            doc = switch (kind) {
-                case "add" -> add(doc, path, value(op, kind, path));
-                case "remove" -> remove(doc, path, kind);
-                case "replace" -> {
-                    JsonNode d = remove(doc, path, kind);
-                    yield add(d, path, value(op, kind, path));
-                }
-                case "move" -> {
-                    String from = from(op, kind);
-                    JsonNode v = get(doc, from, kind);
-                    yield add(remove(doc, from, kind), path, v);
-                }
-                case "copy" -> add(doc, path, get(doc, from(op, kind), kind).deepCopy());
-                case "test" -> {
-                    JsonNode v = get(doc, path, kind);
-                    if (!v.equals(value(op, kind, path)))
-                        throw new PatchException("testing value " + path + " failed");
-                    yield doc;
-                }
-                default -> throw new PatchException("unexpected kind of operation: \"" + kind + "\"");
-            };
-            i++;
-        }
+    /**
+     * Returns a new document: {@code target} with the operations of {@code patch} applied. Neither input is modified.
+     *
+     * @throws PatchException naming the operation and path, when the patch is malformed or an operation does not apply
+     */
+    public static JsonNode apply(JsonNode target, JsonNode patch) {
+        if (patch == null || !patch.isArray()) throw new PatchException("a JSON patch must be a JSON array of operations");
+        JsonNode doc = target == null ? null : target.deepCopy();
+        for (JsonNode op : patch) doc = applyOne(doc, op);
         return doc;
     }
 
-    private static JsonNode value(JsonNode op, String kind, String path) {
-        if (!op.has("value")) throw new PatchException(kind + " operation does not have a value (path " + path + ")");
-        return op.get("value").deepCopy();
+    private static JsonNode applyOne(JsonNode doc, JsonNode op) {
+        if (!op.isObject()) throw new PatchException("a JSON patch operation must be an object, got: " + op);
+        String kind = op.path("op").asText("unknown");
+        return switch (kind) {
+            case "add" -> add(doc, pointer(op, "path", kind), value(op, kind), kind);
+            case "remove" -> remove(doc, pointer(op, "path", kind), kind);
+            case "replace" -> replace(doc, pointer(op, "path", kind), value(op, kind));
+            case "move" -> move(doc, pointer(op, "from", kind), pointer(op, "path", kind));
+            case "copy" -> copy(doc, pointer(op, "from", kind), pointer(op, "path", kind));
+            case "test" -> test(doc, pointer(op, "path", kind), value(op, kind));
+            default -> throw new PatchException("Unexpected kind: " + kind);
+        };
     }
 
-    private static String from(JsonNode op, String kind) {
-        if (!op.hasNonNull("from")) throw new PatchException(kind + " operation does not have a from");
-        return op.get("from").asText();
+    private static JsonPointer pointer(JsonNode op, String member, String kind) {
+        JsonNode p = op.get(member);
+        if (p == null || !p.isTextual()) throw new PatchException(kind + " operation missing " + member + " field");
+        return JsonPointer.parse(p.asText());
     }
 
-    static List<String> tokens(String pointer) {
-        if (pointer.isEmpty()) return List.of();
-        if (!pointer.startsWith("/")) throw new PatchException("JSON pointer must start with '/': " + pointer);
-        List<String> out = new ArrayList<>();
-        for (String t : pointer.substring(1).split("/", -1)) out.add(t.replace("~1", "/").replace("~0", "~"));
-        return out;
+    private static JsonNode value(JsonNode op, String kind) {
+        JsonNode v = op.get("value");
+        if (v == null) throw new PatchException(kind + " operation missing value field");
+        return v.deepCopy();
     }
 
-    private static JsonNode get(JsonNode doc, String path, String kind) {
-        JsonNode cur = doc;
-        for (String t : tokens(path)) {
-            if (cur.isObject()) {
-                if (!cur.has(t)) throw new PatchException(kind + " operation does not apply: doc is missing path: \"" + path + "\"");
-                cur = cur.get(t);
-            } else if (cur.isArray()) {
-                int idx = index(t, cur.size(), false, path, kind);
-                cur = cur.get(idx);
-            } else {
-                throw new PatchException(kind + " operation does not apply: doc is missing path: \"" + path + "\"");
-            }
-        }
-        return cur;
-    }
-
-    private static JsonNode add(JsonNode doc, String path, JsonNode value) {
-        List<String> t = tokens(path);
-        if (t.isEmpty()) return value;
-        JsonNode parent = get(doc, parentPath(t), "add");
-        String last = t.getLast();
-        if (parent instanceof ObjectNode o) o.set(last, value);
-        else if (parent instanceof ArrayNode a) {
-            if (last.equals("-")) a.add(value);
-            else a.insert(index(last, a.size(), true, path, "add"), value);
-        } else throw new PatchException("add operation does not apply: doc is missing path: \"" + path + "\"");
-        return doc;
-    }
-
-    private static JsonNode remove(JsonNode doc, String path, String kind) {
-        List<String> t = tokens(path);
-        if (t.isEmpty()) throw new PatchException(kind + " operation cannot apply to the whole document");
-        JsonNode parent = get(doc, parentPath(t), kind);
-        String last = t.getLast();
+    private static JsonNode add(JsonNode doc, JsonPointer path, JsonNode value, String kind) {
+        if (path.isRoot()) return value;
+        JsonNode parent = path.parent(doc);
         if (parent instanceof ObjectNode o) {
-            if (!o.has(last)) throw new PatchException(kind + " operation does not apply: doc is missing key: " + path);
-            o.remove(last);
+            o.set(path.last(), value);
         } else if (parent instanceof ArrayNode a) {
-            a.remove(index(last, a.size(), false, path, kind));
-        } else throw new PatchException(kind + " operation does not apply: doc is missing path: \"" + path + "\"");
+            Integer idx = JsonPointer.insertionIndex(path.last(), a.size());
+            if (idx == null) throw new PatchException(kind + " operation does not apply: invalid index \"" + path.last()
+                + "\" in path \"" + path.text() + "\" (array of " + a.size() + ")");
+            a.insert(idx, value);
+        } else {
+            throw new PatchException(kind + " operation does not apply: doc is missing path: \"" + path.text() + "\"");
+        }
         return doc;
     }
 
-    private static String parentPath(List<String> t) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < t.size() - 1; i++) sb.append('/').append(t.get(i).replace("~", "~0").replace("/", "~1"));
-        return sb.toString();
+    private static JsonNode remove(JsonNode doc, JsonPointer path, String kind) {
+        if (path.isRoot()) throw new PatchException(kind + " operation does not apply: cannot remove the whole document");
+        JsonNode parent = path.parent(doc);
+        if (parent instanceof ObjectNode o) {
+            if (!o.has(path.last()))
+                throw new PatchException(kind + " operation does not apply: doc is missing key: \"" + path.text() + "\"");
+            o.remove(path.last());
+        } else if (parent instanceof ArrayNode a) {
+            Integer idx = JsonPointer.existingIndex(path.last(), a.size());
+            if (idx == null) throw new PatchException(kind + " operation does not apply: invalid index \"" + path.last()
+                + "\" in path \"" + path.text() + "\" (array of " + a.size() + ")");
+            a.remove(idx);
+        } else {
+            throw new PatchException(kind + " operation does not apply: doc is missing path: \"" + path.text() + "\"");
+        }
+        return doc;
     }
 
-    private static int index(String token, int size, boolean forInsert, String path, String kind) {
-        try {
-            int i = Integer.parseInt(token);
-            if (i < 0 || i > size || (!forInsert && i == size)) throw new NumberFormatException();
-            return i;
-        } catch (NumberFormatException e) {
-            throw new PatchException(kind + " operation does not apply: index out of range or invalid in path \"" + path + "\"");
+    private static JsonNode replace(JsonNode doc, JsonPointer path, JsonNode value) {
+        if (path.isRoot()) return value;
+        JsonNode parent = path.parent(doc);
+        if (parent instanceof ObjectNode o) {
+            if (!o.has(path.last()))
+                throw new PatchException("replace operation does not apply: doc is missing key: \"" + path.text() + "\"");
+            o.set(path.last(), value);
+        } else if (parent instanceof ArrayNode a) {
+            Integer idx = JsonPointer.existingIndex(path.last(), a.size());
+            if (idx == null) throw new PatchException("replace operation does not apply: invalid index \"" + path.last()
+                + "\" in path \"" + path.text() + "\" (array of " + a.size() + ")");
+            a.set(idx, value);
+        } else {
+            throw new PatchException("replace operation does not apply: doc is missing path: \"" + path.text() + "\"");
         }
+        return doc;
+    }
+
+    private static JsonNode move(JsonNode doc, JsonPointer from, JsonPointer path) {
+        JsonNode value = from.resolve(doc);
+        if (value == null) throw new PatchException("move operation does not apply: doc is missing from path: \"" + from.text() + "\"");
+        if (from.isProperPrefixOf(path))
+            throw new PatchException("move operation does not apply: cannot move \"" + from.text() + "\" into its own child \"" + path.text() + "\"");
+        if (from.equals(path)) return doc;
+        return add(remove(doc, from, "move"), path, value, "move");
+    }
+
+    private static JsonNode copy(JsonNode doc, JsonPointer from, JsonPointer path) {
+        JsonNode value = from.resolve(doc);
+        if (value == null) throw new PatchException("copy operation does not apply: doc is missing from path: \"" + from.text() + "\"");
+        return add(doc, path, value.deepCopy(), "copy");
+    }
+
+    private static JsonNode test(JsonNode doc, JsonPointer path, JsonNode expected) {
+        JsonNode actual = path.resolve(doc);
+        if (actual == null) throw new PatchException("test operation does not apply: doc is missing path: \"" + path.text() + "\"");
+        if (!JsonValues.equal(actual, expected)) throw new PatchException("testing value \"" + path.text() + "\" failed: test failed");
+        return doc;
     }
 }
