@@ -1,179 +1,219 @@
 package dev.beluga.pki;
 
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.pkcs.PKCSException;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.math.BigInteger;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The cluster's certificate authority: a self-signed ECDSA P-256 CA that issues serving certificates (with SANs) and
- * client certificates (CN = user, O = groups, the way Kubernetes maps client certificates to identities).
+ * A certificate authority: its self-signed certificate and private key, issuing leaf certificates.
  *
- * <p>Thread-safe: issuing only reads the CA key.
+ * <p>Certificates it issues: serving certificates (extendedKeyUsage serverAuth, DNS and IP subjectAltNames) and client
+ * certificates (clientAuth; subject {@code O=group..., CN=user}, which Kubernetes reads as user name and groups). Every
+ * leaf has basicConstraints cA=false, keyUsage digitalSignature (plus keyEncipherment for RSA keys), key identifiers,
+ * a notBefore five minutes in the past (clock skew between machines) and a notAfter never later than the CA's own.
+ * Leaf keys are of the CA's key kind ({@link KeyAlgorithm}).
+ *
+ * <p>On disk (see {@link #load}/{@link #save}): {@value #CERT_FILE} (PEM certificate) and {@value #KEY_FILE} (PEM
+ * private key, mode 0600). Immutable and thread-safe.
  */
 public final class CertificateAuthority {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** The certificate's file name in a directory. */
+    public static final String CERT_FILE = "ca.crt";
+    /** The private key's file name in a directory. */
+    public static final String KEY_FILE = "ca.key";
+    /** How long a CA made by {@link #create()} is valid: ten years, as in k3s. */
+    public static final Duration DEFAULT_VALIDITY = Duration.ofDays(3650);
+
+    static final Duration BACKDATE = Duration.ofMinutes(5);
 
     private final X509Certificate certificate;
     private final PrivateKey key;
+    private final X500Name name;
+    private final byte[] keyId;
+    private final KeyAlgorithm leafKeys;
 
+    /**
+     * A CA from its certificate and key.
+     *
+     * @throws IllegalArgumentException when the certificate is not a CA certificate (basicConstraints cA, keyCertSign
+     *                                  if keyUsage is present) or the key is not its key
+     */
     public CertificateAuthority(X509Certificate certificate, PrivateKey key) {
-        this.certificate = certificate;
-        this.key = key;
+        this.certificate = Objects.requireNonNull(certificate, "certificate");
+        this.key = Objects.requireNonNull(key, "key");
+        if (certificate.getBasicConstraints() < 0) throw new IllegalArgumentException("not a CA certificate: " + certificate.getSubjectX500Principal());
+        boolean[] usage = certificate.getKeyUsage();
+        if (usage != null && !usage[5]) throw new IllegalArgumentException("the CA certificate may not sign certificates (no keyCertSign)");
+        if (!Keys.matches(key, certificate.getPublicKey())) throw new IllegalArgumentException("the private key does not belong to the CA certificate");
+        this.name = SubjectNames.subject(certificate);
+        this.keyId = CertificateSigner.keyIdentifier(certificate);
+        this.leafKeys = KeyAlgorithm.like(key);
     }
 
-    /** Creates a new CA valid for {@code validity}. */
+    /** A new CA: {@link KeyAlgorithm#EC_P256}, {@link #DEFAULT_VALIDITY}, CN {@code beluga-ca@<epoch seconds>}. */
+    public static CertificateAuthority create() {
+        return create("beluga-ca@" + Instant.now().getEpochSecond(), DEFAULT_VALIDITY, KeyAlgorithm.EC_P256);
+    }
+
+    /** A new EC P-256 CA named {@code CN=commonName}, valid for {@code validity} from now. */
     public static CertificateAuthority create(String commonName, Duration validity) {
-        try {
-            KeyPair kp = newKeyPair();
-            X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
-            Instant now = Instant.now();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minusSeconds(60)),
-                Date.from(now.plus(validity)), name, kp.getPublic());
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
-            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
-            return new CertificateAuthority(sign(b, kp.getPrivate()), kp.getPrivate());
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot create a CA: " + e.getMessage(), e);
-        }
+        return create(commonName, validity, KeyAlgorithm.EC_P256);
     }
 
+    /**
+     * A new self-signed CA named {@code CN=commonName}, valid for {@code validity} from now, with a new key of
+     * {@code algorithm}: basicConstraints cA=true (no path length limit), keyUsage keyCertSign and cRLSign.
+     *
+     * @throws IllegalArgumentException when the name is blank or the validity not positive
+     */
+    public static CertificateAuthority create(String commonName, Duration validity, KeyAlgorithm algorithm) {
+        requirePositive(validity);
+        KeyPair keys = algorithm.generate();
+        X500Name subject = SubjectNames.build(commonName, List.of());
+        Instant now = Instant.now();
+        var profile = new CertificateSigner.Profile(subject, keys.getPublic(), now.minus(BACKDATE), now.plus(validity), true,
+            KeyUsage.keyCertSign | KeyUsage.cRLSign, null, SubjectAltNames.NONE);
+        X509Certificate cert = CertificateSigner.sign(profile, subject, CertificateSigner.keyIdentifier(keys.getPublic()), keys.getPrivate());
+        return new CertificateAuthority(cert, keys.getPrivate());
+    }
+
+    /**
+     * The CA stored in {@code dir} ({@value #CERT_FILE}, {@value #KEY_FILE}).
+     *
+     * @throws IOException              when a file cannot be read
+     * @throws IllegalArgumentException when the files do not hold a CA certificate and its key
+     */
+    public static CertificateAuthority load(Path dir) throws IOException {
+        X509Certificate cert = Pem.certificate(Files.readString(dir.resolve(CERT_FILE), StandardCharsets.UTF_8));
+        PrivateKey key = Pem.privateKey(Files.readString(dir.resolve(KEY_FILE), StandardCharsets.UTF_8));
+        return new CertificateAuthority(cert, key);
+    }
+
+    /**
+     * Writes {@value #KEY_FILE} (mode 0600) then {@value #CERT_FILE} (0644) into {@code dir}, each atomically, creating
+     * the directory (mode 0700) if needed. The key comes first so that a certificate on disk always has its key.
+     */
+    public void save(Path dir) throws IOException {
+        SecureFiles.createPrivateDirectories(dir);
+        SecureFiles.writeSecret(dir.resolve(KEY_FILE), Pem.encodeTraditionalPrivateKey(key));
+        SecureFiles.writePublic(dir.resolve(CERT_FILE), Pem.encodeCertificate(certificate));
+    }
+
+    /** The CA's self-signed certificate: the trust anchor of the cluster. */
     public X509Certificate certificate() {
         return certificate;
     }
 
+    /** The CA's private key. */
     public PrivateKey key() {
         return key;
     }
 
-    /** A serving certificate for the given names and addresses (serverAuth). */
+    /**
+     * A serving certificate for a new key: subject {@code CN=commonName}, serverAuth, subjectAltNames
+     * {@code dnsNames} and {@code ips} (see {@link SubjectAltNames} for the accepted DNS names).
+     *
+     * @throws IllegalArgumentException for a blank name, an invalid DNS name or a non-positive validity
+     * @throws IllegalStateException    when the CA has expired
+     */
     public IssuedCertificate issueServing(String commonName, List<String> dnsNames, List<InetAddress> ips, Duration validity) {
-        KeyPair kp = newKeyPair();
-        List<GeneralName> sans = new ArrayList<>();
-        for (String d : dnsNames) sans.add(new GeneralName(GeneralName.dNSName, d));
-        for (InetAddress ip : ips) sans.add(new GeneralName(GeneralName.iPAddress, ip.getHostAddress()));
-        X509Certificate cert = issue(subject(commonName, List.of()), kp.getPublic(), validity, KeyPurposeId.id_kp_serverAuth, sans);
-        return new IssuedCertificate(cert, kp.getPrivate(), List.of(cert, certificate));
-    }
-
-    /** A client certificate: CN is the user name, O the groups. */
-    public IssuedCertificate issueClient(String commonName, List<String> organizations, Duration validity) {
-        KeyPair kp = newKeyPair();
-        X509Certificate cert = issue(subject(commonName, organizations), kp.getPublic(), validity, KeyPurposeId.id_kp_clientAuth, List.of());
-        return new IssuedCertificate(cert, kp.getPrivate(), List.of(cert, certificate));
+        KeyPair keys = leafKeys.generate();
+        X509Certificate cert = issue(SubjectNames.build(commonName, List.of()), keys.getPublic(), validity,
+            KeyPurposeId.id_kp_serverAuth, SubjectAltNames.of(dnsNames, ips));
+        return new IssuedCertificate(cert, keys.getPrivate(), List.of(cert, certificate));
     }
 
     /**
-     * Signs a PKCS#10 request (PEM) as a client certificate for {@code commonName}/{@code organizations}; the name in the
-     * request is ignored, its signature must verify.
+     * A client certificate for a new key: subject {@code O=organizations..., CN=commonName}, clientAuth. Kubernetes
+     * takes CN as the user name and the O values as groups (e.g. CN=admin, O=system:masters).
+     *
+     * @throws IllegalArgumentException for a blank name or organization, or a non-positive validity
+     * @throws IllegalStateException    when the CA has expired
      */
-    public X509Certificate signClientCsr(String csrPem, String commonName, List<String> organizations, Duration validity) {
-        try (PEMParser p = new PEMParser(new StringReader(csrPem))) {
-            Object o = p.readObject();
-            if (!(o instanceof org.bouncycastle.pkcs.PKCS10CertificationRequest csr))
-                throw new IllegalArgumentException("not a PEM certificate request");
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo())))
+    public IssuedCertificate issueClient(String commonName, List<String> organizations, Duration validity) {
+        KeyPair keys = leafKeys.generate();
+        X509Certificate cert = issue(SubjectNames.build(commonName, organizations), keys.getPublic(), validity,
+            KeyPurposeId.id_kp_clientAuth, SubjectAltNames.NONE);
+        return new IssuedCertificate(cert, keys.getPrivate(), List.of(cert, certificate));
+    }
+
+    /**
+     * A client certificate (as {@link #issueClient}) for the key of a PKCS#10 request in PEM. The request's signature
+     * must verify (proof of possession); its subject and any extensions it asks for are ignored: the CA decides the
+     * name. The chain of the result is {@code [certificate, certificate()]}.
+     *
+     * @throws IllegalArgumentException when the request is malformed, its signature does not verify, its key is too
+     *                                  weak (EC under 256 bits, RSA under 2048) or the arguments are invalid
+     * @throws IllegalStateException    when the CA has expired
+     */
+    public X509Certificate signClientCsr(byte[] csrPem, String commonName, List<String> organizations, Duration validity) {
+        PKCS10CertificationRequest request = Pem.certificateRequest(csrPem);
+        PublicKey publicKey;
+        try {
+            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo())))
                 throw new IllegalArgumentException("the certificate request's signature does not verify");
-            PublicKey pub = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());
-            return issue(subject(commonName, organizations), pub, validity, KeyPurposeId.id_kp_clientAuth, List.of());
-        } catch (IOException | org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.pkcs.PKCSException e) {
-            throw new IllegalArgumentException("cannot sign the certificate request: " + e.getMessage(), e);
+            publicKey = new JcaPEMKeyConverter().getPublicKey(request.getSubjectPublicKeyInfo());
+        } catch (OperatorCreationException | PKCSException | IOException e) {
+            throw new IllegalArgumentException("unusable certificate request: " + e.getMessage(), e);
         }
+        Keys.requireAcceptable(publicKey);
+        return issue(SubjectNames.build(commonName, organizations), publicKey, validity, KeyPurposeId.id_kp_clientAuth, SubjectAltNames.NONE);
     }
 
-    private X509Certificate issue(X500Name subject, PublicKey pub, Duration validity, KeyPurposeId purpose, List<GeneralName> sans) {
+    /** {@link #signClientCsr(byte[], String, List, Duration)} of PEM text. */
+    public X509Certificate signClientCsr(String csrPem, String commonName, List<String> organizations, Duration validity) {
+        return signClientCsr(csrPem.getBytes(StandardCharsets.UTF_8), commonName, organizations, validity);
+    }
+
+    /** True when {@code cert} names this CA as issuer and its signature verifies with this CA's key. */
+    public boolean hasIssued(X509Certificate cert) {
+        if (!cert.getIssuerX500Principal().equals(certificate.getSubjectX500Principal())) return false;
         try {
-            Instant now = Instant.now();
-            Instant notAfter = now.plus(validity);
-            if (notAfter.isAfter(certificate.getNotAfter().toInstant())) notAfter = certificate.getNotAfter().toInstant();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(), Date.from(now.minusSeconds(60)),
-                Date.from(notAfter), subject, pub);
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
-            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
-            if (!sans.isEmpty()) b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
-            return sign(b, key);
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot issue a certificate: " + e.getMessage(), e);
-        }
-    }
-
-    private static X500Name subject(String cn, List<String> orgs) {
-        X500NameBuilder b = new X500NameBuilder(BCStyle.INSTANCE);
-        for (String o : orgs) b.addRDN(BCStyle.O, o);
-        b.addRDN(BCStyle.CN, cn);
-        return b.build();
-    }
-
-    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey signingKey) throws GeneralSecurityException {
-        try {
-            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(signingKey);
-            return new JcaX509CertificateConverter().getCertificate(b.build(signer));
-        } catch (org.bouncycastle.operator.OperatorCreationException e) {
-            throw new GeneralSecurityException(e);
-        }
-    }
-
-    static KeyPair newKeyPair() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-            return g.generateKeyPair();
+            cert.verify(certificate.getPublicKey());
+            return true;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            return false;
         }
     }
 
-    private static BigInteger serial() {
-        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+    private X509Certificate issue(X500Name subject, PublicKey publicKey, Duration validity, KeyPurposeId purpose, SubjectAltNames names) {
+        requirePositive(validity);
+        Instant now = Instant.now();
+        Instant caEnd = certificate.getNotAfter().toInstant();
+        if (!now.isBefore(caEnd)) throw new IllegalStateException("the CA expired at " + caEnd);
+        Instant end = now.plus(validity).isAfter(caEnd) ? caEnd : now.plus(validity);
+        int usage = KeyUsage.digitalSignature | ("RSA".equals(publicKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
+        var profile = new CertificateSigner.Profile(subject, publicKey, now.minus(BACKDATE), end, false, usage, purpose, names);
+        return CertificateSigner.sign(profile, name, keyId, key);
     }
 
-    /** Used by tests and agents: a PEM certificate request for a new key. */
-    public static String newCsrPem(KeyPair kp, String cn) {
-        try {
-            var b = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.CN, cn).build(), kp.getPublic());
-            PKCS10CertificationRequest csr = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));
-            return Pem.encode(csr);
-        } catch (org.bouncycastle.operator.OperatorCreationException e) {
-            throw new IllegalStateException(e);
-        }
+    private static void requirePositive(Duration validity) {
+        if (validity == null || validity.isNegative() || validity.isZero())
+            throw new IllegalArgumentException("the validity must be positive, not " + validity);
+    }
+
+    @Override
+    public String toString() {
+        return "CertificateAuthority[" + certificate.getSubjectX500Principal() + ", until " + certificate.getNotAfter().toInstant() + "]";
     }
 }

@@ -3,82 +3,176 @@ package dev.beluga.pki;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * PEM encoding and decoding of certificates and private keys. Keys are written in the OpenSSL form ("EC PRIVATE KEY"),
- * which every Kubernetes client reads (fabric8 does not read EC keys in PKCS#8); both forms are read.
+ * PEM (RFC 7468) text for certificates, private keys and PKCS#10 certificate requests.
+ *
+ * <p>Writing: certificates as "CERTIFICATE", requests as "CERTIFICATE REQUEST", private keys either as PKCS#8
+ * "PRIVATE KEY" ({@link #encodePrivateKey}) or in the traditional OpenSSL form, "EC PRIVATE KEY" (SEC 1, with the
+ * curve named and the public point included) or "RSA PRIVATE KEY" (PKCS#1) ({@link #encodeTraditionalPrivateKey}).
+ * Lines are 64 characters, ending in {@code \n}.
+ *
+ * <p>Reading: blocks of other types are skipped (so a certificate can be read from a file that also holds its key);
+ * private keys are read from "PRIVATE KEY", "EC PRIVATE KEY" and "RSA PRIVATE KEY"; encrypted keys are refused.
+ * Malformed input raises {@link IllegalArgumentException}. Keys and certificates come from the platform's default
+ * providers. All methods are thread-safe.
  */
 public final class Pem {
+    private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
+
     private Pem() {
     }
 
-    public static String encode(Object... objects) {
-        StringWriter w = new StringWriter();
-        try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
-            for (Object o : objects) {
-                if (o instanceof java.security.interfaces.ECPrivateKey k) pw.writeObject(sec1(k));
-                else pw.writeObject(o);
-            }
+    /** One certificate as a "CERTIFICATE" block. */
+    public static String encodeCertificate(X509Certificate certificate) {
+        try {
+            return block("CERTIFICATE", certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalArgumentException("cannot encode certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /** Certificates as consecutive "CERTIFICATE" blocks, in order (leaf first for a chain). */
+    public static String encodeCertificates(List<? extends X509Certificate> certificates) {
+        StringBuilder out = new StringBuilder();
+        for (X509Certificate c : certificates) out.append(encodeCertificate(c));
+        return out.toString();
+    }
+
+    /** A private key as an unencrypted PKCS#8 "PRIVATE KEY" block. */
+    public static String encodePrivateKey(PrivateKey key) {
+        byte[] der = key.getEncoded();
+        if (der == null || !"PKCS#8".equals(key.getFormat()))
+            throw new IllegalArgumentException("the key cannot be exported in PKCS#8 form");
+        return block("PRIVATE KEY", der);
+    }
+
+    /**
+     * A private key in the traditional OpenSSL form that kubeadm and k3s write and every Kubernetes client reads:
+     * "EC PRIVATE KEY" for keys on named curves, "RSA PRIVATE KEY" for RSA; other keys as PKCS#8.
+     */
+    public static String encodeTraditionalPrivateKey(PrivateKey key) {
+        return TraditionalKeyEncoding.encode(key).orElseGet(() -> encodePrivateKey(key));
+    }
+
+    /** A PKCS#10 request as a "CERTIFICATE REQUEST" block. */
+    public static String encodeCertificateRequest(PKCS10CertificationRequest request) {
+        try {
+            return block("CERTIFICATE REQUEST", request.getEncoded());
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalArgumentException("cannot encode certificate request: " + e.getMessage(), e);
         }
-        return w.toString();
     }
 
-    /** An EC key as "EC PRIVATE KEY" (SEC 1) with its curve named, as kubeadm and k3s write them. */
-    private static org.bouncycastle.util.io.pem.PemObject sec1(java.security.interfaces.ECPrivateKey key) throws IOException {
-        PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
-        org.bouncycastle.asn1.sec.ECPrivateKey inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
-        var curve = info.getPrivateKeyAlgorithm().getParameters();
-        org.bouncycastle.asn1.ASN1BitString pub = inner.getPublicKey();
-        if (pub == null) {
-            // the JDK leaves the public point out; some clients (client-java) need it: Q = d·G
-            var x9 = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByOID((org.bouncycastle.asn1.ASN1ObjectIdentifier) curve);
-            pub = new org.bouncycastle.asn1.DERBitString(x9.getG().multiply(inner.getKey()).normalize().getEncoded(false));
-        }
-        org.bouncycastle.asn1.sec.ECPrivateKey full = new org.bouncycastle.asn1.sec.ECPrivateKey(key.getParams().getOrder().bitLength(),
-            inner.getKey(), (org.bouncycastle.asn1.DERBitString) new org.bouncycastle.asn1.DERBitString(pub.getBytes()), curve);
-        return new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", full.getEncoded());
-    }
-
+    /**
+     * Every certificate in {@code pem}, in order.
+     *
+     * @throws IllegalArgumentException when there is none or a block is malformed
+     */
     public static List<X509Certificate> certificates(String pem) {
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         List<X509Certificate> out = new ArrayList<>();
-        try (PEMParser p = new PEMParser(new StringReader(pem))) {
-            Object o;
-            while ((o = p.readObject()) != null) {
-                if (o instanceof X509CertificateHolder h) out.add(new JcaX509CertificateConverter().getCertificate(h));
+        for (Object o : objects(pem, "certificate")) {
+            if (o instanceof X509CertificateHolder holder) {
+                try {
+                    out.add(converter.getCertificate(holder));
+                } catch (CertificateException e) {
+                    throw new IllegalArgumentException("malformed certificate: " + e.getMessage(), e);
+                }
             }
-        } catch (IOException | CertificateException e) {
-            throw new IllegalArgumentException("not a PEM certificate: " + e.getMessage(), e);
         }
         if (out.isEmpty()) throw new IllegalArgumentException("no certificate in PEM data");
+        return List.copyOf(out);
+    }
+
+    /** {@link #certificates(String)} of UTF-8 (ASCII) bytes. */
+    public static List<X509Certificate> certificates(byte[] pem) {
+        return certificates(text(pem));
+    }
+
+    /** The first certificate in {@code pem}. */
+    public static X509Certificate certificate(String pem) {
+        return certificates(pem).getFirst();
+    }
+
+    /**
+     * The first private key in {@code pem} ("PRIVATE KEY", "EC PRIVATE KEY" or "RSA PRIVATE KEY").
+     *
+     * @throws IllegalArgumentException when there is none, it is encrypted, or it is malformed
+     */
+    public static PrivateKey privateKey(String pem) {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        for (Object o : objects(pem, "private key")) {
+            try {
+                if (o instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
+                if (o instanceof PEMKeyPair pair) return converter.getPrivateKey(pair.getPrivateKeyInfo());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("malformed private key: " + e.getMessage(), e);
+            }
+            if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo)
+                throw new IllegalArgumentException("encrypted private keys are not supported");
+        }
+        throw new IllegalArgumentException("no private key in PEM data");
+    }
+
+    /** {@link #privateKey(String)} of UTF-8 (ASCII) bytes. */
+    public static PrivateKey privateKey(byte[] pem) {
+        return privateKey(text(pem));
+    }
+
+    /**
+     * The first PKCS#10 request in {@code pem} ("CERTIFICATE REQUEST" or "NEW CERTIFICATE REQUEST"); its signature is
+     * not checked here.
+     *
+     * @throws IllegalArgumentException when there is none or it is malformed
+     */
+    public static PKCS10CertificationRequest certificateRequest(String pem) {
+        for (Object o : objects(pem, "certificate request")) {
+            if (o instanceof PKCS10CertificationRequest request) return request;
+        }
+        throw new IllegalArgumentException("no certificate request in PEM data");
+    }
+
+    /** {@link #certificateRequest(String)} of UTF-8 (ASCII) bytes. */
+    public static PKCS10CertificationRequest certificateRequest(byte[] pem) {
+        return certificateRequest(text(pem));
+    }
+
+    /** One PEM block of {@code type} around {@code der}. */
+    static String block(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + BASE64.encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    private static List<Object> objects(String pem, String what) {
+        Objects.requireNonNull(pem, "pem");
+        List<Object> out = new ArrayList<>();
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) out.add(o);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("malformed PEM data where a " + what + " was expected: " + e.getMessage(), e);
+        }
         return out;
     }
 
-    public static PrivateKey privateKey(String pem) {
-        try (PEMParser p = new PEMParser(new StringReader(pem))) {
-            Object o;
-            JcaPEMKeyConverter c = new JcaPEMKeyConverter();
-            while ((o = p.readObject()) != null) {
-                if (o instanceof PrivateKeyInfo info) return c.getPrivateKey(info);
-                if (o instanceof PEMKeyPair kp) return c.getPrivateKey(kp.getPrivateKeyInfo());
-            }
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not a PEM private key: " + e.getMessage(), e);
-        }
-        throw new IllegalArgumentException("no private key in PEM data");
+    private static String text(byte[] pem) {
+        return new String(Objects.requireNonNull(pem, "pem"), StandardCharsets.UTF_8);
     }
 }

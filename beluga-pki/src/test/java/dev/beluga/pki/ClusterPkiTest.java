@@ -3,135 +3,230 @@ package dev.beluga.pki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
+import static dev.beluga.pki.TestSupport.CLIENT_AUTH;
+import static dev.beluga.pki.TestSupport.SERVER_AUTH;
+import static dev.beluga.pki.TestSupport.mode;
+import static dev.beluga.pki.TestSupport.validate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClusterPkiTest {
+    private static final List<String> FILES = List.of("ca.crt", "ca.key", "serving.crt", "serving.key", "admin.crt", "admin.key");
+
     @TempDir
-    Path dir;
+    Path data;
+
+    private Path tls() {
+        return data.resolve("tls");
+    }
 
     @Test
-    void createsValidChainsWithNamesAndUsagesAndReloadsTheSameCa() throws Exception {
-        ClusterPki pki = ClusterPki.loadOrCreate(dir, List.of("beluga.example"), List.of(InetAddress.getByName("10.1.2.3")));
+    void firstStartCreatesTheCaAndLeavesWithPrivateKeyFiles() throws Exception {
+        ClusterPki pki = ClusterPki.loadOrCreate(tls(), List.of("beluga.example"), List.of(InetAddress.getByName("10.1.2.3")));
+
+        for (String f : FILES) assertThat(tls().resolve(f)).isRegularFile();
+        for (String key : List.of("ca.key", "serving.key", "admin.key"))
+            assertThat(mode(tls().resolve(key))).as(key).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        for (String cert : List.of("ca.crt", "serving.crt", "admin.crt"))
+            assertThat(mode(tls().resolve(cert))).as(cert).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(mode(tls())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(TestSupport.tempFiles(tls())).isEmpty();
+
+        assertThat(pki.caCertificate().getSubjectX500Principal().getName()).matches("CN=beluga-ca@\\d+");
         validate(pki.serving().certificate(), pki.caCertificate());
         validate(pki.admin().certificate(), pki.caCertificate());
-        assertThat(pki.serving().certificate().getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1");
-        assertThat(pki.admin().certificate().getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.2");
-        assertThat(pki.admin().certificate().getSubjectX500Principal().getName()).contains("CN=admin").contains("O=system:masters");
+        assertThat(pki.serving().certificate().getExtendedKeyUsage()).containsExactly(SERVER_AUTH);
+        assertThat(pki.admin().certificate().getExtendedKeyUsage()).containsExactly(CLIENT_AUTH);
+        assertThat(X509Identity.fromCertificate(pki.admin().certificate())).isEqualTo(new X509Identity("admin", List.of("system:masters")));
+        assertThat(pki.serving().chain()).containsExactly(pki.serving().certificate(), pki.caCertificate());
+        assertThat(Duration.between(Instant.now(), pki.serving().certificate().getNotAfter().toInstant()).toDays()).isBetween(364L, 365L);
+    }
+
+    @Test
+    void servingCertificateCarriesTheDefaultAndRequestedNames() throws Exception {
+        ClusterPki pki = ClusterPki.loadOrCreate(tls(), List.of("beluga.example"), List.of(InetAddress.getByName("10.1.2.3")));
         List<String> sans = pki.serving().certificate().getSubjectAlternativeNames().stream().map(l -> String.valueOf(l.get(1))).toList();
-        assertThat(sans).contains("localhost", "kubernetes.default.svc", "beluga.example", "127.0.0.1", "10.1.2.3");
-        assertThat(Files.getPosixFilePermissions(dir.resolve("ca.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(Files.getPosixFilePermissions(dir.resolve("admin.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-
-        ClusterPki again = ClusterPki.loadOrCreate(dir, List.of("beluga.example"), List.of(InetAddress.getByName("10.1.2.3")));
-        assertThat(again.caCertificate()).isEqualTo(pki.caCertificate());
-        assertThat(again.serving().certificate()).isEqualTo(pki.serving().certificate());
-        ClusterPki wider = ClusterPki.loadOrCreate(dir, List.of("other.example"), List.of());
-        assertThat(wider.caCertificate()).as("the CA is never replaced").isEqualTo(pki.caCertificate());
-        assertThat(wider.serving().certificate()).as("re-issued for a new name").isNotEqualTo(pki.serving().certificate());
+        assertThat(sans).contains("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+            "kubernetes.default.svc.cluster.local", "beluga.example", "127.0.0.1", "0:0:0:0:0:0:0:1", "10.1.2.3");
+        String hostname = ServingNames.hostname().orElseThrow();
+        assertThat(sans).contains(hostname);
+        Path kernel = Path.of("/proc/sys/kernel/hostname");
+        if (Files.isReadable(kernel)) assertThat(hostname).isEqualTo(Files.readString(kernel).trim().toLowerCase(java.util.Locale.ROOT));
+        assertThat(pki.servingNames().dnsNames()).contains("beluga.example", hostname);
     }
 
     @Test
-    void signsCertificateRequests() throws Exception {
-        ClusterPki pki = ClusterPki.loadOrCreate(dir, List.of(), List.of());
-        var kp = CertificateAuthority.newKeyPair();
-        X509Certificate c = pki.ca().signClientCsr(CertificateAuthority.newCsrPem(kp, "ignored"), "system:node:n1", List.of("system:nodes"), Duration.ofDays(1));
-        validate(c, pki.caCertificate());
-        assertThat(c.getPublicKey()).isEqualTo(kp.getPublic());
-        assertThat(c.getSubjectX500Principal().getName()).contains("CN=system:node:n1");
+    void laterStartsLoadTheSameFilesUnchanged() throws Exception {
+        ClusterPki first = ClusterPki.loadOrCreate(tls(), List.of("beluga.example"), List.of());
+        Map<String, String> before = contents();
+
+        ClusterPki again = ClusterPki.loadOrCreate(tls(), List.of("beluga.example"), List.of());
+
+        assertThat(again.caCertificate()).isEqualTo(first.caCertificate());
+        assertThat(again.serving().certificate()).isEqualTo(first.serving().certificate());
+        assertThat(again.admin().certificate()).isEqualTo(first.admin().certificate());
+        assertThat(((java.security.interfaces.ECPrivateKey) again.admin().key()).getS())
+            .isEqualTo(((java.security.interfaces.ECPrivateKey) first.admin().key()).getS());
+        assertThat(contents()).containsExactlyInAnyOrderEntriesOf(before);
     }
 
     @Test
-    void tlsHandshakeAcceptsClusterClientsAndRejectsStrangers() throws Exception {
-        ClusterPki pki = ClusterPki.loadOrCreate(dir, List.of(), List.of());
-        char[] pw = "pw".toCharArray();
-        SSLContext server = context(pki.servingKeyStore(pw), pw, pki.trustStore());
-        try (SSLServerSocket ss = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            ss.setNeedClientAuth(true);
-            CompletableFuture<Void> accept = CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < 2; i++) {
-                    try (SSLSocket s = (SSLSocket) ss.accept()) {
-                        s.startHandshake();
-                        s.getOutputStream().write(42);
-                    } catch (Exception ignored) {
-                        // the stranger's handshake fails here
-                    }
-                }
-            });
-            SSLContext client = context(keyStore(pki.admin(), pw), pw, pki.trustStore());
-            try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), ss.getLocalPort())) {
-                s.startHandshake();
-                assertThat(s.getInputStream().read()).isEqualTo(42);
-            }
-            CertificateAuthority other = CertificateAuthority.create("other", Duration.ofDays(1));
-            SSLContext stranger = context(keyStore(other.issueClient("eve", List.of(), Duration.ofDays(1)), pw), pw, pki.trustStore());
-            assertThatThrownBy(() -> {
-                try (SSLSocket s = (SSLSocket) stranger.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), ss.getLocalPort())) {
-                    s.startHandshake();
-                    InputStream in = s.getInputStream();
-                    if (in.read() != 42) throw new IllegalStateException("rejected");
-                }
-            }).isInstanceOf(Exception.class);
-            accept.join();
+    void aMissingNameReissuesTheServingCertificateButKeepsTheCaAndAdmin() throws Exception {
+        ClusterPki first = ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+        byte[] caFile = Files.readAllBytes(tls().resolve("ca.crt"));
+
+        ClusterPki wider = ClusterPki.loadOrCreate(tls(), List.of("new.example"), List.of(InetAddress.getByName("192.0.2.9")));
+
+        assertThat(wider.caCertificate()).isEqualTo(first.caCertificate());
+        assertThat(Files.readAllBytes(tls().resolve("ca.crt"))).isEqualTo(caFile);
+        assertThat(wider.admin().certificate()).isEqualTo(first.admin().certificate());
+        assertThat(wider.serving().certificate()).isNotEqualTo(first.serving().certificate());
+        assertThat(wider.servingNames().dnsNames()).contains("new.example", "localhost");
+        assertThat(wider.servingNames().ipAddresses()).contains(InetAddress.getByName("192.0.2.9"));
+        validate(wider.serving().certificate(), first.caCertificate());
+        assertThat(IssuedCertificate.read(tls().resolve("serving.crt"), tls().resolve("serving.key")).certificate())
+            .isEqualTo(wider.serving().certificate());
+    }
+
+    @Test
+    void aServingCertificateExpiringWithinThirtyDaysIsReissued() throws Exception {
+        ClusterPki first = ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+        SubjectAltNames names = first.servingNames();
+        IssuedCertificate expiring = first.ca().issueServing("beluga-apiserver", List.copyOf(names.dnsNames()),
+            List.copyOf(names.ipAddresses()), Duration.ofDays(29));
+        expiring.write(tls().resolve("serving.crt"), tls().resolve("serving.key"));
+
+        ClusterPki later = ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+
+        assertThat(later.serving().certificate()).isNotEqualTo(expiring.certificate());
+        assertThat(later.serving().expiresBefore(Instant.now().plus(Duration.ofDays(300)))).isFalse();
+        assertThat(later.caCertificate()).isEqualTo(first.caCertificate());
+    }
+
+    @Test
+    void aServingCertificateValidForLongerIsKept() throws Exception {
+        ClusterPki first = ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+        SubjectAltNames names = first.servingNames();
+        IssuedCertificate enough = first.ca().issueServing("beluga-apiserver", List.copyOf(names.dnsNames()),
+            List.copyOf(names.ipAddresses()), Duration.ofDays(31));
+        enough.write(tls().resolve("serving.crt"), tls().resolve("serving.key"));
+
+        assertThat(ClusterPki.loadOrCreate(tls(), List.of(), List.of()).serving().certificate()).isEqualTo(enough.certificate());
+    }
+
+    @Test
+    void leavesFromAnotherCaOrWithTheWrongKeyAreReissued() throws Exception {
+        ClusterPki first = ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+        IssuedCertificate foreign = CertificateAuthority.create().issueServing("beluga-apiserver",
+            List.copyOf(first.servingNames().dnsNames()), List.copyOf(first.servingNames().ipAddresses()), Duration.ofDays(100));
+        foreign.write(tls().resolve("serving.crt"), tls().resolve("serving.key"));
+        Files.writeString(tls().resolve("admin.key"), Pem.encodePrivateKey(KeyAlgorithm.EC_P256.generate().getPrivate()));
+
+        ClusterPki later = ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+
+        assertThat(later.serving().certificate()).isNotEqualTo(foreign.certificate());
+        validate(later.serving().certificate(), first.caCertificate());
+        assertThat(later.admin().certificate()).isNotEqualTo(first.admin().certificate());
+        assertThat(later.admin().keyMatches()).isTrue();
+        assertThat(mode(tls().resolve("admin.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void anUnreadableLeafIsReissued() throws Exception {
+        ClusterPki first = ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+        Files.writeString(tls().resolve("admin.crt"), "garbage");
+        ClusterPki later = ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+        assertThat(later.admin().certificate()).isNotEqualTo(first.admin().certificate());
+        validate(later.admin().certificate(), first.caCertificate());
+    }
+
+    @Test
+    void aCaCertificateWithoutItsKeyFailsTheStartAndIsNotReplaced() throws Exception {
+        ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+        byte[] caFile = Files.readAllBytes(tls().resolve("ca.crt"));
+        Files.delete(tls().resolve("ca.key"));
+
+        assertThatThrownBy(() -> ClusterPki.loadOrCreate(tls(), List.of(), List.of()))
+            .isInstanceOf(IOException.class).hasMessageContaining("never replaced");
+        assertThat(Files.readAllBytes(tls().resolve("ca.crt"))).isEqualTo(caFile);
+        assertThat(tls().resolve("ca.key")).doesNotExist();
+    }
+
+    @Test
+    void aCorruptCaFailsTheStartAndIsNotReplaced() throws Exception {
+        ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+        Files.writeString(tls().resolve("ca.key"), Pem.encodePrivateKey(KeyAlgorithm.EC_P256.generate().getPrivate()));
+        byte[] caFile = Files.readAllBytes(tls().resolve("ca.crt"));
+        assertThatThrownBy(() -> ClusterPki.loadOrCreate(tls(), List.of(), List.of())).isInstanceOf(IOException.class);
+        assertThat(Files.readAllBytes(tls().resolve("ca.crt"))).isEqualTo(caFile);
+    }
+
+    @Test
+    void aLeftOverCaKeyWithoutCertificateIsReplacedByANewCa() throws Exception {
+        Files.createDirectories(tls());
+        PrivateKey leftOver = KeyAlgorithm.EC_P256.generate().getPrivate();
+        Files.writeString(tls().resolve("ca.key"), Pem.encodePrivateKey(leftOver));
+        ClusterPki pki = ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+        assertThat(Keys.matches(leftOver, pki.caCertificate().getPublicKey())).isFalse();
+        assertThat(CertificateAuthority.load(tls()).certificate()).isEqualTo(pki.caCertificate());
+    }
+
+    @Test
+    void concurrentFirstStartsAgreeOnOneCa() throws Exception {
+        List<Callable<X509Certificate>> starts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) starts.add(() -> ClusterPki.loadOrCreate(tls(), List.of(), List.of()).caCertificate());
+        try (var pool = Executors.newFixedThreadPool(4)) {
+            List<X509Certificate> cas = new ArrayList<>();
+            for (Future<X509Certificate> f : pool.invokeAll(starts)) cas.add(f.get());
+            assertThat(cas).containsOnly(CertificateAuthority.load(tls()).certificate());
         }
     }
 
     @Test
-    void kubeconfigIsReadByKubectl() throws Exception {
-        ClusterPki pki = ClusterPki.loadOrCreate(dir, List.of(), List.of());
-        Path file = dir.resolve("kubeconfig.yaml");
-        Kubeconfig.write(file, Kubeconfig.withClientCertificate("https://127.0.0.1:6443", pki.caCertificate(), pki.admin()));
-        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        Path kubectl = Path.of("/usr/bin/kubectl");
-        if (!Files.isExecutable(kubectl)) return;
-        Process p = new ProcessBuilder(kubectl.toString(), "config", "view", "--kubeconfig", file.toString(), "--raw", "-o",
-            "jsonpath={.clusters[0].cluster.server} {.users[0].name}").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertThat(p.waitFor()).isZero();
-        assertThat(out).endsWith("https://127.0.0.1:6443 default");
+    void keyStoresHoldTheServingChainAndTheCa() throws Exception {
+        ClusterPki pki = ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+        char[] password = "secret".toCharArray();
+        KeyStore keys = pki.servingKeyStore(password);
+        assertThat(keys.size()).isEqualTo(1);
+        String alias = keys.aliases().nextElement();
+        assertThat(keys.getKey(alias, password).getEncoded()).isEqualTo(pki.serving().key().getEncoded());
+        assertThat(keys.getCertificateChain(alias)).containsExactly(pki.serving().certificate(), pki.caCertificate());
+
+        KeyStore trust = pki.trustStore();
+        assertThat(trust.size()).isEqualTo(1);
+        Certificate anchor = trust.getCertificate(trust.aliases().nextElement());
+        assertThat(anchor).isEqualTo(pki.caCertificate());
+        assertThat(trust.isCertificateEntry(trust.aliases().nextElement())).isTrue();
     }
 
-    private static KeyStore keyStore(IssuedCertificate c, char[] pw) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("k", c.key(), pw, c.chain().toArray(java.security.cert.Certificate[]::new));
-        return ks;
+    @Test
+    void invalidExtraNamesAreRefusedBeforeAnythingIsWritten() {
+        assertThatThrownBy(() -> ClusterPki.loadOrCreate(tls(), List.of("bad name"), List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThat(tls()).doesNotExist();
     }
 
-    private static SSLContext context(KeyStore keys, char[] pw, KeyStore trust) throws Exception {
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, pw);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
-    private static void validate(X509Certificate leaf, X509Certificate ca) throws Exception {
-        PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
-        params.setRevocationEnabled(false);
-        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)), params);
+    private Map<String, String> contents() throws IOException {
+        Map<String, String> out = new HashMap<>();
+        for (String f : FILES) out.put(f, Files.readString(tls().resolve(f)));
+        return out;
     }
 }
