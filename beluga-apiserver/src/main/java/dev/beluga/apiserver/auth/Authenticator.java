@@ -1,5 +1,6 @@
 package dev.beluga.apiserver.auth;
 
+import dev.beluga.pki.X509Identity;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 
@@ -8,9 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
 /**
  * Authenticates requests: a client certificate that the TLS layer verified against the cluster CA (CN = user,
@@ -40,18 +38,13 @@ public final class Authenticator {
     }
 
     static UserInfo fromCertificate(X509Certificate cert) {
-        String cn = null;
-        List<String> groups = new ArrayList<>();
         try {
-            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) cn = rdn.getValue().toString();
-                else if (rdn.getType().equalsIgnoreCase("O")) groups.add(rdn.getValue().toString());
-            }
-        } catch (InvalidNameException e) {
-            return null;
+            X509Identity id = X509Identity.fromCertificate(cert);
+            List<String> groups = new ArrayList<>(id.groups());
+            groups.add("system:authenticated");
+            return new UserInfo(id.user(), List.copyOf(groups));
+        } catch (IllegalArgumentException e) {
+            return null; // no common name: not a user certificate
         }
-        if (cn == null) return null;
-        groups.add("system:authenticated");
-        return new UserInfo(cn, List.copyOf(groups));
     }
 }
