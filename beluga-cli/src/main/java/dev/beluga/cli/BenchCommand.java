@@ -25,6 +25,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--pods", defaultValue = "10000", description = "Pods to create (default: 10000).")
         int pods;
 
+        @Option(names = "--warmup", defaultValue = "10000", description = "Pods created before the measured creates, not counted (default: 10000).")
+        int warmup;
+
         @Option(names = "--watchers", defaultValue = "1000", description = "Concurrent pod watchers (default: 1000).")
         int watchers;
 
@@ -36,7 +39,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            new dev.beluga.cli.bench.ApiBenchmark(new dev.beluga.cli.bench.ApiBenchmark.Config(pods, 32, 20, watchers, watchRate,
+            new dev.beluga.cli.bench.ApiBenchmark(new dev.beluga.cli.bench.ApiBenchmark.Config(pods, warmup, 32, 20, watchers, watchRate,
                 watchSeconds, workDir), System.out).run();
             return 0;
         }

@@ -54,15 +54,58 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tls-san", paramLabel = "NAME", description = "Extra host name or IP for the serving certificate (repeatable).")
     List<String> tlsSans = new ArrayList<>();
 
+    /** A started control plane; {@link #close()} stops it (idempotent). */
+    record Running(ApiServer api, KvStore store, Compactor compactor, Path dataDir, Path kubeconfig) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                api.close();
+            } catch (Exception e) {
+                log.warn("stopping the API server: {}", e.toString());
+            }
+            compactor.close();
+            store.close();
+        }
+    }
+
+    /** Thrown by {@link #start()} with a message for the user; the exit code is 2. */
+    static final class StartFailure extends Exception {
+        StartFailure(String message) {
+            super(message);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
+        Running r;
+        try {
+            r = start();
+        } catch (StartFailure e) {
+            System.err.println("beluga server: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping");
+            r.close();
+            stopped.countDown();
+        }, "beluga-shutdown"));
+        System.out.printf("Beluga server ready in %d ms: https://127.0.0.1:%d, data dir %s, datastore %s (revision %d)%n",
+            (System.nanoTime() - t0) / 1_000_000, r.api().port(), r.dataDir(), r.store().backendName(), r.store().currentRevision());
+        System.out.printf("  export KUBECONFIG=%s%n  kubectl get namespaces%n", r.kubeconfig());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** Opens the store, makes or loads the certificates, starts the API server and writes the admin kubeconfig. */
+    Running start() throws Exception {
         Path dir;
         try {
             dir = DataDir.prepare(dataDir == null ? DataDir.defaultPath() : dataDir);
         } catch (IOException e) {
-            System.err.println("beluga server: " + e.getMessage());
-            return 2;
+            throw new StartFailure(e.getMessage());
         }
         List<String> dns = new ArrayList<>();
         List<InetAddress> ips = new ArrayList<>();
@@ -83,8 +126,7 @@ final class ServerCommand implements Callable<Integer> {
         try {
             store = Stores.open(datastoreEndpoint, dir, registry);
         } catch (StoreException | IllegalArgumentException e) {
-            System.err.println("beluga server: cannot open the datastore: " + e.getMessage());
-            return 2;
+            throw new StartFailure("cannot open the datastore: " + e.getMessage());
         }
         Compactor compactor = new Compactor(store, retention).start(Duration.ofMinutes(1).compareTo(retention) < 0
             ? Duration.ofMinutes(1) : retention.dividedBy(2), Clock.systemUTC());
@@ -96,31 +138,13 @@ final class ServerCommand implements Callable<Integer> {
         try {
             api.start();
         } catch (Exception e) {
-            System.err.println("beluga server: cannot start the API server on port " + httpsPort + ": " + e.getMessage());
             compactor.close();
             store.close();
-            return 2;
+            throw new StartFailure("cannot start the API server on port " + httpsPort + ": " + e.getMessage());
         }
         ClusterPki pki = pkiReady.join();
         Path kubeconfig = dir.resolve("kubeconfig.yaml");
         Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate("https://127.0.0.1:" + api.port(), pki.caCertificate(), pki.admin()));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping");
-            try {
-                api.close();
-            } catch (Exception e) {
-                log.warn("stopping the API server: {}", e.toString());
-            }
-            compactor.close();
-            store.close();
-            stopped.countDown();
-        }, "beluga-shutdown"));
-        System.out.printf("Beluga server ready in %d ms: https://127.0.0.1:%d, data dir %s, datastore %s (revision %d)%n",
-            (System.nanoTime() - t0) / 1_000_000, api.port(), dir, store.backendName(), store.currentRevision());
-        System.out.printf("  export KUBECONFIG=%s%n  kubectl get namespaces%n", kubeconfig);
-        System.out.flush();
-        stopped.await();
-        return 0;
+        return new Running(api, store, compactor, dir, kubeconfig);
     }
 }

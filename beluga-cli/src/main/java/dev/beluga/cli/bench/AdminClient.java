@@ -20,11 +20,11 @@ import java.time.Duration;
 import java.util.List;
 
 /** An HTTPS client authenticated with the admin certificate of a data directory ({@code DIR/tls}), for benchmarks. */
-final class AdminClient {
-    final HttpClient http;
-    final URI base;
+public final class AdminClient {
+    public final HttpClient http;
+    public final URI base;
 
-    AdminClient(Path dataDir, int port, HttpClient.Version version) throws IOException, GeneralSecurityException {
+    public AdminClient(Path dataDir, int port, HttpClient.Version version) throws IOException, GeneralSecurityException {
         Path tls = dataDir.resolve("tls");
         List<X509Certificate> chain = Pem.certificates(Files.readString(tls.resolve("admin.crt")));
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -43,7 +43,7 @@ final class AdminClient {
         base = URI.create("https://127.0.0.1:" + port);
     }
 
-    HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+    public HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json").header("Accept", "application/json");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

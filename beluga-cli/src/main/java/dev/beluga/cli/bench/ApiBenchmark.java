@@ -5,6 +5,7 @@ import dev.beluga.store.bench.Latencies;
 import dev.beluga.store.bench.MachineInfo;
 
 import java.io.BufferedReader;
+import java.lang.management.ManagementFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -42,9 +43,13 @@ import java.util.stream.Stream;
  * Every loop is bounded; all traffic is on loopback; the server process is ended by PID at the end.
  */
 public final class ApiBenchmark {
-    public record Config(int pods, int clients, int listRuns, int watchers, int watchRate, int watchSeconds, Path work) {
+    /**
+     * @param warmup pods created (in another namespace, not measured) before the measured creates, so that the figures
+     *               are those of a server whose hot paths are compiled, as any long-running server's are
+     */
+    public record Config(int pods, int warmup, int clients, int listRuns, int watchers, int watchRate, int watchSeconds, Path work) {
         public static Config defaults(Path work) {
-            return new Config(10_000, 32, 20, 1000, 500, 5, work);
+            return new Config(10_000, 10_000, 32, 20, 1000, 500, 5, work);
         }
     }
 
@@ -63,9 +68,15 @@ public final class ApiBenchmark {
             port = s.getLocalPort();
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-            "-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "server", "--data-dir", dir.toString(),
-            "--https-port", Integer.toString(port), "--bind-address", "127.0.0.1");
+        // the server runs with this JVM's options (the launcher's: GC, AOT cache), so the figures are those of `beluga server`
+        List<String> cmd = new ArrayList<>(List.of(java.toString()));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
+            if (!a.startsWith("-XX:AOTCacheOutput") && !a.startsWith("-agent") && !a.startsWith("-Xrunjdwp")) cmd.add(a);
+        // extra JVM options for the server under test, e.g. -XX:StartFlightRecording=... to profile it
+        String extra = System.getenv("BELUGA_BENCH_SERVER_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "server", "--data-dir", dir.toString(),
+            "--https-port", Integer.toString(port), "--bind-address", "127.0.0.1"));
         Map<String, Object> results = new LinkedHashMap<>();
         HttpClient probe = readinessClient();
         try {
@@ -80,7 +91,12 @@ public final class ApiBenchmark {
             AdminClient client = waitReady(probe, dir, port, t0, results);
             Thread.sleep(2000);
             results.put("idle_rss_mib", rssMib(server.pid()));
-            results.put("create_pods", creates(client));
+            if (config.warmup() > 0) {
+                Map<String, Object> w = creates(client, "warmup", config.warmup());
+                out.printf("(warm-up: %d creates not counted)%n", config.warmup());
+                results.put("warmup_creates", w.get("pods"));
+            }
+            results.put("create_pods", creates(client, "bench", config.pods()));
             results.put("list_pods", lists(client));
             results.put("watch", watch(dir, port));
             results.put("rss_after_mib", rssMib(server.pid()));
@@ -145,8 +161,8 @@ public final class ApiBenchmark {
             + "\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}";
     }
 
-    private Map<String, Object> creates(AdminClient c) throws Exception {
-        c.send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"bench\"}}");
+    private Map<String, Object> creates(AdminClient c, String ns, int pods) throws Exception {
+        c.send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + ns + "\"}}");
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
         Latencies all = new Latencies();
@@ -156,10 +172,10 @@ public final class ApiBenchmark {
             threads.add(Thread.ofVirtual().start(() -> {
                 Latencies mine = new Latencies();
                 int i;
-                while ((i = next.getAndIncrement()) < config.pods()) {
+                while ((i = next.getAndIncrement()) < pods) {
                     long s = System.nanoTime();
                     try {
-                        if (c.send("POST", "/api/v1/namespaces/bench/pods", pod("bench", "p-" + i)).statusCode() != 201) failures.incrementAndGet();
+                        if (c.send("POST", "/api/v1/namespaces/" + ns + "/pods", pod(ns, "p-" + i)).statusCode() != 201) failures.incrementAndGet();
                     } catch (Exception e) {
                         failures.incrementAndGet();
                     }
@@ -171,14 +187,14 @@ public final class ApiBenchmark {
         for (Thread t : threads) t.join();
         double secs = (System.nanoTime() - start) / 1e9;
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pods", config.pods());
+        m.put("pods", pods);
         m.put("clients", config.clients());
-        m.put("per_s", Math.round(config.pods() / secs));
+        m.put("per_s", Math.round(pods / secs));
         m.put("p50_ms", all.percentileMs(0.5));
         m.put("p99_ms", all.percentileMs(0.99));
         m.put("failures", failures.get());
-        out.printf("create pods: %d with %d clients: %.0f/s, p50 %.2f ms, p99 %.2f ms, %d failed%n", config.pods(), config.clients(),
-            config.pods() / secs, all.percentileMs(0.5), all.percentileMs(0.99), failures.get());
+        out.printf("create pods (%s): %d with %d clients: %.0f/s, p50 %.2f ms, p99 %.2f ms, %d failed%n", ns, pods, config.clients(),
+            pods / secs, all.percentileMs(0.5), all.percentileMs(0.99), failures.get());
         return m;
     }
 
@@ -187,7 +203,7 @@ public final class ApiBenchmark {
         int items = 0;
         for (int i = 0; i < config.listRuns() + 2; i++) {
             long s = System.nanoTime();
-            HttpResponse<String> r = c.send("GET", "/api/v1/pods", null);
+            HttpResponse<String> r = c.send("GET", "/api/v1/namespaces/bench/pods", null);
             long d = System.nanoTime() - s;
             if (i >= 2) l.add(d); // two warm-up runs
             items = countItems(r.body());
