@@ -113,6 +113,10 @@ public final class ApiServer implements AutoCloseable {
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
         connector.setIdleTimeout(3_600_000);
+        // Java's default listen backlog is 50: a burst of connections (every informer of a restarting cluster, the
+        // watch benchmark) overflows it, and the kernel then drops the handshake's last ACK so that clients stall
+        // for seconds of SYN-ACK retransmission. Ask for the kernel's maximum instead (capped by somaxconn).
+        connector.setAcceptQueueSize(4096);
         server.addConnector(connector);
         ObjectNode version = Json.object().put("major", "1").put("minor", "32")
             .put("gitVersion", KUBERNETES_VERSION + "+beluga-" + config.belugaVersion()).put("gitCommit", "")

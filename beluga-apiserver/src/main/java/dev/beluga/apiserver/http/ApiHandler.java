@@ -89,8 +89,22 @@ public final class ApiHandler extends Handler.Abstract {
             .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60).register(metrics);
     }
 
+    /**
+     * Serves a request. Long-running requests (watches, followed logs) are moved to a virtual thread of their own:
+     * Jetty calls this method on one of a small pool of platform threads, and a watch holds its thread for up to an
+     * hour, so a few dozen watchers would otherwise starve every other request (and each other).
+     */
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        if (!Thread.currentThread().isVirtual() && LongRunning.is(request)) {
+            Thread.ofVirtual().name("apiserver-watch").start(() -> serve(request, response, callback));
+            return true;
+        }
+        serve(request, response, callback);
+        return true;
+    }
+
+    private void serve(Request request, Response response, Callback callback) {
         Exchange ex = new Exchange(request, response, callback);
         long t0 = System.nanoTime();
         String[] metric = {ex.method(), ""};
@@ -107,7 +121,6 @@ public final class ApiHandler extends Handler.Abstract {
         if (!"WATCH".equals(metric[0])) latency.labelValues(metric[0], metric[1]).observe((System.nanoTime() - t0) / 1e9);
         requests.labelValues(metric[0], metric[1], Integer.toString(ex.status())).inc();
         ex.finish();
-        return true;
     }
 
     private void error(Exchange ex, StatusException e) {

@@ -17,10 +17,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * ({@code {"type":"ADDED","object":{...}}}), for a chunked HTTP response or a WebSocket. Sends bookmarks when asked
  * (and the initial-events-end bookmark for watch-list requests), and ends at the request's timeout.
  *
- * <p>Runs on the request's (virtual) thread; returns when the watch ends.
+ * <p>Runs on the request's thread (a virtual thread of its own, see {@link ApiHandler#handle}); returns when the
+ * watch ends.
  */
 public final class WatchStreamer {
     private static final long BOOKMARK_INTERVAL_MS = 10_000;
+    /**
+     * Events that arrive within this long of the previous flush are gathered into the next one. An idle stream sends
+     * its first event at once; only a stream already busy pays up to this much extra latency, and in exchange the
+     * server makes one write (syscall, TLS record) per watcher per period instead of one per event.
+     */
+    static final long LINGER_NANOS = 5_000_000;
+    private static final int MAX_BATCH = 256;
 
     private final ResourceType type;
     private final CacheWatcher watcher;
@@ -47,6 +55,7 @@ public final class WatchStreamer {
         int initialLeft = watcher.initialEvents();
         boolean endSent = !initialEventsEnd;
         long lastBookmark = System.currentTimeMillis();
+        long lastFlush = System.nanoTime() - LINGER_NANOS;
         try (watcher) {
             if (!endSent && initialLeft == 0) {
                 sink.frame(bookmark(watcher.bookmarkRevision(), true));
@@ -73,11 +82,22 @@ public final class WatchStreamer {
                         sink.frame(bookmark(watcher.bookmarkRevision(), true));
                         endSent = true;
                     }
-                    e = ++batch < 256 ? watcher.next(0) : null;
+                    e = ++batch < MAX_BATCH ? watcher.next(0) : null;
+                    if (e == null && batch < MAX_BATCH && lingerNanos(lastFlush) > 0) {
+                        // a busy stream: the last flush was moments ago, so wait out the linger and take what
+                        // arrived meanwhile into the same flush (one write per linger period instead of one per event)
+                        java.util.concurrent.locks.LockSupport.parkNanos(lingerNanos(lastFlush));
+                        e = watcher.next(0);
+                    }
                 }
                 sink.flush();
+                lastFlush = System.nanoTime();
             }
         }
+    }
+
+    private static long lingerNanos(long lastFlush) {
+        return LINGER_NANOS - (System.nanoTime() - lastFlush);
     }
 
     /** Where frames go: a chunked HTTP body (one line each) or WebSocket text messages. */

@@ -23,6 +23,8 @@ import java.util.List;
 public final class AdminClient {
     public final HttpClient http;
     public final URI base;
+    /** The TLS context with the admin certificate, for clients other than {@link #http}. */
+    public final SSLContext tls;
 
     public AdminClient(Path dataDir, int port, HttpClient.Version version) throws IOException, GeneralSecurityException {
         Path tls = dataDir.resolve("tls");
@@ -39,6 +41,7 @@ public final class AdminClient {
         tmf.init(ts);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        this.tls = ctx;
         http = HttpClient.newBuilder().sslContext(ctx).version(version).connectTimeout(Duration.ofSeconds(5)).build();
         base = URI.create("https://127.0.0.1:" + port);
     }

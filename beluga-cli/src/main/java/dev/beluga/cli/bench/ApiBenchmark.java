@@ -238,46 +238,61 @@ public final class ApiBenchmark {
         AtomicLong rewatches = new AtomicLong();
         CountDownLatch connected = new CountDownLatch(config.watchers());
         CountDownLatch done = new CountDownLatch(config.watchers());
-        List<HttpClient> clients = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, config.watchers() / 100); i++) clients.add(new AdminClient(dir, port, HttpClient.Version.HTTP_2).http);
-        List<InputStream> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<java.io.Closeable> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
+        byte[] rvKey = "\"resourceVersion\":\"".getBytes(StandardCharsets.US_ASCII);
+        byte[] seqKey = "\"bench/seq\":\"".getBytes(StandardCharsets.US_ASCII);
         for (int w = 0; w < config.watchers(); w++) {
-            HttpClient hc = clients.get(w % clients.size());
             Thread.ofVirtual().start(() -> {
                 Latencies mine = new Latencies();
                 try {
                     long[] lastPerPod = new long[10];
                     java.util.Arrays.fill(lastPerPod, -1);
-                    long seen = 0;
-                    String fromRv = rv;
+                    long[] seen = {0};
+                    String[] fromRv = {rv};
                     boolean first = true;
                     long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.watchSeconds() + 60L);
                     // like an informer: when the server ends the stream (timeout, slow-consumer eviction), watch again
                     // from the last resourceVersion seen, so nothing is lost
-                    while (seen < total && System.nanoTime() < giveUp) {
-                        HttpRequest req = HttpRequest.newBuilder(writer.base.resolve("/api/v1/namespaces/watched/pods?watch=true&resourceVersion="
-                            + fromRv + "&timeoutSeconds=" + (config.watchSeconds() + 30))).build();
-                        HttpResponse<InputStream> resp = hc.send(req, HttpResponse.BodyHandlers.ofInputStream());
-                        streams.add(resp.body());
+                    while (seen[0] < total && System.nanoTime() < giveUp) {
+                        ChunkedWatch watch;
+                        try {
+                            watch = new ChunkedWatch(writer.tls, "127.0.0.1", port, "/api/v1/namespaces/watched/pods?watch=true&resourceVersion="
+                                + fromRv[0] + "&timeoutSeconds=" + (config.watchSeconds() + 30));
+                        } catch (IOException e) {
+                            if (first) throw e;
+                            Thread.sleep(100);
+                            continue;
+                        }
+                        streams.add(watch);
                         if (first) connected.countDown();
-                        if (!first) rewatches.incrementAndGet();
+                        else rewatches.incrementAndGet();
                         first = false;
-                        BufferedReader r = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8));
-                        String line;
-                        while (seen < total && (line = r.readLine()) != null) {
-                            int ri = line.indexOf("\"resourceVersion\":\"");
-                            if (ri >= 0) fromRv = line.substring(ri + 19, line.indexOf('"', ri + 19));
-                            int i = line.indexOf("\"bench/seq\":\"");
-                            if (i < 0) continue;
-                            int j = line.indexOf('"', i + 13);
-                            String[] v = line.substring(i + 13, j).split("-");
-                            long seq = Long.parseLong(v[0]);
-                            int pod = (int) (seq % 10);
-                            if (seq <= lastPerPod[pod]) outOfOrder.incrementAndGet();
-                            lastPerPod[pod] = seq;
-                            mine.add(System.nanoTime() - Long.parseLong(v[1]));
-                            received.incrementAndGet();
-                            seen++;
+                        try (watch) {
+                            watch.read((buf, off, len) -> {
+                                int ri = ChunkedWatch.after(buf, off, len, rvKey);
+                                if (ri >= 0) {
+                                    int e = ri;
+                                    while (buf[e] != '"') e++;
+                                    fromRv[0] = new String(buf, ri, e - ri, StandardCharsets.US_ASCII);
+                                }
+                                int i = ChunkedWatch.after(buf, off, len, seqKey);
+                                if (i < 0) return;
+                                long seq = 0;
+                                while (buf[i] != '-') seq = seq * 10 + (buf[i++] - '0');
+                                i++;
+                                long sentAt = 0;
+                                while (buf[i] != '"') sentAt = sentAt * 10 + (buf[i++] - '0');
+                                int pod = (int) (seq % 10);
+                                if (seq <= lastPerPod[pod]) outOfOrder.incrementAndGet();
+                                lastPerPod[pod] = seq;
+                                mine.add(System.nanoTime() - sentAt);
+                                received.incrementAndGet();
+                                if (++seen[0] >= total) throw new Done();
+                            });
+                        } catch (Done d) {
+                            break;
+                        } catch (IOException e) {
+                            // stream ended or broke: watch again from the last revision seen
                         }
                     }
                 } catch (Exception e) {
@@ -316,7 +331,7 @@ public final class ApiBenchmark {
         for (Thread t : writers) t.join();
         double writeSecs = (System.nanoTime() - start) / 1e9;
         boolean all = done.await(config.watchSeconds() + 60L, TimeUnit.SECONDS);
-        for (InputStream s : streams) {
+        for (java.io.Closeable s : streams) {
             try {
                 s.close();
             } catch (IOException ignored) {
@@ -339,6 +354,13 @@ public final class ApiBenchmark {
         out.printf("watch: %d watchers, %d changes/s for %d s: %d/%d events, p50 %.1f ms, p99 %.1f ms%n", config.watchers(),
             config.watchRate(), config.watchSeconds(), received.get(), expectedTotal, lat.percentileMs(0.5), lat.percentileMs(0.99));
         return m;
+    }
+
+    /** Ends a watcher's read loop once it has seen every change. */
+    private static final class Done extends RuntimeException {
+        Done() {
+            super(null, null, false, false);
+        }
     }
 
     private static long rssMib(long pid) {

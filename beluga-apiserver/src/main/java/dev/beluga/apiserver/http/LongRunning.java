@@ -1,0 +1,25 @@
+package dev.beluga.apiserver.http;
+
+import org.eclipse.jetty.server.Request;
+
+/**
+ * Recognises requests that may stay open for a long time — watches ({@code ?watch=true}, the legacy
+ * {@code /watch/} paths) and followed logs ({@code ?follow=true}) — from the URI alone, before any routing, in the
+ * spirit of upstream's {@code longRunningRequestCheck}. Stateless; thread-safe.
+ */
+final class LongRunning {
+    private LongRunning() {
+    }
+
+    static boolean is(Request request) {
+        String path = request.getHttpURI().getPath();
+        if (path != null && (path.contains("/watch/") || path.endsWith("/watch"))) return true;
+        String query = request.getHttpURI().getQuery();
+        if (query == null) return false;
+        for (String param : query.split("&")) {
+            if (param.equals("watch=true") || param.equals("watch=1") || param.equals("watch")
+                || param.equals("follow=true") || param.equals("follow=1")) return true;
+        }
+        return false;
+    }
+}
