@@ -52,6 +52,8 @@ public final class WatchCache implements AutoCloseable {
     private final ArrayDeque<CacheEvent> window = new ArrayDeque<>();
     private final Set<CacheWatcher> watchers = ConcurrentHashMap.newKeySet();
     private volatile long revision;
+    /** The window holds every change after this revision (the load revision, or the last change evicted). */
+    private long windowStart;
     private volatile boolean ready;
     private volatile boolean closed;
     private Watch storeWatch;
@@ -84,6 +86,7 @@ public final class WatchCache implements AutoCloseable {
             range = range.startingAt(Keys.successor(r.kvs().getLast().key()));
         }
         revision = at;
+        windowStart = at;
         storeWatch = store.watch(KeyRange.prefix(type.storagePrefix()), at, new Follower());
         ready = true;
         advanced.signalAll();
@@ -165,7 +168,7 @@ public final class WatchCache implements AutoCloseable {
             ce = new CacheEvent(prev == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED, now, prev, e.revision());
         }
         window.addLast(ce);
-        if (window.size() > WINDOW) window.removeFirst();
+        if (window.size() > WINDOW) windowStart = window.removeFirst().revision();
         revision = e.revision();
         for (CacheWatcher w : watchers) {
             w.offer(ce);
@@ -249,9 +252,10 @@ public final class WatchCache implements AutoCloseable {
                 return w;
             }
             long from = fromRevision;
-            long oldest = window.isEmpty() ? revision : window.peekFirst().revision() - 1;
-            if (from < oldest)
-                throw StatusException.gone("too old resource version: " + from + " (" + oldest + ")");
+            // complete from windowStart on: a revision older than that may have missed evicted changes; a newer one
+            // (even if the cache's revision moved on through progress notifications from other types) has not
+            if (from < windowStart)
+                throw StatusException.gone("too old resource version: " + from + " (" + windowStart + ")");
             if (from > revision && !waitForLocked(from)) {
                 throw new StatusException(504, "Timeout", "Too large resource version: " + from + ", current: " + revision);
             }

@@ -213,6 +213,23 @@ class RegistryStoreTest {
     }
 
     @Test
+    void watchFromTheListRevisionIsNotExpiredWhenOnlyOtherResourcesChanged() throws Exception {
+        // an informer lists an idle resource, then watches from the list's revision; meanwhile other resources change
+        // and the idle cache's revision moves on through progress notifications: nothing was missed, so no 410
+        long listed = configmaps.cache().revision();
+        for (int i = 0; i < 5; i++) namespaces.create(null, obj("{\"metadata\":{\"name\":\"ns-" + i + "\"}}"), WriteOptions.defaults());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (configmaps.cache().revision() <= listed && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(configmaps.cache().revision()).isGreaterThan(listed);
+        try (CacheWatcher w = configmaps.watch("default", new ListOptions(null, null, 0, null, Long.toString(listed), null, false, null, null))) {
+            configmaps.create("default", cm("after", "1"), WriteOptions.defaults());
+            CacheEvent e = w.next(5000);
+            assertThat(e.type()).isEqualTo(CacheEvent.Type.ADDED);
+            assertThat(e.object().name()).isEqualTo("after");
+        }
+    }
+
+    @Test
     void podsOnANodeAreDeletedGracefullyAndFinalizersHoldObjects() {
         ObjectNode p = obj("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}");
         pods.create("default", p, WriteOptions.defaults());
