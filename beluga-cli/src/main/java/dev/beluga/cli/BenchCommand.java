@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 
 /** {@code beluga bench ...}: the benchmarks; each prints a table and a {@code BENCH {json}} line. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-    subcommands = {BenchCommand.Store.class, BenchCommand.Api.class})
+    subcommands = {BenchCommand.Store.class, BenchCommand.Api.class, BenchCommand.Scheduler.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -41,6 +41,31 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             new dev.beluga.cli.bench.ApiBenchmark(new dev.beluga.cli.bench.ApiBenchmark.Config(pods, warmup, 32, 20, watchers, watchRate,
                 watchSeconds, workDir), System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "scheduler", mixinStandardHelpOptions = true,
+        description = "Scheduler throughput on hollow nodes (like upstream scheduler_perf): SchedulingBasic, NodeAffinity, "
+            + "RequiredPodAntiAffinity, TopologySpreading, Preemption.")
+    static final class Scheduler implements Callable<Integer> {
+        @Option(names = "--work-dir", description = "Where the servers' data directories are created (default: the temp dir).")
+        Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+
+        @Option(names = "--scale", defaultValue = "1.0", description = "Size relative to upstream's workloads (default: 1.0 = 5,000 nodes).")
+        double scale;
+
+        @Option(names = "--workload", description = "Run only this workload (repeatable).")
+        java.util.List<String> workloads = new java.util.ArrayList<>();
+
+        @Option(names = "--warmup", defaultValue = "5000",
+            description = "Pods scheduled and deleted before each measured run, not counted (default: 5000).")
+        int warmup;
+
+        @Override
+        public Integer call() throws Exception {
+            new dev.beluga.cli.bench.SchedulerBenchmark(new dev.beluga.cli.bench.SchedulerBenchmark.Config(
+                dev.beluga.cli.bench.SchedulerBenchmark.workloads(scale, workloads), warmup, workDir), System.out).run();
             return 0;
         }
     }

@@ -54,10 +54,24 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tls-san", paramLabel = "NAME", description = "Extra host name or IP for the serving certificate (repeatable).")
     List<String> tlsSans = new ArrayList<>();
 
-    /** A started control plane; {@link #close()} stops it (idempotent). */
-    record Running(ApiServer api, KvStore store, Compactor compactor, Path dataDir, Path kubeconfig) implements AutoCloseable {
+    @Option(names = "--disable-scheduler", description = "Do not run the scheduler in this server.")
+    boolean disableScheduler;
+
+    /**
+     * A started control plane; {@link #close()} stops it (idempotent): the in-process components first (in reverse
+     * order of start), then the API server, the compactor and the store.
+     */
+    record Running(ApiServer api, KvStore store, Compactor compactor, Path dataDir, Path kubeconfig,
+                   List<AutoCloseable> components) implements AutoCloseable {
         @Override
         public void close() {
+            for (AutoCloseable c : components.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log.warn("stopping {}: {}", c, e.toString());
+                }
+            }
             try {
                 api.close();
             } catch (Exception e) {
@@ -145,6 +159,10 @@ final class ServerCommand implements Callable<Integer> {
         ClusterPki pki = pkiReady.join();
         Path kubeconfig = dir.resolve("kubeconfig.yaml");
         Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate("https://127.0.0.1:" + api.port(), pki.caCertificate(), pki.admin()));
-        return new Running(api, store, compactor, dir, kubeconfig);
+        List<AutoCloseable> components = new ArrayList<>();
+        if (!disableScheduler) {
+            components.add(ControlPlaneComponents.scheduler(kubeconfig, dir, registry));
+        }
+        return new Running(api, store, compactor, dir, kubeconfig, components);
     }
 }

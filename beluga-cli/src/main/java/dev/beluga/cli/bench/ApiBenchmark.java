@@ -62,35 +62,13 @@ public final class ApiBenchmark {
     }
 
     public Map<String, Object> run() throws Exception {
-        Path dir = Files.createTempDirectory(config.work(), "beluga-bench-api-");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        // the server runs with this JVM's options (the launcher's: GC, AOT cache), so the figures are those of `beluga server`
-        List<String> cmd = new ArrayList<>(List.of(java.toString()));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
-            if (!a.startsWith("-XX:AOTCacheOutput") && !a.startsWith("-agent") && !a.startsWith("-Xrunjdwp")) cmd.add(a);
-        // extra JVM options for the server under test, e.g. -XX:StartFlightRecording=... to profile it
-        String extra = System.getenv("BELUGA_BENCH_SERVER_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "server", "--data-dir", dir.toString(),
-            "--https-port", Integer.toString(port), "--bind-address", "127.0.0.1"));
         Map<String, Object> results = new LinkedHashMap<>();
-        HttpClient probe = readinessClient();
-        try {
-            probe.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz")).build(),
-                HttpResponse.BodyHandlers.discarding());
-        } catch (IOException expected) {
-            // nothing listens yet: this only warms up the client
-        }
-        long t0 = System.nanoTime();
-        Process server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolveSibling(dir.getFileName() + ".log").toFile()).start();
-        try {
-            AdminClient client = waitReady(probe, dir, port, t0, results);
+        try (BenchServer server = BenchServer.start(config.work(), "api", List.of("--disable-scheduler"))) {
+            results.put("start_to_readyz_ms", server.readyMillis);
+            out.printf("server ready (/readyz ok) %d ms after the process started%n", server.readyMillis);
+            AdminClient client = server.client();
             Thread.sleep(2000);
-            results.put("idle_rss_mib", rssMib(server.pid()));
+            results.put("idle_rss_mib", server.rssMib());
             if (config.warmup() > 0) {
                 Map<String, Object> w = creates(client, "warmup", config.warmup());
                 out.printf("(warm-up: %d creates not counted)%n", config.warmup());
@@ -98,13 +76,8 @@ public final class ApiBenchmark {
             }
             results.put("create_pods", creates(client, "bench", config.pods()));
             results.put("list_pods", lists(client));
-            results.put("watch", watch(dir, port));
-            results.put("rss_after_mib", rssMib(server.pid()));
-        } finally {
-            server.toHandle().destroy();
-            if (!server.waitFor(20, TimeUnit.SECONDS)) server.destroyForcibly();
-            deleteTree(dir);
-            Files.deleteIfExists(dir.resolveSibling(dir.getFileName() + ".log"));
+            results.put("watch", watch(server.dir, server.port));
+            results.put("rss_after_mib", server.rssMib());
         }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("name", "api");
@@ -112,47 +85,6 @@ public final class ApiBenchmark {
         line.put("machine", MachineInfo.describe());
         out.println("BENCH " + Json.of(line));
         return line;
-    }
-
-    /**
-     * Polls {@code /readyz} (which needs no credentials) with a client prepared before the server was started, so the
-     * figure is the server's start-up, not the benchmark's TLS set-up.
-     */
-    private static HttpClient readinessClient() throws java.security.GeneralSecurityException {
-        javax.net.ssl.TrustManager trustAll = new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        };
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
-        return HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
-    }
-
-    private AdminClient waitReady(HttpClient probe, Path dir, int port, long t0, Map<String, Object> results) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        HttpRequest readyz = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz"))
-            .timeout(java.time.Duration.ofSeconds(2)).build();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (probe.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    long ms = (System.nanoTime() - t0) / 1_000_000;
-                    results.put("start_to_readyz_ms", ms);
-                    out.printf("server ready (/readyz ok) %d ms after the process started%n", ms);
-                    return new AdminClient(dir, port, HttpClient.Version.HTTP_2);
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("server not ready within 60 s");
     }
 
     private static String pod(String ns, String name) {
@@ -363,21 +295,6 @@ public final class ApiBenchmark {
         }
     }
 
-    private static long rssMib(long pid) {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status")))
-                if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("\\D", "")) / 1024;
-        } catch (IOException ignored) {
-            // process gone
-        }
-        return -1;
-    }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
-    }
 
 }
