@@ -1,0 +1,70 @@
+package dev.beluga.controllers.runtime;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One shared fabric8 informer per resource type, for all controllers (as client-go's shared informer factory): one
+ * list+watch per type however many controllers look at it. Informers are created on first request and started
+ * together by {@link #startAndSync}; handlers must be added before that. Lookups read the informer's indexer.
+ *
+ * <p>Threading: {@link #informer} and the lookups are thread-safe; handlers run on each informer's own thread.
+ */
+public final class Informers implements AutoCloseable {
+    private final KubernetesClient client;
+    private final Map<Class<?>, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
+    private boolean started;
+
+    public Informers(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** The shared informer of a type (all namespaces), created if needed. */
+    @SuppressWarnings("unchecked")
+    public synchronized <T extends HasMetadata> SharedIndexInformer<T> informer(Class<T> type) {
+        return (SharedIndexInformer<T>) informers.computeIfAbsent(type, t -> {
+            if (started) throw new IllegalStateException("informer for " + type.getSimpleName() + " requested after start");
+            return client.resources(type).inAnyNamespace().runnableInformer(0);
+        });
+    }
+
+    /** The cached object, or null. */
+    public <T extends HasMetadata> T get(Class<T> type, String namespace, String name) {
+        return informer(type).getIndexer().getByKey(Keys.of(namespace, name));
+    }
+
+    /** Every cached object of a namespace. */
+    public <T extends HasMetadata> List<T> list(Class<T> type, String namespace) {
+        return informer(type).getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+    }
+
+    /** Every cached object. */
+    public <T extends HasMetadata> List<T> list(Class<T> type) {
+        return informer(type).getIndexer().list();
+    }
+
+    /** Starts every informer and waits until all have listed. */
+    public void startAndSync(Duration timeout) throws Exception {
+        List<CompletableFuture<Void>> synced = new ArrayList<>();
+        synchronized (this) {
+            started = true;
+            for (SharedIndexInformer<?> i : informers.values()) synced.add(i.start().toCompletableFuture());
+        }
+        CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (SharedIndexInformer<?> i : informers.values()) i.stop();
+    }
+}
