@@ -55,6 +55,29 @@ final class ControlPlaneComponents {
         };
     }
 
+    /**
+     * Starts the controller manager (the built-in controllers but {@code disabled}) with leader election through
+     * the {@code kube-system/kube-controller-manager} Lease. Closing the result stops it and its client.
+     */
+    static AutoCloseable controllerManager(Path kubeconfig, Path stateDir, java.util.Set<String> disabled) throws Exception {
+        KubernetesClient client = client(kubeconfig);
+        dev.beluga.controllers.runtime.ControllerManager manager = new dev.beluga.controllers.runtime.ControllerManager(client,
+            () -> dev.beluga.controllers.BuiltinControllers.create(disabled), java.time.Clock.systemUTC(), identity(stateDir), true);
+        manager.start();
+        return new AutoCloseable() {
+            @Override
+            public void close() throws Exception {
+                manager.close();
+                client.close();
+            }
+
+            @Override
+            public String toString() {
+                return "the controller manager";
+            }
+        };
+    }
+
     static String identity(Path stateDir) {
         String host;
         try {

@@ -57,6 +57,13 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-scheduler", description = "Do not run the scheduler in this server.")
     boolean disableScheduler;
 
+    @Option(names = "--disable-controller-manager", description = "Do not run the controllers in this server.")
+    boolean disableControllerManager;
+
+    @Option(names = "--disable-controller", paramLabel = "NAME",
+        description = "Do not run this controller (repeatable), e.g. replicaset-controller.")
+    List<String> disabledControllers = new ArrayList<>();
+
     /**
      * A started control plane; {@link #close()} stops it (idempotent): the in-process components first (in reverse
      * order of start), then the API server, the compactor and the store.
@@ -162,6 +169,9 @@ final class ServerCommand implements Callable<Integer> {
         List<AutoCloseable> components = new ArrayList<>();
         if (!disableScheduler) {
             components.add(ControlPlaneComponents.scheduler(kubeconfig, dir, registry));
+        }
+        if (!disableControllerManager) {
+            components.add(ControlPlaneComponents.controllerManager(kubeconfig, dir, java.util.Set.copyOf(disabledControllers)));
         }
         return new Running(api, store, compactor, dir, kubeconfig, components);
     }

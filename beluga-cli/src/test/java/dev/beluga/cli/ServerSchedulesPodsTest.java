@@ -64,6 +64,30 @@ class ServerSchedulesPodsTest {
     }
 
     @Test
+    void aReplicaSetsPodsAreCreatedByTheControllersAndBoundByTheScheduler() throws Exception {
+        try (ServerCommand.Running server = start();
+             KubernetesClient client = ControlPlaneComponents.client(server.kubeconfig());
+             HollowNodes nodes = new HollowNodes(client, HollowNodeSpec.of(3, "n"))) {
+            nodes.register();
+            client.apps().replicaSets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+                .withNewMetadata().withName("web").endMetadata().withNewSpec().withReplicas(3).withNewSelector()
+                .addToMatchLabels("app", "web").endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("busybox:1.35").endContainer().endSpec().endTemplate()
+                .endSpec().build()).create();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                var rs = client.apps().replicaSets().inNamespace("default").withName("web").get();
+                if (rs.getStatus() != null && Integer.valueOf(3).equals(rs.getStatus().getReadyReplicas())) break;
+                Thread.sleep(100);
+            }
+            // created by the replicaset controller, bound by the scheduler, made Ready by the hollow kubelet
+            assertThat(client.apps().replicaSets().inNamespace("default").withName("web").get().getStatus().getReadyReplicas()).isEqualTo(3);
+            assertThat(client.pods().inNamespace("default").withLabel("app", "web").list().getItems())
+                .hasSize(3).allSatisfy(p -> assertThat(p.getSpec().getNodeName()).startsWith("n-"));
+        }
+    }
+
+    @Test
     void withDisableSchedulerPodsStayPending() throws Exception {
         try (ServerCommand.Running server = start("--disable-scheduler");
              KubernetesClient client = ControlPlaneComponents.client(server.kubeconfig());

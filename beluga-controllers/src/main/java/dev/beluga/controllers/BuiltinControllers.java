@@ -1,0 +1,32 @@
+package dev.beluga.controllers;
+
+import dev.beluga.controllers.replicaset.ReplicaSetController;
+import dev.beluga.controllers.runtime.Controller;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The controllers {@code beluga server} and {@code beluga controller-manager} run, by upstream's names (so that
+ * {@code --disable-controller NAME} reads as kube-controller-manager's {@code --controllers=-NAME}). Each call makes
+ * fresh controller objects (one leadership term).
+ */
+public final class BuiltinControllers {
+    private BuiltinControllers() {
+    }
+
+    /** Every built-in controller except those named in {@code disabled}. */
+    public static List<Controller> create(Set<String> disabled) {
+        List<Controller> all = new ArrayList<>();
+        all.add(ReplicaSetController.replicaSets());
+        all.add(ReplicaSetController.replicationControllers());
+        all.removeIf(c -> disabled.contains(c.name()));
+        return all;
+    }
+
+    /** The names of every built-in controller. */
+    public static List<String> names() {
+        return create(Set.of()).stream().map(Controller::name).toList();
+    }
+}
