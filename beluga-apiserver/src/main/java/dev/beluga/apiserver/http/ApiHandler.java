@@ -306,11 +306,10 @@ public final class ApiHandler extends Handler.Abstract {
         if (!type.namespaced() && namespace != null) throw notFound();
         metric[0] = verb(ex, name, watchPath);
         metric[1] = type.plural() + (sub == null ? "" : "/" + sub);
-        if (sub != null && !sub.equals("status") && !sub.equals("scale")) {
+        if (sub != null && !sub.equals("status") && !sub.equals("scale") && !sub.equals("finalize")) {
             for (SubresourceHandler h : subresourceHandlers) if (h.handle(ex, type, namespace, name, sub)) return;
             throw notFound();
         }
-        if (type.plural().equals("namespaces") && "finalize".equals(sub)) throw notFound();
         handlers.get(store).handle(ex, namespace, name, sub, watchPath);
     }
 

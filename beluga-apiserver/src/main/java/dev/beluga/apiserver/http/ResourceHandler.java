@@ -42,7 +42,7 @@ final class ResourceHandler {
 
     void handle(Exchange ex, String namespace, String name, String subresource, boolean watchPath) throws Exception {
         String method = ex.method();
-        if (subresource != null && !subresource.equals("status") && !subresource.equals("scale"))
+        if (subresource != null && !subresource.equals("status") && !subresource.equals("scale") && !subresource.equals("finalize"))
             throw StatusException.notFound(type.group(), type.plural() + "/" + subresource, name);
         if (subresource != null && !type.hasSubresource(subresource))
             throw StatusException.notFound(type.group(), type.plural() + "/" + subresource, name);
@@ -66,6 +66,8 @@ final class ResourceHandler {
             scale(ex, namespace, name);
             return;
         }
+        if ("finalize".equals(subresource) && !"PUT".equals(method))
+            throw StatusException.methodNotAllowed("the server does not allow this method on the requested resource");
         switch (method) {
             case "GET" -> respond(ex, 200, store.get(namespace, name, ex.query("resourceVersion")));
             case "PUT" -> {

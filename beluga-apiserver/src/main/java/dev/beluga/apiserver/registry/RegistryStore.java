@@ -312,6 +312,11 @@ public final class RegistryStore {
             if (obj.has("status")) result.set("status", obj.get("status"));
             else result.remove("status");
             // metadata changes through /status are ignored, as upstream, except managed fields bookkeeping
+        } else if ("finalize".equals(w.subresource())) {
+            // namespaces/finalize changes spec.finalizers and nothing else (the namespace controller's last step)
+            result = old.deepCopy();
+            JsonNode fs = obj.path("spec").path("finalizers");
+            Json.with(result, "spec").set("finalizers", fs.isArray() ? fs : Json.array());
         } else if ("binding".equals(w.subresource())) {
             result = obj; // pods/binding sets spec.nodeName and the PodScheduled condition together
         } else {
