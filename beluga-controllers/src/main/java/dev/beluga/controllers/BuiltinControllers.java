@@ -26,6 +26,9 @@ public final class BuiltinControllers {
         all.add(new dev.beluga.controllers.gc.GarbageCollector());
         all.add(new dev.beluga.controllers.endpoints.EndpointsController());
         all.add(new dev.beluga.controllers.endpoints.EndpointSliceController());
+        all.add(new dev.beluga.controllers.nodelifecycle.NodeLifecycleController());
+        all.add(new dev.beluga.controllers.nodelifecycle.TaintEvictionController());
+        all.add(new dev.beluga.controllers.nodeipam.NodeIpamController());
         all.removeIf(c -> disabled.contains(c.name()));
         return all;
     }
