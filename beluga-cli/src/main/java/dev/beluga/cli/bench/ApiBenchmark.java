@@ -63,7 +63,7 @@ public final class ApiBenchmark {
 
     public Map<String, Object> run() throws Exception {
         Map<String, Object> results = new LinkedHashMap<>();
-        try (BenchServer server = BenchServer.start(config.work(), "api", List.of("--disable-scheduler"))) {
+        try (BenchServer server = BenchServer.start(config.work(), "api", List.of("--disable-scheduler", "--disable-controller-manager"))) {
             results.put("start_to_readyz_ms", server.readyMillis);
             out.printf("server ready (/readyz ok) %d ms after the process started%n", server.readyMillis);
             AdminClient client = server.client();

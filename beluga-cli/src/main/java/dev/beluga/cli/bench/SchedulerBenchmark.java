@@ -88,7 +88,7 @@ public final class SchedulerBenchmark {
     }
 
     private Map<String, Object> run(Workload w) throws Exception {
-        try (BenchServer server = BenchServer.start(config.work(), "scheduler", List.of("--disable-scheduler"));
+        try (BenchServer server = BenchServer.start(config.work(), "scheduler", List.of("--disable-scheduler", "--disable-controller-manager"));
              KubernetesClient client = client(server.kubeconfig())) {
             AdminClient admin = server.client();
             admin.send("POST", "/apis/scheduling.k8s.io/v1/priorityclasses", "{\"metadata\":{\"name\":\"low\"},\"value\":10}");
