@@ -31,14 +31,17 @@ final class ControlPlaneComponents {
     }
 
     /**
-     * Starts the scheduler with leader election. Its identity is the host name plus a digest of the data directory,
+     * Starts the scheduler with leader election, configured from a KubeSchedulerConfiguration file (null: defaults;
+     * an invalid file fails here, before anything starts). Its identity is the host name plus a digest of the data directory,
      * stable across restarts, so a server that crashed takes its lease back at once instead of waiting for it to
      * expire. Its metrics join {@code registry}. Closing the result stops the scheduler and its client.
      */
-    static AutoCloseable scheduler(Path kubeconfig, Path stateDir, PrometheusRegistry registry) throws Exception {
+    static AutoCloseable scheduler(Path kubeconfig, Path stateDir, PrometheusRegistry registry, Path configFile) throws Exception {
+        SchedulerConfiguration configuration = configFile == null ? SchedulerConfiguration.defaults()
+            : dev.beluga.scheduler.config.ConfigLoader.load(configFile);
         KubernetesClient client = client(kubeconfig);
         String identity = identity(stateDir);
-        SchedulerRunner runner = new SchedulerRunner(client, SchedulerConfiguration.defaults(), identity, true, s -> { });
+        SchedulerRunner runner = new SchedulerRunner(client, configuration, identity, true, s -> { });
         if (registry != null) registry.register(new SchedulerMetricsCollector(runner::current));
         runner.start();
         return new AutoCloseable() {

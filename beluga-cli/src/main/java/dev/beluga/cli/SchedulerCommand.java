@@ -17,13 +17,23 @@ final class SchedulerCommand implements Callable<Integer> {
     @Option(names = "--kubeconfig", paramLabel = "FILE", required = true, description = "Kubeconfig of the API server to schedule for.")
     Path kubeconfig;
 
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "KubeSchedulerConfiguration (YAML or JSON): profiles, plugins, weights, percentageOfNodesToScore.")
+    Path config;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isReadable(kubeconfig)) {
             System.err.println("beluga scheduler: cannot read the kubeconfig " + kubeconfig);
             return 2;
         }
-        AutoCloseable scheduler = ControlPlaneComponents.scheduler(kubeconfig, kubeconfig, null);
+        AutoCloseable scheduler;
+        try {
+            scheduler = ControlPlaneComponents.scheduler(kubeconfig, kubeconfig, null, config);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            System.err.println("beluga scheduler: invalid configuration " + config + ": " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -57,6 +57,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-scheduler", description = "Do not run the scheduler in this server.")
     boolean disableScheduler;
 
+    @Option(names = "--scheduler-config", paramLabel = "FILE",
+        description = "KubeSchedulerConfiguration (YAML or JSON): profiles, plugins, weights, percentageOfNodesToScore.")
+    Path schedulerConfig;
+
     @Option(names = "--disable-controller-manager", description = "Do not run the controllers in this server.")
     boolean disableControllerManager;
 
@@ -168,7 +172,12 @@ final class ServerCommand implements Callable<Integer> {
         Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate("https://127.0.0.1:" + api.port(), pki.caCertificate(), pki.admin()));
         List<AutoCloseable> components = new ArrayList<>();
         if (!disableScheduler) {
-            components.add(ControlPlaneComponents.scheduler(kubeconfig, dir, registry));
+            try {
+                components.add(ControlPlaneComponents.scheduler(kubeconfig, dir, registry, schedulerConfig));
+            } catch (IOException | IllegalArgumentException e) {
+                new Running(api, store, compactor, dir, kubeconfig, components).close();
+                throw new StartFailure("invalid scheduler configuration " + schedulerConfig + ": " + e.getMessage());
+            }
         }
         if (!disableControllerManager) {
             components.add(ControlPlaneComponents.controllerManager(kubeconfig, dir, java.util.Set.copyOf(disabledControllers)));
