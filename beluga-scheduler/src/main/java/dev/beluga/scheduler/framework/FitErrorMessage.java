@@ -10,8 +10,9 @@ import java.util.Map;
  * The message of upstream's {@code FitError.Error()}, which kubectl users read in {@code FailedScheduling} events:
  * {@code "0/5 nodes are available: 2 Insufficient cpu, 3 node(s) had untolerated taint {k: v}. preemption: ..."}.
  * The reason histogram ("count reason") is sorted as strings, as upstream sorts it; a PreFilter message replaces the
- * histogram; a PostFilter message is appended, each part followed by a period (so a PostFilter message that already
- * ends in a period gives two, exactly as upstream prints it).
+ * histogram and is followed by a period; a PostFilter message (which carries its own punctuation, e.g. the
+ * preemption message ends with the period of its own FitError message) is appended as is, as upstream has done since
+ * 1.30 (earlier versions added a second period: kubernetes/kubernetes#123301).
  */
 public final class FitErrorMessage {
     private FitErrorMessage() {
@@ -39,7 +40,7 @@ public final class FitErrorMessage {
             Collections.sort(parts);
             if (!parts.isEmpty()) sb.append(' ').append(String.join(", ", parts)).append('.');
         }
-        if (postFilterMsg != null && !postFilterMsg.isEmpty()) sb.append(' ').append(postFilterMsg).append('.');
+        if (postFilterMsg != null && !postFilterMsg.isEmpty()) sb.append(' ').append(postFilterMsg);
         return sb.toString();
     }
 }

@@ -149,7 +149,7 @@ public final class InterPodAffinity implements PreFilterPlugin, PreFilterExtensi
 
     @Override
     public PreFilterResult preFilter(CycleState state, PodInfo pod, List<NodeInfo> nodes) {
-        if (pod.parseError() != null) return PreFilterResult.of(Status.error("parsing pod: " + pod.parseError()));
+        if (pod.parseError() != null) return PreFilterResult.of(Status.unresolvable("parsing pod: " + pod.parseError()));
         FilterState s = new FilterState();
         s.affinityTerms = merged(pod.requiredAffinityTerms());
         s.antiAffinityTerms = merged(pod.requiredAntiAffinityTerms());
@@ -256,12 +256,11 @@ public final class InterPodAffinity implements PreFilterPlugin, PreFilterExtensi
                 if (hardPodAffinityWeight > 0)
                     for (AffinityTerm t : existing.requiredAffinityTerms())
                         if (t.matches(pod, nsLabels)) countAt(s.scores, labels, t.topologyKey(), hardPodAffinityWeight);
-                if (!ignorePreferredTermsOfExistingPods) {
-                    for (WeightedAffinityTerm w : existing.preferredAffinityTerms())
-                        if (w.term().matches(pod, nsLabels)) countAt(s.scores, labels, w.term().topologyKey(), w.weight());
-                    for (WeightedAffinityTerm w : existing.preferredAntiAffinityTerms())
-                        if (w.term().matches(pod, nsLabels)) countAt(s.scores, labels, w.term().topologyKey(), -w.weight());
-                }
+                // ignorePreferredTermsOfExistingPods only applies to pods without preferred terms (skipped above)
+                for (WeightedAffinityTerm w : existing.preferredAffinityTerms())
+                    if (w.term().matches(pod, nsLabels)) countAt(s.scores, labels, w.term().topologyKey(), w.weight());
+                for (WeightedAffinityTerm w : existing.preferredAntiAffinityTerms())
+                    if (w.term().matches(pod, nsLabels)) countAt(s.scores, labels, w.term().topologyKey(), -w.weight());
             }
         }
         if (s.scores.isEmpty()) return Status.skip();

@@ -16,8 +16,15 @@ final class TopologyCounts {
     }
 
     void add(String key, String value, long delta) {
-        long[] c = byKey.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(value, k -> new long[1]);
+        Map<String, long[]> m = byKey.computeIfAbsent(key, k -> new HashMap<>());
+        long[] c = m.computeIfAbsent(value, k -> new long[1]);
         c[0] += delta;
+        // as upstream: delta may be negative (removePod), and a pair down to zero is deleted, so that an emptied map
+        // counts as empty (e.g. the "first pod of a group" rule of required affinity)
+        if (c[0] == 0) {
+            m.remove(value);
+            if (m.isEmpty()) byKey.remove(key);
+        }
     }
 
     long get(String key, String value) {
