@@ -29,6 +29,7 @@ public final class BuiltinControllers {
         all.add(new dev.beluga.controllers.nodelifecycle.NodeLifecycleController());
         all.add(new dev.beluga.controllers.nodelifecycle.TaintEvictionController());
         all.add(new dev.beluga.controllers.nodeipam.NodeIpamController());
+        all.add(new dev.beluga.controllers.daemonset.DaemonSetController());
         all.removeIf(c -> disabled.contains(c.name()));
         return all;
     }

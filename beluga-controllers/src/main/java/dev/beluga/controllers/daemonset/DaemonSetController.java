@@ -1,0 +1,300 @@
+package dev.beluga.controllers.daemonset;
+
+import dev.beluga.controllers.runtime.Controller;
+import dev.beluga.controllers.runtime.ControllerContext;
+import dev.beluga.controllers.runtime.Expectations;
+import dev.beluga.controllers.runtime.Keys;
+import dev.beluga.controllers.runtime.Owners;
+import dev.beluga.controllers.runtime.PodControl;
+import dev.beluga.controllers.runtime.PodStates;
+import dev.beluga.controllers.runtime.WorkQueue;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The DaemonSet controller (upstream {@code pkg/controller/daemon}): one pod per eligible node (see
+ * {@link DaemonPlacement}), pinned to it by node affinity and bound by the scheduler; pods on nodes that stopped
+ * being eligible, duplicates (the oldest is kept) and failed pods are deleted; nodes coming and going are followed.
+ * Each template is a ControllerRevision ({@code <name>-<hash>}, revision numbers increasing); pods carry the
+ * {@code controller-revision-hash} label. RollingUpdate replaces old pods at most {@code maxUnavailable} (default 1)
+ * at a time, counting pods not yet available as unavailable; OnDelete replaces only pods the user deleted. Status as
+ * {@code kubectl get ds} reads it. Adopting orphan pods is not done (pods are only ever created by this controller).
+ */
+public final class DaemonSetController implements Controller {
+    static final String HASH_LABEL = "controller-revision-hash";
+    private ControllerContext ctx;
+    private WorkQueue<String> queue;
+    private Expectations expectations;
+    private PodControl pods;
+
+    @Override
+    public String name() {
+        return "daemonset-controller";
+    }
+
+    @Override
+    public void register(ControllerContext ctx, WorkQueue<String> queue) {
+        this.ctx = ctx;
+        this.queue = queue;
+        this.expectations = new Expectations(ctx.clock());
+        this.pods = new PodControl(ctx.client(), ctx.events(), name());
+        ctx.informers().informer(ControllerRevision.class);
+        ctx.informers().informer(DaemonSet.class).addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(DaemonSet ds) {
+                queue.add(Keys.of(ds));
+            }
+
+            @Override
+            public void onUpdate(DaemonSet o, DaemonSet ds) {
+                queue.add(Keys.of(ds));
+            }
+
+            @Override
+            public void onDelete(DaemonSet ds, boolean unknown) {
+                expectations.delete(Keys.of(ds));
+            }
+        });
+        ctx.informers().informer(Pod.class).addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod p) {
+                String owner = ownerKey(p);
+                if (owner == null) return;
+                expectations.creationObserved(owner);
+                queue.add(owner);
+            }
+
+            @Override
+            public void onUpdate(Pod o, Pod p) {
+                String owner = ownerKey(p);
+                if (owner == null) return;
+                if (o.getMetadata().getDeletionTimestamp() == null && p.getMetadata().getDeletionTimestamp() != null)
+                    expectations.deletionObserved(owner);
+                queue.add(owner);
+            }
+
+            @Override
+            public void onDelete(Pod p, boolean unknown) {
+                String owner = ownerKey(p);
+                if (owner == null) return;
+                if (p.getMetadata().getDeletionTimestamp() == null) expectations.deletionObserved(owner);
+                queue.add(owner);
+            }
+        });
+        ctx.informers().informer(Node.class).addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node n) {
+                all();
+            }
+
+            @Override
+            public void onUpdate(Node o, Node n) {
+                if (!Objects.equals(o.getMetadata().getLabels(), n.getMetadata().getLabels())
+                    || !Objects.equals(o.getSpec() == null ? null : o.getSpec().getTaints(), n.getSpec() == null ? null : n.getSpec().getTaints()))
+                    all();
+            }
+
+            @Override
+            public void onDelete(Node n, boolean unknown) {
+                all();
+            }
+        });
+    }
+
+    private void all() {
+        for (DaemonSet ds : ctx.informers().list(DaemonSet.class)) queue.add(Keys.of(ds));
+    }
+
+    private static String ownerKey(Pod p) {
+        OwnerReference ref = Owners.controllerOf(p);
+        if (ref == null || !"DaemonSet".equals(ref.getKind())) return null;
+        return Keys.of(p.getMetadata().getNamespace(), ref.getName());
+    }
+
+    @Override
+    public void reconcile(String key) {
+        DaemonSet ds = ctx.informers().get(DaemonSet.class, Keys.namespace(key), Keys.name(key));
+        if (ds == null) {
+            expectations.delete(key);
+            return;
+        }
+        String hash = ensureRevision(ds);
+        Map<String, List<Pod>> byNode = new HashMap<>();
+        List<Pod> failed = new ArrayList<>();
+        for (Pod p : ctx.informers().list(Pod.class, ds.getMetadata().getNamespace())) {
+            if (!Owners.isControlledBy(p, ds) || p.getMetadata().getDeletionTimestamp() != null) continue;
+            if ("Failed".equals(PodStates.phase(p))) {
+                failed.add(p);
+                continue;
+            }
+            String node = DaemonPlacement.targetNode(p);
+            if (node != null) byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(p);
+        }
+        List<Node> nodes = ctx.informers().list(Node.class);
+        PodSpec template = ds.getSpec().getTemplate().getSpec();
+        Instant now = ctx.clock().instant();
+        int minReady = ds.getSpec().getMinReadySeconds() == null ? 0 : ds.getSpec().getMinReadySeconds();
+        if (ds.getMetadata().getDeletionTimestamp() == null && expectations.satisfied(key)) {
+            List<String> create = new ArrayList<>();
+            List<Pod> delete = new ArrayList<>(failed);
+            List<Pod> old = new ArrayList<>();
+            int unavailable = 0;
+            for (Node node : nodes) {
+                String name = node.getMetadata().getName();
+                List<Pod> here = byNode.getOrDefault(name, List.of());
+                boolean run = DaemonPlacement.shouldRun(node, template);
+                if (!run) {
+                    delete.addAll(here);
+                    continue;
+                }
+                if (here.isEmpty()) {
+                    create.add(name);
+                    unavailable++;
+                    continue;
+                }
+                List<Pod> sorted = new ArrayList<>(here);
+                sorted.sort(Comparator.comparing(PodStates::created));
+                delete.addAll(sorted.subList(1, sorted.size()));
+                Pod kept = sorted.getFirst();
+                if (!PodStates.isAvailable(kept, minReady, now)) unavailable++;
+                if (!hash.equals(label(kept, HASH_LABEL))) old.add(kept);
+            }
+            for (Map.Entry<String, List<Pod>> e : byNode.entrySet())
+                if (nodes.stream().noneMatch(n -> n.getMetadata().getName().equals(e.getKey()))) delete.addAll(e.getValue());
+            if (isRollingUpdate(ds)) {
+                int maxUnavailable = maxUnavailable(ds, nodes.size());
+                // unavailable old pods first: replacing them costs no availability
+                old.sort(Comparator.comparing(p -> PodStates.isAvailable(p, minReady, now)));
+                int budget = maxUnavailable - unavailable;
+                for (Pod p : old) {
+                    if (!PodStates.isAvailable(p, minReady, now)) delete.add(p);
+                    else if (budget-- > 0) delete.add(p);
+                }
+            }
+            expectations.expect(key, create.size(), delete.size());
+            for (String node : create) {
+                try {
+                    pods.create(newPod(ds, node, hash), ds);
+                } catch (KubernetesClientException e) {
+                    expectations.creationObserved(key);
+                    throw e;
+                }
+            }
+            for (Pod p : delete) {
+                try {
+                    pods.delete(p, ds);
+                } catch (KubernetesClientException e) {
+                    expectations.deletionObserved(key);
+                    throw e;
+                }
+            }
+        }
+        updateStatus(ds, nodes, byNode, hash, minReady, now);
+        if (minReady > 0) queue.addAfter(key, Duration.ofSeconds(minReady));
+    }
+
+    private static String label(Pod p, String key) {
+        return p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(key);
+    }
+
+    private static boolean isRollingUpdate(DaemonSet ds) {
+        return ds.getSpec().getUpdateStrategy() == null || !"OnDelete".equals(ds.getSpec().getUpdateStrategy().getType());
+    }
+
+    static int maxUnavailable(DaemonSet ds, int nodes) {
+        var s = ds.getSpec().getUpdateStrategy();
+        IntOrString v = s == null || s.getRollingUpdate() == null ? null : s.getRollingUpdate().getMaxUnavailable();
+        if (v == null) return 1;
+        if (v.getIntVal() != null) return Math.max(1, v.getIntVal());
+        String str = v.getStrVal();
+        if (str != null && str.endsWith("%")) return Math.max(1, (int) Math.floor(nodes * Integer.parseInt(str.substring(0, str.length() - 1)) / 100.0));
+        return 1;
+    }
+
+    private Pod newPod(DaemonSet ds, String node, String hash) {
+        Pod p = PodControl.fromTemplate(ds.getSpec().getTemplate(), ds, ds.getMetadata().getName() + "-");
+        if (p.getMetadata().getLabels() == null) p.getMetadata().setLabels(new HashMap<>());
+        p.getMetadata().getLabels().put(HASH_LABEL, hash);
+        p.getMetadata().getLabels().put("pod-template-generation", String.valueOf(ds.getMetadata().getGeneration() == null ? 1 : ds.getMetadata().getGeneration()));
+        PodSpec spec = new io.fabric8.kubernetes.api.model.PodSpecBuilder(p.getSpec()).build();
+        spec.setTolerations(DaemonPlacement.withDefaults(spec));
+        DaemonPlacement.pinToNode(spec, node);
+        p.setSpec(spec);
+        return p;
+    }
+
+    /** Ensures a ControllerRevision for the current template exists; returns its hash. */
+    private String ensureRevision(DaemonSet ds) {
+        int collisions = ds.getStatus() == null || ds.getStatus().getCollisionCount() == null ? 0 : ds.getStatus().getCollisionCount();
+        String hash = Revisions.hash(ds.getSpec().getTemplate(), collisions);
+        String name = ds.getMetadata().getName() + "-" + hash;
+        String ns = ds.getMetadata().getNamespace();
+        if (ctx.informers().get(ControllerRevision.class, ns, name) != null) return hash;
+        long max = 0;
+        for (ControllerRevision r : ctx.informers().list(ControllerRevision.class, ns))
+            if (Owners.isControlledBy(r, ds)) max = Math.max(max, r.getRevision());
+        Map<String, String> labels = new HashMap<>(ds.getSpec().getTemplate().getMetadata() == null
+            || ds.getSpec().getTemplate().getMetadata().getLabels() == null ? Map.of() : ds.getSpec().getTemplate().getMetadata().getLabels());
+        labels.put(HASH_LABEL, hash);
+        try {
+            ctx.client().apps().controllerRevisions().inNamespace(ns).resource(new ControllerRevisionBuilder().withNewMetadata()
+                .withName(name).withNamespace(ns).withLabels(labels).withOwnerReferences(Owners.controllerRef(ds)).endMetadata()
+                .withRevision(max + 1).withData(Revisions.data(ds.getSpec().getTemplate())).build()).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) throw e;
+        }
+        return hash;
+    }
+
+    private void updateStatus(DaemonSet ds, List<Node> nodes, Map<String, List<Pod>> byNode, String hash, int minReady, Instant now) {
+        int desired = 0;
+        int current = 0;
+        int misscheduled = 0;
+        int ready = 0;
+        int available = 0;
+        int updated = 0;
+        PodSpec template = ds.getSpec().getTemplate().getSpec();
+        for (Node node : nodes) {
+            List<Pod> here = byNode.getOrDefault(node.getMetadata().getName(), List.of());
+            boolean run = DaemonPlacement.shouldRun(node, template);
+            if (run) desired++;
+            if (here.isEmpty()) continue;
+            if (!run) {
+                misscheduled++;
+                continue;
+            }
+            current++;
+            Pod p = here.getFirst();
+            if (PodStates.isReady(p)) ready++;
+            if (PodStates.isAvailable(p, minReady, now)) available++;
+            if (hash.equals(label(p, HASH_LABEL))) updated++;
+        }
+        DaemonSetStatus old = ds.getStatus() == null ? new DaemonSetStatus() : ds.getStatus();
+        DaemonSetStatus next = new DaemonSetStatusBuilder(old).withDesiredNumberScheduled(desired).withCurrentNumberScheduled(current)
+            .withNumberMisscheduled(misscheduled).withNumberReady(ready).withNumberAvailable(available)
+            .withNumberUnavailable(desired - available > 0 ? desired - available : null).withUpdatedNumberScheduled(updated)
+            .withObservedGeneration(ds.getMetadata().getGeneration()).build();
+        if (next.equals(old)) return;
+        DaemonSet copy = new io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder(ds).withStatus(next).build();
+        ctx.client().apps().daemonSets().inNamespace(ds.getMetadata().getNamespace()).resource(copy).updateStatus();
+    }
+}
