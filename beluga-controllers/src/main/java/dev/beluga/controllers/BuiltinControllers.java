@@ -21,6 +21,7 @@ public final class BuiltinControllers {
         List<Controller> all = new ArrayList<>();
         all.add(ReplicaSetController.replicaSets());
         all.add(ReplicaSetController.replicationControllers());
+        all.add(new dev.beluga.controllers.deployment.DeploymentController());
         all.add(new dev.beluga.controllers.namespace.NamespaceController());
         all.add(new dev.beluga.controllers.serviceaccount.ServiceAccountController());
         all.add(new dev.beluga.controllers.gc.GarbageCollector());
