@@ -102,7 +102,7 @@ public final class FakeKubelet implements AutoCloseable {
 
     private void run(Pod pod, String node) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        int n = nextIp.getAndIncrement();
+        int n = nextIp.incrementAndGet(); // .0 is the network address: start at .1
         String ip = "10." + (128 + ((n >> 16) & 0x7f)) + "." + ((n >> 8) & 0xff) + "." + (n & 0xff);
         ObjectNode status = JSON.createObjectNode().put("phase", "Running").put("podIP", ip).put("startTime", now)
             .put("hostIP", node.isEmpty() ? null : HollowNodes.fakeAddress(index(node)));

@@ -156,7 +156,12 @@ public final class DeploymentController implements Controller {
             if (Owners.isControlledBy(rs, d) && rs.getMetadata().getDeletionTimestamp() == null) all.add(rs);
         int collisions = d.getStatus() == null || d.getStatus().getCollisionCount() == null ? 0 : d.getStatus().getCollisionCount();
         String hash = TemplateHash.of(d.getSpec().getTemplate(), collisions);
-        ReplicaSet newRs = all.stream().filter(rs -> hash.equals(label(rs, HASH))).findFirst().orElse(null);
+        // the new ReplicaSet is the one whose template equals the Deployment's, ignoring the hash label (upstream's
+        // EqualIgnoreHash): after `kubectl rollout undo` copies an old template back, that old ReplicaSet is found
+        // again even if its hash would come out differently
+        ReplicaSet newRs = all.stream().filter(rs -> sameTemplate(rs, d)).findFirst()
+            .orElse(all.stream().filter(rs -> hash.equals(label(rs, HASH))).findFirst().orElse(null));
+        String newHash = newRs != null && label(newRs, HASH) != null ? label(newRs, HASH) : hash;
         List<ReplicaSet> old = new ArrayList<>(all);
         old.remove(newRs);
         old.sort(Comparator.comparing(DeploymentController::revision));
@@ -174,7 +179,47 @@ public final class DeploymentController implements Controller {
             progress = rollingUpdate(d, newRs, old, hash, desired, limits);
         }
         cleanup(d, old);
-        syncStatus(d, hash, desired, limits, paused, progress);
+        syncRevisionAnnotation(d, newHash);
+        syncStatus(d, newHash, desired, limits, paused, progress);
+    }
+
+    /**
+     * Keeps {@code deployment.kubernetes.io/revision} on the Deployment equal to its new ReplicaSet's revision, as
+     * upstream does ({@code kubectl rollout history/undo} read and patch it).
+     */
+    private void syncRevisionAnnotation(Deployment d, String hash) {
+        ReplicaSet current = null;
+        for (ReplicaSet rs : ctx.informers().list(ReplicaSet.class, d.getMetadata().getNamespace()))
+            if (Owners.isControlledBy(rs, d) && hash.equals(label(rs, HASH))) current = rs;
+        if (current == null) return;
+        String revision = Long.toString(revision(current));
+        Map<String, String> a = d.getMetadata().getAnnotations();
+        if (a != null && revision.equals(a.get(REVISION))) return;
+        ctx.client().apps().deployments().inNamespace(d.getMetadata().getNamespace()).withName(d.getMetadata().getName())
+            .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"" + REVISION + "\":\"" + revision + "\"}}}");
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Whether the ReplicaSet's pod template is the Deployment's, the {@code pod-template-hash} label aside. */
+    static boolean sameTemplate(ReplicaSet rs, Deployment d) {
+        var a = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(rs.getSpec().getTemplate());
+        var b = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(d.getSpec().getTemplate());
+        for (var t : List.of(a, b)) {
+            var meta = t.path("metadata");
+            if (meta instanceof com.fasterxml.jackson.databind.node.ObjectNode m) {
+                // zero values are absent values (Go's DeepEqual of upstream sees no difference either)
+                if (m.path("generation").asLong(0) == 0) m.remove("generation");
+                if (m.path("creationTimestamp").isNull()) m.remove("creationTimestamp");
+                if (m.path("labels") instanceof com.fasterxml.jackson.databind.node.ObjectNode l) {
+                    l.remove(HASH);
+                    if (l.isEmpty()) m.remove("labels");
+                }
+                if (m.isEmpty()) t.remove("metadata");
+            }
+        }
+        return a.equals(b);
     }
 
     /** Whether {@code replicas} changed since the ReplicaSets were last sized (their desired-replicas annotation). */
@@ -287,7 +332,7 @@ public final class DeploymentController implements Controller {
     private ReplicaSet createNewRs(Deployment d, String hash, List<ReplicaSet> old, int size, RolloutMath.Limits limits) {
         long revision = old.stream().mapToLong(DeploymentController::revision).max().orElse(0) + 1;
         PodTemplateSpec template = new PodTemplateSpecBuilder(d.getSpec().getTemplate()).editOrNewMetadata().addToLabels(HASH, hash)
-            .endMetadata().build();
+            .withGeneration(null).withCreationTimestamp(null).endMetadata().build();
         var selector = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder(d.getSpec().getSelector()).addToMatchLabels(HASH, hash).build();
         Map<String, String> labels = new HashMap<>(template.getMetadata().getLabels());
         int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
