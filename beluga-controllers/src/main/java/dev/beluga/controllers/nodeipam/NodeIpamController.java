@@ -15,11 +15,14 @@ import java.util.Set;
 /**
  * Pod CIDRs for nodes (upstream's node IPAM controller, range allocator): every node without {@code spec.podCIDR}
  * gets the lowest free block of the cluster CIDR ({@code 10.42.0.0/16} split into {@code /24}s by default, as k3s),
- * set once (the field is immutable). A block is free when no node in the cache has it. One worker, so two nodes
- * never get the same block; after a restart the blocks in use are read back from the nodes.
+ * set once (the field is immutable). A block is free when no node in the cache has it and it was not just given to a
+ * node the cache does not show with it yet. One worker, so two nodes never get the same block; after a restart the
+ * blocks in use are read back from the nodes.
  */
 public final class NodeIpamController implements Controller {
     private final PodCidrs cidrs;
+    /** Blocks given out whose node the cache does not show with it yet (only the single worker touches this). */
+    private final java.util.Map<String, String> pending = new java.util.HashMap<>();
     private ControllerContext ctx;
 
     public NodeIpamController(PodCidrs cidrs) {
@@ -67,6 +70,12 @@ public final class NodeIpamController implements Controller {
         Set<String> used = new HashSet<>();
         for (Node n : ctx.informers().list(Node.class))
             if (n.getSpec() != null && n.getSpec().getPodCIDR() != null) used.add(n.getSpec().getPodCIDR());
+        // the cache may not show the block just given to another node yet: count those too
+        pending.keySet().removeIf(n -> {
+            Node cached = ctx.informers().get(Node.class, null, n);
+            return cached == null || (cached.getSpec() != null && cached.getSpec().getPodCIDR() != null);
+        });
+        used.addAll(pending.values());
         String cidr = cidrs.firstFree(used);
         if (cidr == null) {
             ctx.events().event(node, name(), EventRecorder.WARNING, "CIDRNotAvailable",
@@ -82,6 +91,7 @@ public final class NodeIpamController implements Controller {
                 }
                 return n;
             });
+            pending.put(name, cidr);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) throw e;
         }
