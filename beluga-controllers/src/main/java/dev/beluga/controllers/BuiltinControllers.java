@@ -31,6 +31,8 @@ public final class BuiltinControllers {
         all.add(new dev.beluga.controllers.nodelifecycle.TaintEvictionController());
         all.add(new dev.beluga.controllers.nodeipam.NodeIpamController());
         all.add(new dev.beluga.controllers.daemonset.DaemonSetController());
+        all.add(new dev.beluga.controllers.statefulset.StatefulSetController());
+        all.add(new dev.beluga.controllers.job.JobController());
         all.removeIf(c -> disabled.contains(c.name()));
         return all;
     }

@@ -221,9 +221,6 @@ public final class BuiltinResources {
         if (!spec.hasNonNull("backoffLimit")) spec.put("backoffLimit", 6);
         if (!spec.hasNonNull("completionMode")) spec.put("completionMode", "NonIndexed");
         if (!spec.hasNonNull("suspend")) spec.put("suspend", false);
-        if (!spec.hasNonNull("manualSelector") && spec.path("template").isObject()) {
-            // as upstream: a generated selector on the job's controller-uid label is added by the job strategy
-        }
     }
 
     private static void defaultService(ObjectNode o) {

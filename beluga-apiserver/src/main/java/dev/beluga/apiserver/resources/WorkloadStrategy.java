@@ -34,6 +34,7 @@ final class WorkloadStrategy implements Strategy {
         ObjectNode spec = Json.with(obj, "spec");
         defaults.accept(spec);
         if (spec.get("template") instanceof ObjectNode t) PodSpecs.defaultTemplate(t);
+        if (kind.equals("Job")) JobSelectors.generate(obj);
     }
 
     @Override
@@ -82,6 +83,7 @@ final class WorkloadStrategy implements Strategy {
     public void validateUpdate(ObjectNode obj, ObjectNode old, FieldErrors errors) {
         if (!kind.equals("ReplicationController") && !obj.path("spec").path("selector").equals(old.path("spec").path("selector")))
             errors.immutable("spec.selector");
+        if (kind.equals("Job")) JobSelectors.validateUpdate(obj, old, errors);
     }
 
     @Override
