@@ -16,14 +16,16 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * {@code pods/binding} (the scheduler's way to assign a node: sets spec.nodeName once and the PodScheduled condition)
- * and {@code pods/eviction} (a policy/v1 Eviction deletes the pod; disruption budgets are checked once the
- * disruption controller maintains them).
+ * and {@code pods/eviction} (a policy/v1 Eviction deletes the pod if its PodDisruptionBudget allows, see
+ * {@link DisruptionBudgetGate}; the budget is charged before the pod is deleted).
  */
 public final class PodSubresources implements ApiHandler.SubresourceHandler {
     private final RegistryStore pods;
+    private final DisruptionBudgetGate budgets;
 
     public PodSubresources(ResourceRegistry registry) {
         this.pods = registry.get("", "v1", "pods");
+        this.budgets = new DisruptionBudgetGate(registry);
     }
 
     @Override
@@ -74,9 +76,18 @@ public final class PodSubresources implements ApiHandler.SubresourceHandler {
         ObjectNode eviction = Bodies.object(ex, null);
         JsonNode opts = eviction.path("deleteOptions");
         Long grace = opts.hasNonNull("gracePeriodSeconds") ? opts.get("gracePeriodSeconds").asLong() : null;
-        boolean dry = opts.path("dryRun").isArray() && !opts.path("dryRun").isEmpty();
-        pods.delete(namespace, name, new DeleteOptions(grace, null, opts.path("preconditions").path("uid").asText(null),
-            opts.path("preconditions").path("resourceVersion").asText(null), dry || !ex.queryAll("dryRun").isEmpty()));
+        boolean dry = (opts.path("dryRun").isArray() && !opts.path("dryRun").isEmpty()) || !ex.queryAll("dryRun").isEmpty();
+        String uid = opts.path("preconditions").path("uid").asText(null);
+        String rv = opts.path("preconditions").path("resourceVersion").asText(null);
+        ObjectNode pod = pods.get(namespace, name, null);
+        if (uid != null && !uid.equals(pod.path("metadata").path("uid").asText()))
+            throw StatusException.conflict("", "pods", name, "Precondition failed: UID in precondition: " + uid
+                + ", UID in object meta: " + pod.path("metadata").path("uid").asText());
+        DisruptionBudgetGate.Admission admission = budgets.admit(pod, dry);
+        // a pod deleted without spending its budget must still be the pod that was checked
+        if (admission == DisruptionBudgetGate.Admission.UNLESS_CHANGED && (rv == null || rv.isEmpty()))
+            rv = pod.path("metadata").path("resourceVersion").asText(null);
+        pods.delete(namespace, name, new DeleteOptions(grace, null, uid, rv, dry));
         ex.sendJson(201, success());
     }
 
