@@ -42,6 +42,11 @@ public final class StatusException extends RuntimeException {
         return code;
     }
 
+    /** Seconds a client should wait before retrying (also sent as the {@code Retry-After} header), or null. */
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
     public String reason() {
         return reason;
     }

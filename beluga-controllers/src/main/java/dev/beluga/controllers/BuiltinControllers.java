@@ -33,6 +33,7 @@ public final class BuiltinControllers {
         all.add(new dev.beluga.controllers.daemonset.DaemonSetController());
         all.add(new dev.beluga.controllers.statefulset.StatefulSetController());
         all.add(new dev.beluga.controllers.job.JobController());
+        all.add(new dev.beluga.controllers.disruption.DisruptionController());
         all.removeIf(c -> disabled.contains(c.name()));
         return all;
     }

@@ -125,7 +125,9 @@ public final class ApiHandler extends Handler.Abstract {
 
     private void error(Exchange ex, StatusException e) {
         try {
-            if (!ex.response().isCommitted()) ex.sendJson(e.code(), e.toStatus());
+            if (ex.response().isCommitted()) return;
+            if (e.retryAfterSeconds() != null) ex.response().getHeaders().put("Retry-After", e.retryAfterSeconds().toString());
+            ex.sendJson(e.code(), e.toStatus());
         } catch (RuntimeException ignored) {
             // nothing more to say to this client
         }

@@ -151,7 +151,9 @@ class EvictionTest {
         pod("api-1", "api", "Running");
         budget("api", "api");
         // generation 1, status never observed
-        JsonNode stale = status(evict("api-1", ""), 429, "TooManyRequests");
+        HttpResponse<String> staleResponse = evict("api-1", "");
+        JsonNode stale = status(staleResponse, 429, "TooManyRequests");
+        assertThat(staleResponse.headers().firstValue("Retry-After")).contains("10");
         assertThat(stale.path("details").path("causes").get(0).path("message").asText())
             .isEqualTo("The disruption budget api is still being processed by the server.");
 
