@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 
 /** {@code beluga bench ...}: the benchmarks; each prints a table and a {@code BENCH {json}} line. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-    subcommands = {BenchCommand.Store.class, BenchCommand.Api.class, BenchCommand.Scheduler.class})
+    subcommands = {BenchCommand.Store.class, BenchCommand.Api.class, BenchCommand.Scheduler.class, BenchCommand.Controllers.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -66,6 +66,42 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             new dev.beluga.cli.bench.SchedulerBenchmark(new dev.beluga.cli.bench.SchedulerBenchmark.Config(
                 dev.beluga.cli.bench.SchedulerBenchmark.workloads(scale, workloads), warmup, workDir), System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "controllers", mixinStandardHelpOptions = true,
+        description = "Controller manager end to end on hollow nodes: Deployment scale-up and rolling update, EndpointSlice "
+            + "latency after readiness changes, namespace deletion; then the same with upstream's client limit (QPS 20).")
+    static final class Controllers implements Callable<Integer> {
+        @Option(names = "--work-dir", description = "Where the servers' data directories are created (default: the temp dir).")
+        Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+
+        @Option(names = "--replicas", defaultValue = "5000", description = "Deployment replicas (default: 5000).")
+        int replicas;
+
+        @Option(names = "--service-pods", defaultValue = "1000", description = "Pods behind the Service (default: 1000).")
+        int servicePods;
+
+        @Option(names = "--flips", defaultValue = "200", description = "Readiness changes measured (default: 200).")
+        int flips;
+
+        @Option(names = "--namespace-objects", defaultValue = "10000", description = "Objects in the deleted namespace (default: 10000).")
+        int bulk;
+
+        @Option(names = "--upstream-replicas", defaultValue = "500",
+            description = "Replicas of the comparison run with upstream's client limit, QPS 20 burst 30 (0: skip; default: 500).")
+        int upstreamReplicas;
+
+        @Override
+        public Integer call() throws Exception {
+            new dev.beluga.cli.bench.ControllerBenchmark(new dev.beluga.cli.bench.ControllerBenchmark.Config(replicas, servicePods, flips,
+                bulk, 0, 0, workDir), System.out).run();
+            if (upstreamReplicas > 0) {
+                System.out.println("-- the same with upstream kube-controller-manager's client limit (--kube-api-qps 20 --kube-api-burst 30):");
+                new dev.beluga.cli.bench.ControllerBenchmark(new dev.beluga.cli.bench.ControllerBenchmark.Config(upstreamReplicas,
+                    Math.min(servicePods, upstreamReplicas), Math.min(flips, 50), Math.min(bulk, 1000), 20, 30, workDir), System.out).run();
+            }
             return 0;
         }
     }
