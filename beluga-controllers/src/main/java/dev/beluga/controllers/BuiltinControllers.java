@@ -34,6 +34,8 @@ public final class BuiltinControllers {
         all.add(new dev.beluga.controllers.statefulset.StatefulSetController());
         all.add(new dev.beluga.controllers.job.JobController());
         all.add(new dev.beluga.controllers.disruption.DisruptionController());
+        all.add(new dev.beluga.controllers.cronjob.CronJobController());
+        all.add(new dev.beluga.controllers.ttl.TtlAfterFinishedController());
         all.removeIf(c -> disabled.contains(c.name()));
         return all;
     }

@@ -112,7 +112,24 @@ public final class BuiltinResources {
                 if (!spec.hasNonNull("failedJobsHistoryLimit")) spec.put("failedJobsHistoryLimit", 1);
                 if (spec.path("jobTemplate").path("spec").get("template") instanceof ObjectNode t) PodSpecs.defaultTemplate(t);
             }).validation((o, e) -> {
-                if (o.path("spec").path("schedule").asText("").isBlank()) e.required("spec.schedule");
+                String schedule = o.path("spec").path("schedule").asText("");
+                if (schedule.isBlank()) e.required("spec.schedule");
+                else if (schedule.contains("TZ=")) e.invalid("spec.schedule", schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead");
+                else {
+                    try {
+                        dev.beluga.api.cron.CronSchedule.parse(schedule);
+                    } catch (IllegalArgumentException ex) {
+                        e.invalid("spec.schedule", schedule, "unparseable schedule: " + ex.getMessage());
+                    }
+                }
+                String zone = o.path("spec").path("timeZone").asText(null);
+                if (zone != null) {
+                    try {
+                        java.time.ZoneId.of(zone);
+                    } catch (java.time.DateTimeException ex) {
+                        e.invalid("spec.timeZone", zone, "unknown time zone " + zone);
+                    }
+                }
                 if (!o.path("spec").has("jobTemplate")) e.required("spec.jobTemplate");
             }).build(), ALL));
 

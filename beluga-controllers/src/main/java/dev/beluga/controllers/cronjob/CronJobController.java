@@ -1,5 +1,6 @@
 package dev.beluga.controllers.cronjob;
 
+import dev.beluga.api.cron.CronSchedule;
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
 import dev.beluga.controllers.runtime.EventRecorder;

@@ -1,5 +1,6 @@
 package dev.beluga.controllers.cronjob;
 
+import dev.beluga.api.cron.CronSchedule;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 

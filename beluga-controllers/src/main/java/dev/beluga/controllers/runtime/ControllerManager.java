@@ -165,7 +165,10 @@ public final class ControllerManager implements AutoCloseable {
                 return;
             } catch (Exception e) {
                 int retries = q.retries(key);
-                if (retries < 5 || retries % 10 == 0) log.info("{}: syncing {} failed (retry {}): {}", c.name(), key, retries, e.toString());
+                // a conflict means the cache was behind a write: normal, retried at once with backoff
+                boolean conflict = e instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409;
+                if (conflict) log.debug("{}: syncing {} met a conflict (retry {})", c.name(), key, retries);
+                else if (retries < 5 || retries % 10 == 0) log.info("{}: syncing {} failed (retry {}): {}", c.name(), key, retries, e.toString());
                 q.addRateLimited(key);
             } finally {
                 q.done(key);

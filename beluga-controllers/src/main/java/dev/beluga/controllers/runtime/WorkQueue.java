@@ -25,6 +25,7 @@ public final class WorkQueue<K> implements AutoCloseable {
     private final ArrayDeque<K> queue = new ArrayDeque<>();
     private final Set<K> dirty = new HashSet<>();
     private final Set<K> processing = new HashSet<>();
+    private final java.util.Map<K, Waiting> waiting = new java.util.HashMap<>();
     private final ScheduledExecutorService delays;
     private boolean shutDown;
 
@@ -41,16 +42,45 @@ public final class WorkQueue<K> implements AutoCloseable {
         notify();
     }
 
-    /** Adds the item after {@code delay} (at once when zero or negative). */
+    /**
+     * Adds the item after {@code delay} (at once when zero or negative). As client-go's delaying queue, an item waits
+     * at most once: a later request for an item already waiting is dropped, an earlier one replaces the wait.
+     */
     public void addAfter(K item, Duration delay) {
         if (delay.isZero() || delay.isNegative()) {
             add(item);
             return;
         }
+        long readyAt = System.nanoTime() + delay.toNanos();
         synchronized (this) {
             if (shutDown) return;
+            Waiting w = waiting.get(item);
+            if (w != null && w.readyAt - readyAt <= 0) return;
+            if (w != null) w.timer.cancel(false);
+            Waiting next = new Waiting(readyAt);
+            waiting.put(item, next);
+            next.timer = delays.schedule(() -> {
+                synchronized (this) {
+                    if (waiting.get(item) == next) waiting.remove(item);
+                }
+                add(item);
+            }, delay.toNanos(), TimeUnit.NANOSECONDS);
         }
-        delays.schedule(() -> add(item), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** A pending delayed add. */
+    private static final class Waiting {
+        final long readyAt;
+        java.util.concurrent.ScheduledFuture<?> timer;
+
+        Waiting(long readyAt) {
+            this.readyAt = readyAt;
+        }
+    }
+
+    /** Items waiting for a delayed add (each at most once, the earliest time wins). */
+    public synchronized int waitingCount() {
+        return waiting.size();
     }
 
     /** Adds the item after its rate-limited delay (a failure is counted). */

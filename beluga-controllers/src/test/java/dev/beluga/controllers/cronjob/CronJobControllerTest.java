@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +32,7 @@ import java.util.stream.Collectors;
 
 import static dev.beluga.controllers.testing.ControllerTestCluster.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The CronJob controller against a real API server with a fake clock. Each test creates its own hourly CronJob, sets
@@ -244,9 +246,17 @@ class CronJobControllerTest {
     }
 
     @Test
-    void anUnknownTimeZoneIsReported() throws Exception {
-        cronJob("nowhere", b -> b.editSpec().withTimeZone("Mars/Olympus_Mons").endSpec());
-        eventually("UnknownTimeZone event", () -> reasons("nowhere").contains("UnknownTimeZone"));
+    void anUnknownTimeZoneOrBadScheduleIsRejectedByTheApiServer() {
+        assertThatThrownBy(() -> cronJob("nowhere", b -> b.editSpec().withTimeZone("Mars/Olympus_Mons").endSpec()))
+            .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                assertThat(e.getCode()).isEqualTo(422);
+                assertThat(e.getMessage()).contains("spec.timeZone").contains("unknown time zone Mars/Olympus_Mons");
+            });
+        assertThatThrownBy(() -> cronJob("garbled", b -> b.editSpec().withSchedule("61 * * * *").endSpec()))
+            .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                assertThat(e.getCode()).isEqualTo(422);
+                assertThat(e.getMessage()).contains("spec.schedule").contains("unparseable schedule");
+            });
     }
 
     @Test

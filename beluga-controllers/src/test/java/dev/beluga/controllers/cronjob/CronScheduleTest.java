@@ -1,5 +1,6 @@
 package dev.beluga.controllers.cronjob;
 
+import dev.beluga.api.cron.CronSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,4 +1,4 @@
-package dev.beluga.controllers.cronjob;
+package dev.beluga.api.cron;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
