@@ -35,8 +35,8 @@ import java.util.concurrent.Executors;
  * The Kubernetes API server: HTTPS (HTTP/2 and HTTP/1.1) over the {@link ResourceRegistry}, with client-certificate
  * and bearer-token authentication. Serves discovery, OpenAPI v3, health, version and metrics.
  *
- * <p>Lifecycle: {@link #start()} loads every watch cache, creates the default namespaces and the {@code kubernetes}
- * Service if missing, then opens the port; {@link #close()} stops it.
+ * <p>Lifecycle: {@link #start()} loads every watch cache, creates the default namespaces, the {@code kubernetes}
+ * Service and the default StorageClass {@code local-path} if missing, then opens the port; {@link #close()} stops it.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -151,7 +151,7 @@ public final class ApiServer implements AutoCloseable {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    /** Creates what every cluster has: the default namespaces and the {@code kubernetes} Service. */
+    /** Creates what every cluster has: the default namespaces, the {@code kubernetes} Service, the default StorageClass. */
     private void bootstrap() {
         RegistryStore namespaces = registry.get("", "v1", "namespaces");
         for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
@@ -180,6 +180,30 @@ public final class ApiServer implements AutoCloseable {
             services.create("default", svc, new WriteOptions(false, "beluga-apiserver", "Ignore", null));
         }
         reconcileKubernetesEndpoints();
+        ensureDefaultStorageClass();
+    }
+
+    /**
+     * Creates the default StorageClass {@code local-path} (served by the built-in {@code rancher.io/local-path}
+     * provisioner, as k3s ships it) when no object of that name exists. Only absence is checked: an edited class is
+     * left as it is, a deleted one comes back on the next start (as k3s re-applies its manifest).
+     */
+    private void ensureDefaultStorageClass() {
+        RegistryStore classes = registry.get("storage.k8s.io", "v1", "storageclasses");
+        try {
+            classes.get(null, "local-path", null);
+        } catch (StatusException e) {
+            if (e.code() != 404) throw e;
+            ObjectNode sc = Json.object().put("apiVersion", "storage.k8s.io/v1").put("kind", "StorageClass");
+            sc.putObject("metadata").put("name", "local-path").putObject("annotations")
+                .put("storageclass.kubernetes.io/is-default-class", "true");
+            sc.put("provisioner", "rancher.io/local-path").put("reclaimPolicy", "Delete").put("volumeBindingMode", "WaitForFirstConsumer");
+            try {
+                classes.create(null, sc, new WriteOptions(false, "beluga-apiserver", "Ignore", null));
+            } catch (StatusException raced) {
+                if (raced.code() != 409) throw raced; // another API server of the cluster made it meanwhile
+            }
+        }
     }
 
     /**

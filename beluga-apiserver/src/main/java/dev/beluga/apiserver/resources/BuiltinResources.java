@@ -70,11 +70,11 @@ public final class BuiltinResources {
                 if (!o.has("status")) Json.with(o, "status").put("phase", "Pending");
             }).build(), ALL));
         r.register(type("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, List.of("pvc"), List.of(),
-            List.of(status("", "v1", "PersistentVolumeClaim")), SimpleStrategy.builder().table(Printers.PVC).defaults(o -> {
+            List.of(status("", "v1", "PersistentVolumeClaim")), new DefaultStorageClass(SimpleStrategy.builder().table(Printers.PVC).defaults(o -> {
                 ObjectNode spec = Json.with(o, "spec");
                 if (!spec.hasNonNull("volumeMode")) spec.put("volumeMode", "Filesystem");
                 if (!o.has("status")) Json.with(o, "status").put("phase", "Pending");
-            }).build(), ALL));
+            }).build(), r), ALL));
         r.register(type("", "v1", "ResourceQuota", "resourcequotas", true, List.of("quota"), List.of(),
             List.of(status("", "v1", "ResourceQuota")), SimpleStrategy.builder().table(Printers.RESOURCE_QUOTA).build(), ALL));
         r.register(type("", "v1", "LimitRange", "limitranges", true, List.of("limits"), List.of(), List.of(),
