@@ -36,6 +36,8 @@ public final class BuiltinControllers {
         all.add(new dev.beluga.controllers.disruption.DisruptionController());
         all.add(new dev.beluga.controllers.cronjob.CronJobController());
         all.add(new dev.beluga.controllers.ttl.TtlAfterFinishedController());
+        all.add(new dev.beluga.controllers.volume.PersistentVolumeController());
+        all.add(new dev.beluga.controllers.volume.LocalPathProvisioner());
         all.removeIf(c -> disabled.contains(c.name()));
         return all;
     }

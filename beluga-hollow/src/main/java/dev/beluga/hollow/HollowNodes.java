@@ -42,6 +42,8 @@ public final class HollowNodes implements AutoCloseable {
     private final HollowNodeSpec spec;
     private ScheduledExecutorService leases;
     private FakeKubelet kubelet;
+    private final java.util.Map<String, Lease> lastLeases = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> silenced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public HollowNodes(KubernetesClient client, HollowNodeSpec spec) {
         this.client = client;
@@ -136,27 +138,58 @@ public final class HollowNodes implements AutoCloseable {
             .withLastHeartbeatTime(now).withLastTransitionTime(now).build();
     }
 
+    /**
+     * Renews every node's Lease, up to {@link #IN_FLIGHT} at once (each node's kubelet renews on its own, so a slow
+     * API server must not make the last nodes of a long sequential round miss their grace period).
+     */
     private void renewLeases() {
-        for (int i = 0; i < spec.count(); i++) {
-            try {
-                renewLease(spec.name(i));
-            } catch (RuntimeException e) {
-                log.debug("renewing the lease of {} failed: {}", spec.name(i), e.toString());
+        Semaphore inFlight = new Semaphore(IN_FLIGHT);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < spec.count(); i++) {
+                String node = spec.name(i);
+                if (silenced.contains(node)) continue;
+                inFlight.acquireUninterruptibly();
+                pool.submit(() -> {
+                    try {
+                        renewLease(node);
+                    } catch (RuntimeException e) {
+                        log.debug("renewing the lease of {} failed: {}", node, e.toString());
+                    } finally {
+                        inFlight.release();
+                    }
+                });
             }
         }
     }
 
+    /** Renews one Lease with one write: an update of the last copy written (re-read only after a conflict). */
     private void renewLease(String node) {
         java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         var leasesApi = client.leases().inNamespace("kube-node-lease");
+        Lease last = lastLeases.get(node);
+        if (last != null) {
+            last.getSpec().setRenewTime(now);
+            try {
+                lastLeases.put(node, leasesApi.resource(last).update());
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 && e.getCode() != 404) throw e;
+                lastLeases.remove(node);
+            }
+        }
         Lease existing = leasesApi.withName(node).get();
         if (existing == null) {
-            leasesApi.resource(new LeaseBuilder().withNewMetadata().withName(node).withNamespace("kube-node-lease").endMetadata()
-                .withNewSpec().withHolderIdentity(node).withLeaseDurationSeconds(40).withRenewTime(now).endSpec().build()).create();
+            lastLeases.put(node, leasesApi.resource(new LeaseBuilder().withNewMetadata().withName(node).withNamespace("kube-node-lease").endMetadata()
+                .withNewSpec().withHolderIdentity(node).withLeaseDurationSeconds(40).withRenewTime(now).endSpec().build()).create());
         } else {
             existing.getSpec().setRenewTime(now);
-            leasesApi.resource(existing).update();
+            lastLeases.put(node, leasesApi.resource(existing).update());
         }
+    }
+
+    /** Stops renewing the node's Lease, as if its kubelet had died (for node-failure tests). */
+    public void stopHeartbeat(String node) {
+        silenced.add(node);
     }
 
     /** Deletes every hollow node (for tests that clean up after themselves). */

@@ -78,7 +78,7 @@ public final class ControllerBenchmark {
         try (BenchServer server = BenchServer.start(config.work(), "controllers", List.of("--disable-controller-manager"));
              KubernetesClient client = client(server.kubeconfig(), 0, 0);
              KubernetesClient cmClient = client(server.kubeconfig(), config.qps(), config.burst());
-             HollowNodes hollow = new HollowNodes(client, HollowNodeSpec.of(nodes, "hollow").withFakeKubelet(true))) {
+             HollowNodes hollow = new HollowNodes(client, HollowNodeSpec.of(nodes, "hollow").withFakeKubelet(true).withLeaseInterval(Duration.ofSeconds(10)))) {
             hollow.register();
             ControllerManager manager = new ControllerManager(cmClient, () -> BuiltinControllers.create(Set.of()), Clock.systemUTC(), "bench", false);
             manager.start();

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Records controller events as core/v1 Events (what {@code kubectl describe} shows: {@code SuccessfulCreate},
- * {@code ScalingReplicaSet}, ...), like client-go's recorder: {@link #event} only enqueues; two virtual threads send.
+ * {@code ScalingReplicaSet}, ...), like client-go's recorder: {@link #event} correlates (aggregation, count
+ * increments, spam filter: see {@link EventCorrelator}) and only enqueues; two virtual threads send.
  * A full buffer drops events (counted). Thread-safe.
  */
 public final class EventRecorder implements AutoCloseable {
@@ -26,7 +27,8 @@ public final class EventRecorder implements AutoCloseable {
     public static final String WARNING = "Warning";
 
     private final KubernetesClient client;
-    private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(10_000);
+    private final BlockingQueue<EventCorrelator.Decision> queue = new ArrayBlockingQueue<>(10_000);
+    private final EventCorrelator correlator = new EventCorrelator(java.time.Clock.systemUTC());
     private final AtomicLong dropped = new AtomicLong();
     private final Thread[] senders = new Thread[2];
     private volatile boolean closed;
@@ -56,21 +58,36 @@ public final class EventRecorder implements AutoCloseable {
             .withReportingComponent(component).withReportingInstance(component)
             .withFirstTimestamp(ts).withLastTimestamp(ts).withEventTime(new MicroTime(now.truncatedTo(ChronoUnit.MICROS).toString()))
             .withCount(1).build();
-        if (!queue.offer(e) && dropped.incrementAndGet() % 1000 == 1) log.warn("event buffer full: {} events dropped so far", dropped.get());
+        EventCorrelator.Decision d = correlator.correlate(e);
+        if (d instanceof EventCorrelator.Drop) return;
+        if (!queue.offer(d) && dropped.incrementAndGet() % 1000 == 1) log.warn("event buffer full: {} events dropped so far", dropped.get());
     }
 
     private void send() {
         while (!closed) {
-            Event e;
+            EventCorrelator.Decision d;
             try {
-                e = queue.take();
+                d = queue.take();
             } catch (InterruptedException ie) {
                 return;
             }
             try {
-                client.v1().events().inNamespace(e.getMetadata().getNamespace()).resource(e).create();
+                switch (d) {
+                    case EventCorrelator.Create c -> {
+                        try {
+                            client.v1().events().inNamespace(c.event().getMetadata().getNamespace()).resource(c.event()).create();
+                        } catch (RuntimeException ex) {
+                            correlator.forget(c.event());
+                            throw ex;
+                        }
+                    }
+                    case EventCorrelator.Increment i -> client.v1().events().inNamespace(i.namespace()).withName(i.name())
+                        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                            "{\"count\":" + i.count() + ",\"lastTimestamp\":\"" + i.lastTimestamp() + "\"}");
+                    case EventCorrelator.Drop x -> { }
+                }
             } catch (RuntimeException ex) {
-                if (!closed) log.debug("recording event {} failed: {}", e.getReason(), ex.toString());
+                if (!closed) log.debug("recording an event failed: {}", ex.toString());
             }
         }
     }

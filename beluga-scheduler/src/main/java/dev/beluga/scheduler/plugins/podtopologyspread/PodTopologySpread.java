@@ -65,6 +65,7 @@ public final class PodTopologySpread implements PreFilterPlugin, PreFilterExtens
     private final WorkloadLister workloads;
     private final List<TopologySpreadConstraint> defaultConstraints;
     private final boolean systemDefaulted;
+    private final MatchCountCache matchCounts = new MatchCountCache();
 
     public PodTopologySpread(JsonNode args, NodeInfoLister snapshot, WorkloadLister workloads) {
         this.snapshot = snapshot;
@@ -164,7 +165,7 @@ public final class PodTopologySpread implements PreFilterPlugin, PreFilterExtens
                 SpreadConstraint c = cs.get(i);
                 if (!c.matchNodeInclusionPolicies(pod, ni, required)) continue;
                 String value = ni.labels().get(c.topologyKey());
-                int count = SpreadConstraint.countMatching(ni.pods(), c.selector(), pod.namespace());
+                int count = matchCounts.count(ni, c.selector(), pod.namespace());
                 s.matchNum.get(i).merge(value, count, Integer::sum);
             }
         }
@@ -283,7 +284,7 @@ public final class PodTopologySpread implements PreFilterPlugin, PreFilterExtens
                 String v = ni.labels().get(c.topologyKey());
                 long[] counter = v == null ? null : counts.get(i).get(v);
                 if (counter == null) continue;
-                counter[0] += SpreadConstraint.countMatching(ni.pods(), c.selector(), pod.namespace());
+                counter[0] += matchCounts.count(ni, c.selector(), pod.namespace());
             }
         }
         state.write(PRE_SCORE, s);
@@ -301,7 +302,7 @@ public final class PodTopologySpread implements PreFilterPlugin, PreFilterExtens
             if (v == null) continue;
             long cnt;
             if (c.topologyKey().equals(HOSTNAME)) {
-                cnt = SpreadConstraint.countMatching(nodeInfo.pods(), c.selector(), pod.namespace());
+                cnt = matchCounts.count(nodeInfo, c.selector(), pod.namespace());
             } else {
                 long[] counter = s.counts.get(i).get(v);
                 cnt = counter == null ? 0 : counter[0];
