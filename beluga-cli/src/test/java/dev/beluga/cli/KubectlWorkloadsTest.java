@@ -98,4 +98,61 @@ class KubectlWorkloadsTest {
             assertThat(ok(kc, "delete", "namespace", "scratch", "--timeout=60s").text()).contains("deleted");
         }
     }
+
+    @Test
+    void statefulSetsJobsAndCronJobsAsKubectlShowsThem() throws Exception {
+        ServerCommand cmd = new ServerCommand();
+        new CommandLine(cmd).parseArgs("--data-dir", dir.resolve("data").toString(), "--https-port", "0");
+        try (ServerCommand.Running server = cmd.start();
+             KubernetesClient client = ControlPlaneComponents.client(server.kubeconfig());
+             HollowNodes nodes = new HollowNodes(client, HollowNodeSpec.of(3, "node"))) {
+            nodes.register();
+            Path kc = server.kubeconfig();
+            Out applied = kubectl(kc, """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: db}
+                spec: {clusterIP: None, selector: {app: db}, ports: [{port: 5432}]}
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: db}
+                spec:
+                  serviceName: db
+                  replicas: 3
+                  selector: {matchLabels: {app: db}}
+                  template:
+                    metadata: {labels: {app: db}}
+                    spec: {containers: [{name: db, image: busybox:1.35}]}
+                  volumeClaimTemplates:
+                  - metadata: {name: data}
+                    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+                """, "apply", "-f", "-");
+            assertThat(applied.exit()).as(applied.text()).isZero();
+            assertThat(ok(kc, "rollout", "status", "statefulset/db", "--timeout=90s").text()).contains("roll out complete");
+            assertThat(ok(kc, "get", "pods", "-l", "app=db", "-o", "name").text().lines().toList())
+                .containsExactly("pod/db-0", "pod/db-1", "pod/db-2");
+            assertThat(ok(kc, "get", "pvc", "-o", "name").text().lines().toList())
+                .containsExactly("persistentvolumeclaim/data-db-0", "persistentvolumeclaim/data-db-1", "persistentvolumeclaim/data-db-2");
+            ok(kc, "set", "image", "statefulset/db", "db=busybox:latest");
+            assertThat(ok(kc, "rollout", "status", "statefulset/db", "--timeout=90s").text()).contains("roll out complete: 3 new pods have been updated");
+            ok(kc, "rollout", "undo", "statefulset/db");
+            assertThat(ok(kc, "rollout", "status", "statefulset/db", "--timeout=90s").text()).contains("roll out complete: 3 new pods have been updated");
+            assertThat(ok(kc, "get", "pods", "-l", "app=db", "-o", "jsonpath={.items[*].spec.containers[0].image}").text().split(" "))
+                .containsOnly("busybox:1.35");
+            String history = ok(kc, "rollout", "history", "statefulset/db").text();
+            assertThat(history.lines().map(String::trim).filter(l -> l.matches("\\d+\\s*.*")).map(l -> l.split("\\s+")[0]).toList())
+                .as(history).containsExactly("2", "3");
+
+            ok(kc, "create", "job", "once", "--image=busybox:1.35", "--", "true");
+            assertThat(ok(kc, "get", "job", "once", "-o", "jsonpath={.spec.selector.matchLabels}").text()).contains("batch.kubernetes.io/controller-uid");
+            assertThat(ok(kc, "get", "pods", "-l", "job-name=once", "-o", "name").text()).startsWith("pod/once-");
+
+            ok(kc, "create", "cronjob", "tick", "--image=busybox:1.35", "--schedule=*/5 * * * *", "--", "true");
+            assertThat(ok(kc, "get", "cronjob", "tick").text()).contains("*/5 * * * *").contains("False");
+            Out bad = kubectl(kc, null, "create", "cronjob", "bad", "--image=busybox:1.35", "--schedule=61 * * * *");
+            assertThat(bad.exit()).isNotZero();
+            assertThat(bad.text()).contains("spec.schedule");
+        }
+    }
 }

@@ -71,7 +71,7 @@ final class Printers {
     static final TableColumns CRON_JOB = TableColumns.builder()
         .column("Schedule", "The schedule in Cron format.", o -> Cells.text(o, "spec", "schedule"))
         .column("Timezone", "The time zone for the schedule.", o -> Cells.orNone(Cells.text(o, "spec", "timeZone")))
-        .column("Suspend", "Whether the cron job is suspended.", o -> Boolean.toString(o.path("spec").path("suspend").asBoolean(false)))
+        .column("Suspend", "Whether the cron job is suspended.", o -> o.path("spec").path("suspend").asBoolean(false) ? "True" : "False")
         .number("Active", "Number of currently running jobs.", o -> Cells.count(o.path("status").path("active")))
         .column("Last Schedule", "When the last job was scheduled.", o -> o.path("status").hasNonNull("lastScheduleTime")
             ? Durations.age(o.path("status").path("lastScheduleTime").asText(), Instant.now()) : "<none>")
