@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One shared fabric8 informer per resource type, for all controllers (as client-go's shared informer factory): one
@@ -21,12 +22,27 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: {@link #informer} and the lookups are thread-safe; handlers run on each informer's own thread.
  */
 public final class Informers implements AutoCloseable {
-    private final KubernetesClient client;
+    private final Function<Class<? extends HasMetadata>, SharedIndexInformer<?>> factory;
     private final Map<Class<?>, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
     private boolean started;
 
+    /** Informers that list and watch each type through the client (all namespaces). */
     public Informers(KubernetesClient client) {
-        this.client = client;
+        this(type -> client.resources(type).inAnyNamespace().runnableInformer(0));
+    }
+
+    private Informers(Function<Class<? extends HasMetadata>, SharedIndexInformer<?>> factory) {
+        this.factory = factory;
+    }
+
+    /**
+     * Informers whose per-type informer is made by {@code factory} (called once per type, on first request, under
+     * this object's lock) instead of a list+watch through a client. The seam for controller unit tests, which hand in
+     * fake informers whose caches they fill themselves (as upstream's tests fill fake informer indexers); the
+     * factory must return an informer of the requested type. Production code uses {@link #Informers(KubernetesClient)}.
+     */
+    public static Informers withFactory(Function<Class<? extends HasMetadata>, SharedIndexInformer<?>> factory) {
+        return new Informers(factory);
     }
 
     /** The shared informer of a type (all namespaces), created if needed. */
@@ -34,7 +50,7 @@ public final class Informers implements AutoCloseable {
     public synchronized <T extends HasMetadata> SharedIndexInformer<T> informer(Class<T> type) {
         return (SharedIndexInformer<T>) informers.computeIfAbsent(type, t -> {
             if (started) throw new IllegalStateException("informer for " + type.getSimpleName() + " requested after start");
-            return client.resources(type).inAnyNamespace().runnableInformer(0);
+            return factory.apply(type);
         });
     }
 
