@@ -40,6 +40,9 @@ import java.util.function.UnaryOperator;
  * <p>Threading: stateless apart from the cache; safe for concurrent requests.
  */
 public final class RegistryStore {
+    /** Concurrent deletes of one deletecollection request. */
+    static final int DELETE_COLLECTION_WORKERS = 16;
+
     private static final char[] NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_PATCH_RETRIES = 5;
@@ -430,15 +433,40 @@ public final class RegistryStore {
 
     /** Deletes every object the list options select; returns them. */
     public List<ObjectNode> deleteCollection(String namespace, ListOptions lo, DeleteOptions o) {
-        List<ObjectNode> out = new ArrayList<>();
-        for (CachedObject c : list(namespace, new ListOptions(lo.labelSelector(), lo.fieldSelector(), 0, null, null, null,
-            false, null, null)).items()) {
+        List<CachedObject> items = list(namespace, new ListOptions(lo.labelSelector(), lo.fieldSelector(), 0, null, null, null,
+            false, null, null)).items();
+        // deletes run DELETE_COLLECTION_WORKERS at a time (upstream's --delete-collection-workers): each is its own
+        // transaction, and concurrent ones share the store's group commit instead of an fsync each
+        ObjectNode[] deleted = new ObjectNode[items.size()];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        int workers = Math.min(DELETE_COLLECTION_WORKERS, items.size());
+        Thread[] threads = new Thread[workers];
+        for (int w = 0; w < workers; w++) {
+            threads[w] = Thread.ofVirtual().name("deletecollection").start(() -> {
+                for (int i; failure.get() == null && (i = next.getAndIncrement()) < items.size(); ) {
+                    CachedObject c = items.get(i);
+                    try {
+                        deleted[i] = delete(c.namespace(), c.name(), o);
+                    } catch (StatusException e) {
+                        if (e.code() != 404) failure.compareAndSet(null, e);
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }
+            });
+        }
+        for (Thread t : threads) {
             try {
-                out.add(delete(c.namespace(), c.name(), o));
-            } catch (StatusException e) {
-                if (e.code() != 404) throw e;
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw StatusException.internal("interrupted while deleting a collection");
             }
         }
+        if (failure.get() != null) throw failure.get();
+        List<ObjectNode> out = new ArrayList<>(items.size());
+        for (ObjectNode d : deleted) if (d != null) out.add(d);
         return out;
     }
 

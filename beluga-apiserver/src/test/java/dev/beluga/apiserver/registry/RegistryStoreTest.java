@@ -257,4 +257,17 @@ class RegistryStoreTest {
         String n2 = configmaps.create("default", g.deepCopy(), WriteOptions.defaults()).path("metadata").path("name").asText();
         assertThat(n1).startsWith("job-").hasSize(9).isNotEqualTo(n2);
     }
+
+    @Test
+    void deleteCollectionDeletesExactlyTheSelectedObjects() {
+        for (int i = 0; i < 40; i++) configmaps.create("default", cm("x" + i, "1"), WriteOptions.defaults());
+        ObjectNode other = cm("keep", "1");
+        other.with("metadata").with("labels").put("app", "y");
+        configmaps.create("default", other, WriteOptions.defaults());
+        var deleted = configmaps.deleteCollection("default", new ListOptions("app=x", null, 0, null, null, null, false, null, null),
+            DeleteOptions.defaults());
+        assertThat(deleted).hasSize(40);
+        assertThat(deleted).extracting(o -> o.path("metadata").path("name").asText()).doesNotHaveDuplicates().doesNotContain("keep");
+        assertThat(configmaps.list("default", ListOptions.all()).items()).extracting(c -> c.name()).containsExactly("keep");
+    }
 }

@@ -36,8 +36,10 @@ import java.util.Objects;
  * being eligible, duplicates (the oldest is kept) and failed pods are deleted; nodes coming and going are followed.
  * Each template is a ControllerRevision ({@code <name>-<hash>}, revision numbers increasing); pods carry the
  * {@code controller-revision-hash} label. RollingUpdate replaces old pods at most {@code maxUnavailable} (default 1)
- * at a time, counting pods not yet available as unavailable; OnDelete replaces only pods the user deleted. Status as
- * {@code kubectl get ds} reads it. Adopting orphan pods is not done (pods are only ever created by this controller).
+ * at a time, counting pods not yet available as unavailable; with {@code maxSurge} it starts the new pod beside the old
+ * one on at most maxSurge nodes at a time and deletes the old pod once the new one is available (no gap on the node);
+ * OnDelete replaces only pods the user deleted. Status as {@code kubectl get ds} reads it. Adopting orphan pods is not
+ * done (pods are only ever created by this controller).
  */
 public final class DaemonSetController implements Controller {
     static final String HASH_LABEL = "controller-revision-hash";
@@ -158,6 +160,8 @@ public final class DaemonSetController implements Controller {
             List<Pod> delete = new ArrayList<>(failed);
             List<Pod> old = new ArrayList<>();
             int unavailable = 0;
+            int surge = isRollingUpdate(ds) ? maxSurge(ds, nodes.size()) : 0;
+            java.util.Set<String> surging = new java.util.HashSet<>();
             for (Node node : nodes) {
                 String name = node.getMetadata().getName();
                 List<Pod> here = byNode.getOrDefault(name, List.of());
@@ -173,10 +177,24 @@ public final class DaemonSetController implements Controller {
                 }
                 List<Pod> sorted = new ArrayList<>(here);
                 sorted.sort(Comparator.comparing(PodStates::created));
+                if (surge > 0) {
+                    surgeNode(name, sorted, hash, minReady, now, create, delete, surging);
+                    continue;
+                }
                 delete.addAll(sorted.subList(1, sorted.size()));
                 Pod kept = sorted.getFirst();
                 if (!PodStates.isAvailable(kept, minReady, now)) unavailable++;
                 if (!hash.equals(label(kept, HASH_LABEL))) old.add(kept);
+            }
+            if (surge > 0) {
+                // start replacements on nodes that have only old pods, at most maxSurge nodes surging at once
+                int budget = surge - surging.size();
+                for (Map.Entry<String, List<Pod>> e : byNode.entrySet()) {
+                    if (budget <= 0) break;
+                    if (!wantsSurge(e.getKey(), e.getValue(), hash, nodes, template)) continue;
+                    create.add(e.getKey());
+                    budget--;
+                }
             }
             for (Map.Entry<String, List<Pod>> e : byNode.entrySet())
                 if (nodes.stream().noneMatch(n -> n.getMetadata().getName().equals(e.getKey()))) delete.addAll(e.getValue());
@@ -191,25 +209,69 @@ public final class DaemonSetController implements Controller {
                 }
             }
             expectations.expect(key, create.size(), delete.size());
-            for (String node : create) {
-                try {
-                    pods.create(newPod(ds, node, hash), ds);
-                } catch (KubernetesClientException e) {
-                    expectations.creationObserved(key);
-                    throw e;
-                }
-            }
-            for (Pod p : delete) {
-                try {
+            // deletions first: while surging, the old pod of one node goes before the next node's new one starts.
+            // A failed call ends the sync; what was not attempted is taken off the expectations so none is awaited.
+            int deleted = 0;
+            int created = 0;
+            try {
+                for (Pod p : delete) {
+                    deleted++;
                     pods.delete(p, ds);
-                } catch (KubernetesClientException e) {
-                    expectations.deletionObserved(key);
-                    throw e;
                 }
+                for (String node : create) {
+                    created++;
+                    pods.create(newPod(ds, node, hash), ds);
+                }
+            } catch (KubernetesClientException e) {
+                // the failed call and those after it will never be observed
+                int deletesLeft = created == 0 ? delete.size() - deleted + 1 : 0;
+                int createsLeft = created == 0 ? create.size() : create.size() - created + 1;
+                for (int i = 0; i < deletesLeft; i++) expectations.deletionObserved(key);
+                for (int i = 0; i < createsLeft; i++) expectations.creationObserved(key);
+                throw e;
             }
         }
         updateStatus(ds, nodes, byNode, hash, minReady, now);
         if (minReady > 0) queue.addAfter(key, Duration.ofSeconds(minReady));
+    }
+
+    /**
+     * Surge mode on one node (pods oldest first): extra pods of the current revision beyond the oldest are deleted;
+     * once the current revision's pod is available, the old ones go; a node with a current pod not yet available
+     * and old pods still running is surging.
+     */
+    private static void surgeNode(String node, List<Pod> sorted, String hash, int minReady, Instant now, List<String> create,
+                                  List<Pod> delete, java.util.Set<String> surging) {
+        List<Pod> current = sorted.stream().filter(p -> hash.equals(label(p, HASH_LABEL))).toList();
+        List<Pod> stale = sorted.stream().filter(p -> !hash.equals(label(p, HASH_LABEL))).toList();
+        if (current.size() > 1) delete.addAll(current.subList(1, current.size()));
+        if (current.isEmpty()) {
+            // an old pod that is not available anyway is replaced at once, outside the surge budget
+            if (stale.stream().noneMatch(p -> PodStates.isAvailable(p, minReady, now))) {
+                delete.addAll(stale);
+                create.add(node);
+            }
+            return;
+        }
+        if (PodStates.isAvailable(current.getFirst(), minReady, now)) delete.addAll(stale);
+        else if (!stale.isEmpty()) surging.add(node);
+    }
+
+    /** A node with only old (available) pods, eligible to get its replacement started next. */
+    private static boolean wantsSurge(String node, List<Pod> pods, String hash, List<Node> nodes, PodSpec template) {
+        if (pods.stream().anyMatch(p -> hash.equals(label(p, HASH_LABEL)))) return false;
+        return nodes.stream().anyMatch(n -> n.getMetadata().getName().equals(node) && DaemonPlacement.shouldRun(n, template));
+    }
+
+    static int maxSurge(DaemonSet ds, int nodes) {
+        var s = ds.getSpec().getUpdateStrategy();
+        IntOrString v = s == null || s.getRollingUpdate() == null ? null : s.getRollingUpdate().getMaxSurge();
+        if (v == null) return 0;
+        if (v.getIntVal() != null) return Math.max(0, v.getIntVal());
+        String str = v.getStrVal();
+        // percentages round up, as upstream's maxSurge
+        if (str != null && str.endsWith("%")) return (int) Math.ceil(nodes * Integer.parseInt(str.substring(0, str.length() - 1)) / 100.0);
+        return 0;
     }
 
     private static String label(Pod p, String key) {
@@ -283,7 +345,8 @@ public final class DaemonSetController implements Controller {
                 continue;
             }
             current++;
-            Pod p = here.getFirst();
+            // while surging a node has two pods: the current revision's speaks for it
+            Pod p = here.stream().filter(x -> hash.equals(label(x, HASH_LABEL))).findFirst().orElse(here.getFirst());
             if (PodStates.isReady(p)) ready++;
             if (PodStates.isAvailable(p, minReady, now)) available++;
             if (hash.equals(label(p, HASH_LABEL))) updated++;

@@ -1,6 +1,7 @@
 package dev.beluga.controllers.deployment;
 
 import dev.beluga.api.labels.LabelSelector;
+import dev.beluga.controllers.runtime.Claims;
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
 import dev.beluga.controllers.runtime.EventRecorder;
@@ -151,9 +152,10 @@ public final class DeploymentController implements Controller {
         int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         LabelSelector selector = Selectors.of(d.getSpec().getSelector());
         if (selector.isEmpty()) return; // an empty selector would take every pod: upstream refuses to act too
+        // orphan ReplicaSets matching the selector are adopted, owned ones that stopped matching released (as upstream)
         List<ReplicaSet> all = new ArrayList<>();
-        for (ReplicaSet rs : ctx.informers().list(ReplicaSet.class, d.getMetadata().getNamespace()))
-            if (Owners.isControlledBy(rs, d) && rs.getMetadata().getDeletionTimestamp() == null) all.add(rs);
+        for (ReplicaSet rs : Claims.claim(ctx.client(), ctx.informers().list(ReplicaSet.class, d.getMetadata().getNamespace()), d, selector, x -> true))
+            if (rs.getMetadata().getDeletionTimestamp() == null) all.add(rs);
         int collisions = d.getStatus() == null || d.getStatus().getCollisionCount() == null ? 0 : d.getStatus().getCollisionCount();
         String hash = TemplateHash.of(d.getSpec().getTemplate(), collisions);
         // the new ReplicaSet is the one whose template equals the Deployment's, ignoring the hash label (upstream's

@@ -1,9 +1,7 @@
 package dev.beluga.controllers.replicaset;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beluga.api.labels.LabelSelector;
+import dev.beluga.controllers.runtime.Claims;
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
 import dev.beluga.controllers.runtime.Expectations;
@@ -16,8 +14,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 
 import java.time.Duration;
@@ -42,7 +38,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ReplicaSetController<T extends HasMetadata> implements Controller {
     static final int BURST_REPLICAS = 500;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ReplicatedKind<T> kind;
     private ControllerContext ctx;
@@ -205,55 +200,7 @@ public final class ReplicaSetController<T extends HasMetadata> implements Contro
 
     /** Adopts matching orphans and releases owned pods that stopped matching; returns the pods this owner controls. */
     private List<Pod> claimPods(T owner, LabelSelector selector) {
-        List<Pod> claimed = new ArrayList<>();
-        boolean deleting = owner.getMetadata().getDeletionTimestamp() != null;
-        for (Pod p : ctx.informers().list(Pod.class, owner.getMetadata().getNamespace())) {
-            Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
-            OwnerReference ref = Owners.controllerOf(p);
-            boolean matches = selector.matches(labels);
-            if (ref != null) {
-                if (!ref.getUid().equals(owner.getMetadata().getUid())) continue;
-                if (matches || deleting) {
-                    claimed.add(p);
-                } else if (p.getMetadata().getDeletionTimestamp() == null) {
-                    release(p, owner);
-                }
-            } else if (matches && !deleting && p.getMetadata().getDeletionTimestamp() == null && PodStates.isActive(p)) {
-                if (adopt(p, owner)) claimed.add(p);
-            }
-        }
-        return claimed;
-    }
-
-    private boolean adopt(Pod p, T owner) {
-        ArrayNode refs = JSON.createArrayNode();
-        if (p.getMetadata().getOwnerReferences() != null)
-            for (OwnerReference r : p.getMetadata().getOwnerReferences()) refs.add(JSON.valueToTree(r));
-        refs.add(JSON.valueToTree(Owners.controllerRef(owner)));
-        return patchOwners(p, refs);
-    }
-
-    private void release(Pod p, T owner) {
-        ArrayNode refs = JSON.createArrayNode();
-        for (OwnerReference r : p.getMetadata().getOwnerReferences())
-            if (!r.getUid().equals(owner.getMetadata().getUid())) refs.add(JSON.valueToTree(r));
-        patchOwners(p, refs);
-    }
-
-    private boolean patchOwners(Pod p, ArrayNode refs) {
-        ObjectNode patch = JSON.createObjectNode();
-        ObjectNode meta = patch.putObject("metadata");
-        meta.put("resourceVersion", p.getMetadata().getResourceVersion());
-        if (refs.isEmpty()) meta.putNull("ownerReferences");
-        else meta.set("ownerReferences", refs);
-        try {
-            ctx.client().pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404 || e.getCode() == 409) return false; // gone or changed: the next sync looks again
-            throw e;
-        }
+        return Claims.claim(ctx.client(), ctx.informers().list(Pod.class, owner.getMetadata().getNamespace()), owner, selector, PodStates::isActive);
     }
 
     private void manageReplicas(String key, T owner, List<Pod> active) {

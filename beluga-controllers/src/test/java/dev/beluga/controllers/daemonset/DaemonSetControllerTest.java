@@ -53,7 +53,12 @@ class DaemonSetControllerTest {
     }
 
     private static List<Pod> pods() {
-        return client.pods().inNamespace("default").withLabel("app", "agent").list().getItems().stream()
+        return pods("agent");
+    }
+
+    /** Live (not terminating) pods of a DaemonSet by its app label. */
+    private static List<Pod> pods(String app) {
+        return client.pods().inNamespace("default").withLabel("app", app).list().getItems().stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
     }
 
@@ -66,7 +71,12 @@ class DaemonSetControllerTest {
     }
 
     private static void markAllReady() {
-        for (Pod p : pods()) {
+        markAllReady("agent");
+    }
+
+    /** Plays the kubelet: pods not yet Running become Running and Ready. */
+    private static void markAllReady(String app) {
+        for (Pod p : pods(app)) {
             if (p.getStatus() != null && "Running".equals(p.getStatus().getPhase())) continue;
             p.setStatus(new PodStatusBuilder().withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
                 .withLastTransitionTime(Instant.now().toString()).endCondition().build());
@@ -110,7 +120,39 @@ class DaemonSetControllerTest {
                 && !oldHash.equals(p.getMetadata().getLabels().get(DaemonSetController.HASH_LABEL)));
         });
         eventually("updatedNumberScheduled 2", () -> ds().getStatus().getUpdatedNumberScheduled() == 2);
-        assertThat(client.apps().controllerRevisions().inNamespace("default").list().getItems()).hasSize(2)
+        assertThat(client.apps().controllerRevisions().inNamespace("default").withLabel("app", "agent").list().getItems()).hasSize(2)
             .extracting(r -> r.getRevision()).containsExactlyInAnyOrder(1L, 2L);
+    }
+
+    @Test
+    void maxSurgeStartsTheNewPodBesideTheOldOneOnOneNodeAtATime() throws Exception {
+        client.apps().daemonSets().inNamespace("default").resource(new DaemonSetBuilder().withNewMetadata().withName("surge").endMetadata()
+            .withNewSpec().withNewSelector().addToMatchLabels("app", "surge").endSelector()
+            .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withNewMaxSurge(1).withNewMaxUnavailable(0)
+            .endRollingUpdate().endUpdateStrategy()
+            .withNewTemplate().withNewMetadata().addToLabels("app", "surge").endMetadata().withNewSpec().addNewContainer().withName("c")
+            .withImage("busybox:1.35").endContainer().endSpec().endTemplate().endSpec().build()).create();
+        eventually("a pod per node", () -> {
+            int nodes = client.nodes().list().getItems().size();
+            return pods("surge").size() == nodes && pods("surge").stream().map(DaemonPlacement::targetNode).distinct().count() == nodes;
+        });
+        int nodes = pods("surge").size();
+        markAllReady("surge");
+        eventually("all available", () -> client.apps().daemonSets().inNamespace("default").withName("surge").get().getStatus()
+            .getNumberAvailable() == nodes);
+        client.apps().daemonSets().inNamespace("default").withName("surge").edit(d -> new DaemonSetBuilder(d).editSpec().editTemplate()
+            .editSpec().editFirstContainer().withImage("busybox:latest").endContainer().endSpec().endTemplate().endSpec().build());
+        eventually("one node surging", () -> pods("surge").size() == nodes + 1);
+        Thread.sleep(500);
+        List<Pod> during = pods("surge");
+        assertThat(during).as("maxSurge 1: one extra pod, every old pod still running").hasSize(nodes + 1);
+        assertThat(during.stream().map(DaemonPlacement::targetNode).distinct().count()).isEqualTo(nodes);
+        eventually("rolled with no gap", () -> {
+            markAllReady("surge");
+            List<Pod> now = pods("surge");
+            assertThat(now.size()).as(() -> now.stream().map(p -> DaemonPlacement.targetNode(p) + ":" + p.getSpec().getContainers().getFirst().getImage()
+                + ":" + (p.getStatus() == null ? "-" : p.getStatus().getPhase())).sorted().toList().toString()).isBetween(nodes, nodes + 1);
+            return now.size() == nodes && now.stream().allMatch(p -> "busybox:latest".equals(p.getSpec().getContainers().getFirst().getImage()));
+        });
     }
 }
