@@ -1,5 +1,6 @@
 package dev.beluga.controllers.daemonset;
 
+import dev.beluga.controllers.runtime.Claims;
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
 import dev.beluga.controllers.runtime.Expectations;
@@ -7,6 +8,7 @@ import dev.beluga.controllers.runtime.Keys;
 import dev.beluga.controllers.runtime.Owners;
 import dev.beluga.controllers.runtime.PodControl;
 import dev.beluga.controllers.runtime.PodStates;
+import dev.beluga.controllers.runtime.Selectors;
 import dev.beluga.controllers.runtime.WorkQueue;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
@@ -38,8 +40,8 @@ import java.util.Objects;
  * {@code controller-revision-hash} label. RollingUpdate replaces old pods at most {@code maxUnavailable} (default 1)
  * at a time, counting pods not yet available as unavailable; with {@code maxSurge} it starts the new pod beside the old
  * one on at most maxSurge nodes at a time and deletes the old pod once the new one is available (no gap on the node);
- * OnDelete replaces only pods the user deleted. Status as {@code kubectl get ds} reads it. Adopting orphan pods is not
- * done (pods are only ever created by this controller).
+ * OnDelete replaces only pods the user deleted. Status as {@code kubectl get ds} reads it. Orphan pods matching the
+ * selector are adopted and owned pods that stop matching are released.
  */
 public final class DaemonSetController implements Controller {
     static final String HASH_LABEL = "controller-revision-hash";
@@ -80,7 +82,10 @@ public final class DaemonSetController implements Controller {
             @Override
             public void onAdd(Pod p) {
                 String owner = ownerKey(p);
-                if (owner == null) return;
+                if (owner == null) {
+                    if (Owners.controllerOf(p) == null) enqueueMatching(p); // an orphan: who may adopt it
+                    return;
+                }
                 expectations.creationObserved(owner);
                 queue.add(owner);
             }
@@ -122,6 +127,12 @@ public final class DaemonSetController implements Controller {
         });
     }
 
+    private void enqueueMatching(Pod p) {
+        var labels = p.getMetadata().getLabels() == null ? java.util.Map.<String, String>of() : p.getMetadata().getLabels();
+        for (DaemonSet ds : ctx.informers().list(DaemonSet.class, p.getMetadata().getNamespace()))
+            if (Selectors.of(ds.getSpec().getSelector()).matches(labels)) queue.add(Keys.of(ds));
+    }
+
     private void all() {
         for (DaemonSet ds : ctx.informers().list(DaemonSet.class)) queue.add(Keys.of(ds));
     }
@@ -142,8 +153,11 @@ public final class DaemonSetController implements Controller {
         String hash = ensureRevision(ds);
         Map<String, List<Pod>> byNode = new HashMap<>();
         List<Pod> failed = new ArrayList<>();
-        for (Pod p : ctx.informers().list(Pod.class, ds.getMetadata().getNamespace())) {
-            if (!Owners.isControlledBy(p, ds) || p.getMetadata().getDeletionTimestamp() != null) continue;
+        // orphans matching the selector are adopted, owned pods that stopped matching released (as upstream)
+        List<Pod> claimed = Claims.claim(ctx.client(), ctx.informers().list(Pod.class, ds.getMetadata().getNamespace()), ds,
+            Selectors.of(ds.getSpec().getSelector()), PodStates::isActive);
+        for (Pod p : claimed) {
+            if (p.getMetadata().getDeletionTimestamp() != null) continue;
             if ("Failed".equals(PodStates.phase(p))) {
                 failed.add(p);
                 continue;

@@ -1,11 +1,13 @@
 package dev.beluga.controllers.statefulset;
 
+import dev.beluga.controllers.runtime.Claims;
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
 import dev.beluga.controllers.runtime.EventRecorder;
 import dev.beluga.controllers.runtime.Keys;
 import dev.beluga.controllers.runtime.Owners;
 import dev.beluga.controllers.runtime.PodStates;
+import dev.beluga.controllers.runtime.Selectors;
 import dev.beluga.controllers.runtime.WorkQueue;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -42,7 +44,8 @@ import java.util.Set;
  *       {@code revisionHistoryLimit} are deleted.</li>
  * </ul>
  * Pod names are deterministic, so a repeated create answers 409 and nothing is created twice; no expectations are
- * needed. Orphan pods are not adopted. Reconcile is idempotent; reads the informer caches only.
+ * needed. Orphan pods named as members and matching the selector are adopted. Reconcile is idempotent; reads the
+ * informer caches only.
  */
 public final class StatefulSetController implements Controller {
     private ControllerContext ctx;
@@ -95,6 +98,11 @@ public final class StatefulSetController implements Controller {
     private void enqueueOwner(Pod p) {
         OwnerReference ref = Owners.controllerOf(p);
         if (ref != null && "StatefulSet".equals(ref.getKind())) queue.add(Keys.of(p.getMetadata().getNamespace(), ref.getName()));
+        if (ref != null) return;
+        // an orphan: the sets that may adopt it
+        var labels = p.getMetadata().getLabels() == null ? java.util.Map.<String, String>of() : p.getMetadata().getLabels();
+        for (StatefulSet s : ctx.informers().list(StatefulSet.class, p.getMetadata().getNamespace()))
+            if (Selectors.of(s.getSpec().getSelector()).matches(labels)) queue.add(Keys.of(s));
     }
 
     @Override
@@ -109,8 +117,10 @@ public final class StatefulSetController implements Controller {
         Pod[] slots = new Pod[replicas];
         List<Pod> condemned = new ArrayList<>();
         List<Pod> all = new ArrayList<>();
-        for (Pod p : ctx.informers().list(Pod.class, ns)) {
-            if (!Owners.isControlledBy(p, set)) continue;
+        // orphans matching the selector and named as members (<set>-<ordinal>) are adopted, as upstream
+        List<Pod> claimed = Claims.claim(ctx.client(), ctx.informers().list(Pod.class, ns), set, Selectors.of(set.getSpec().getSelector()),
+            p -> StatefulPods.ordinal(set, p) >= 0);
+        for (Pod p : claimed) {
             int ord = StatefulPods.ordinal(set, p);
             if (ord < 0) continue;
             all.add(p);

@@ -218,4 +218,19 @@ class StatefulSetControllerTest {
     private static String image(Pod p) {
         return p.getSpec().getContainers().getFirst().getImage();
     }
+
+    @Test
+    void anOrphanPodNamedAsAMemberIsAdoptedInsteadOfRecreated() throws Exception {
+        client.pods().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("adopt-0")
+            .addToLabels("app", "adopt").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("adopt:1").endContainer()
+            .endSpec().build()).create();
+        String uid = client.pods().inNamespace("default").withName("adopt-0").get().getMetadata().getUid();
+        client.apps().statefulSets().inNamespace("default").resource(set("adopt", 1, "OrderedReady", "adopt:1")).create();
+        eventually("adopted", () -> {
+            Pod p = client.pods().inNamespace("default").withName("adopt-0").get();
+            return p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences().stream()
+                .anyMatch(r -> r.getKind().equals("StatefulSet") && Boolean.TRUE.equals(r.getController()));
+        });
+        assertThat(client.pods().inNamespace("default").withName("adopt-0").get().getMetadata().getUid()).as("the same pod").isEqualTo(uid);
+    }
 }
