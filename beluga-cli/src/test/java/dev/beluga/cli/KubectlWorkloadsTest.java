@@ -72,6 +72,9 @@ class KubectlWorkloadsTest {
             assertThat(ok(kc, "get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image} {.status.availableReplicas}").text())
                 .isEqualTo("busybox:1.35 3");
             assertThat(ok(kc, "get", "rs", "-o", "name").text().lines().count()).isEqualTo(2);
+            ok(kc, "rollout", "restart", "deployment/web");
+            assertThat(ok(kc, "rollout", "status", "deployment/web", "--timeout=90s").text()).contains("successfully rolled out");
+            assertThat(ok(kc, "get", "rs", "-o", "name").text().lines().count()).as("restart makes a new ReplicaSet").isEqualTo(3);
 
             Out applied = kubectl(kc, """
                 apiVersion: apps/v1
