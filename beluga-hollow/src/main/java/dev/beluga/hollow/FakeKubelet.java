@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 10.128.0.0/9 that nothing is ever sent to, start time), and a pod being deleted is finished at once (deleted with
  * grace period 0), as a kubelet does after its containers stop.
  *
- * <p>Threading: informer events arrive on fabric8's thread; the API writes run on virtual threads, at most 16 at
+ * <p>Threading: informer events arrive on fabric8's thread; the API writes run on virtual threads, at most 64 at
  * once, and at most one per pod at a time.
  */
 public final class FakeKubelet implements AutoCloseable {
@@ -39,7 +39,7 @@ public final class FakeKubelet implements AutoCloseable {
     private final KubernetesClient client;
     private final String nodePrefix;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
-    private final Semaphore inFlight = new Semaphore(16);
+    private final Semaphore inFlight = new Semaphore(64);
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final AtomicInteger nextIp = new AtomicInteger();
     private SharedIndexInformer<Pod> informer;
@@ -119,8 +119,8 @@ public final class FakeKubelet implements AutoCloseable {
         }
         ObjectNode patch = JSON.createObjectNode();
         patch.set("status", status);
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).subresource("status")
-            .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
+        // patching through the object we have (not withName) spares fabric8's GET before the PATCH
+        client.pods().resource(pod).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
     }
 
     private int index(String node) {

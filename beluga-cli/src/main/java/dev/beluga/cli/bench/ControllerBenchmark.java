@@ -165,8 +165,7 @@ public final class ControllerBenchmark {
                 String patch = "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\",\"lastTransitionTime\":\"" + now + "\"},"
                     + "{\"type\":\"ContainersReady\",\"status\":\"False\",\"lastTransitionTime\":\"" + now + "\"}]}}";
                 pending.put(p.getMetadata().getName(), System.nanoTime());
-                client.pods().inNamespace("bench").withName(p.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+                client.pods().resource(p).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
                 Thread.sleep(20); // 50 changes/s: a steady stream, not one burst
             }
             await("endpoint updates", pending::isEmpty);

@@ -197,7 +197,7 @@ public final class DeploymentController implements Controller {
         String revision = Long.toString(revision(current));
         Map<String, String> a = d.getMetadata().getAnnotations();
         if (a != null && revision.equals(a.get(REVISION))) return;
-        ctx.client().apps().deployments().inNamespace(d.getMetadata().getNamespace()).withName(d.getMetadata().getName())
+        ctx.client().apps().deployments().resource(d)
             .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
                 "{\"metadata\":{\"annotations\":{\"" + REVISION + "\":\"" + revision + "\"}}}");
     }

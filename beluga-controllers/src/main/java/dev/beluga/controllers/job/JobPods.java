@@ -71,8 +71,7 @@ final class JobPods {
         String patch = "[{\"op\":\"test\",\"path\":\"/metadata/finalizers/" + i + "\",\"value\":\"" + TRACKING_FINALIZER + "\"},"
             + "{\"op\":\"remove\",\"path\":\"/metadata/finalizers/" + i + "\"}]";
         try {
-            client.pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
-                .patch(PatchContext.of(PatchType.JSON), patch);
+            client.pods().resource(p).patch(PatchContext.of(PatchType.JSON), patch); // through the object: no GET first
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) return;
             if (e.getCode() == 422 || e.getCode() == 409) {

@@ -81,7 +81,8 @@ public final class EventRecorder implements AutoCloseable {
                             throw ex;
                         }
                     }
-                    case EventCorrelator.Increment i -> client.v1().events().inNamespace(i.namespace()).withName(i.name())
+                    case EventCorrelator.Increment i -> client.v1().events().resource(new EventBuilder().withNewMetadata()
+                            .withNamespace(i.namespace()).withName(i.name()).endMetadata().build()) // named: no GET before the patch
                         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
                             "{\"count\":" + i.count() + ",\"lastTimestamp\":\"" + i.lastTimestamp() + "\"}");
                     case EventCorrelator.Drop x -> { }

@@ -63,8 +63,8 @@ public final class ApiPodWriter implements Binder, PodStatusWriter, PodDeleter, 
         }
         ObjectNode patch = JSON.createObjectNode();
         patch.set("status", status);
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).subresource("status")
-            .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
+        // through the object we have: fabric8's withName(...).patch would GET it first
+        client.pods().resource(pod).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
     }
 
     @Override
@@ -78,7 +78,7 @@ public final class ApiPodWriter implements Binder, PodStatusWriter, PodDeleter, 
         ObjectNode patch = JSON.createObjectNode();
         patch.putObject("status").putArray("conditions").add(cond);
         try {
-            pods.subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
+            client.pods().resource(victim).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) return;
             log.debug("setting DisruptionTarget on {} failed: {}", meta.getName(), e.toString());
@@ -90,7 +90,6 @@ public final class ApiPodWriter implements Binder, PodStatusWriter, PodDeleter, 
     public void selectNode(PersistentVolumeClaim claim, String nodeName) {
         ObjectNode patch = JSON.createObjectNode();
         patch.putObject("metadata").putObject("annotations").put("volume.kubernetes.io/selected-node", nodeName);
-        client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace()).withName(claim.getMetadata().getName())
-            .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+        client.persistentVolumeClaims().resource(claim).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     }
 }
