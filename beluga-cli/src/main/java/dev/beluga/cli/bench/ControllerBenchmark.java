@@ -130,6 +130,8 @@ public final class ControllerBenchmark {
         out.printf("rolling update of %,d replicas:         %8.1f s%n", n, roll);
         figures.put("rollingUpdateSeconds", round(roll));
         client.apps().deployments().inNamespace("bench").withName("scale").delete();
+        // the next phase measures latency: let the garbage collector and the kubelets finish these pods first
+        await("scale-down of the deleted Deployment", () -> client.pods().inNamespace("bench").withLabel("app", "scale").list().getItems().isEmpty());
     }
 
     private void endpointLatency(KubernetesClient client, Map<String, Object> figures) throws Exception {
