@@ -30,24 +30,43 @@ final class Keys {
         throw new IllegalArgumentException("unsupported signing key algorithm " + key.getAlgorithm());
     }
 
-    /** True when {@code publicKey} verifies what {@code privateKey} signs (checked with a random challenge). */
+    /**
+     * True when {@code publicKey} verifies what {@code privateKey} signs (checked with a random challenge). Keys may
+     * come from different JCA providers (a library in the same JVM may have registered Bouncy Castle, whose EC keys
+     * call themselves "ECDSA"): names are compared by family, and a provider that refuses the other's key object is
+     * retried with the JDK's own provider before the keys are declared unrelated.
+     */
     static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
-        if (!privateKey.getAlgorithm().equals(publicKey.getAlgorithm())) return false;
+        if (!family(privateKey.getAlgorithm()).equals(family(publicKey.getAlgorithm()))) return false;
+        byte[] challenge = new byte[32];
+        RANDOM.nextBytes(challenge);
+        String algorithm = signatureAlgorithm(privateKey);
         try {
-            byte[] challenge = new byte[32];
-            RANDOM.nextBytes(challenge);
-            String algorithm = signatureAlgorithm(privateKey);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(privateKey);
-            signer.update(challenge);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(publicKey);
-            verifier.update(challenge);
-            return verifier.verify(signature);
+            return signAndVerify(algorithm, null, privateKey, publicKey, challenge);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
+            String jdk = privateKey instanceof ECKey ? "SunEC" : "SunRsaSign";
+            try {
+                return signAndVerify(algorithm, jdk, privateKey, publicKey, challenge);
+            } catch (GeneralSecurityException | IllegalArgumentException again) {
+                return false;
+            }
         }
+    }
+
+    private static boolean signAndVerify(String algorithm, String provider, PrivateKey privateKey, PublicKey publicKey, byte[] challenge)
+        throws GeneralSecurityException {
+        Signature signer = provider == null ? Signature.getInstance(algorithm) : Signature.getInstance(algorithm, provider);
+        signer.initSign(privateKey);
+        signer.update(challenge);
+        byte[] signature = signer.sign();
+        Signature verifier = provider == null ? Signature.getInstance(algorithm) : Signature.getInstance(algorithm, provider);
+        verifier.initVerify(publicKey);
+        verifier.update(challenge);
+        return verifier.verify(signature);
+    }
+
+    private static String family(String algorithm) {
+        return "ECDSA".equalsIgnoreCase(algorithm) ? "EC" : algorithm.toUpperCase(java.util.Locale.ROOT);
     }
 
     /**
