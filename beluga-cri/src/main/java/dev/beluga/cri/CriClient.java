@@ -79,269 +79,269 @@ import java.util.function.Function;
  * value (an ID, an image reference, a list) that value is returned instead.
  */
 public final class CriClient implements AutoCloseable {
-  /** Deadline of ordinary calls unless configured otherwise. */
-  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
-  /** Deadline of image pulls unless configured otherwise. */
-  public static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(10);
-  /** Largest response accepted (the kubelet's limit too: ListContainers on a busy node is large). */
-  public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-  /** The CRI API version this client speaks, sent in {@code VersionRequest}. */
-  public static final String API_VERSION = "v1";
+    /** Deadline of ordinary calls unless configured otherwise. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** Deadline of image pulls unless configured otherwise. */
+    public static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(10);
+    /** Largest response accepted (the kubelet's limit too: ListContainers on a busy node is large). */
+    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /** The CRI API version this client speaks, sent in {@code VersionRequest}. */
+    public static final String API_VERSION = "v1";
 
-  private final Path socket;
-  private final Duration callTimeout;
-  private final Duration pullTimeout;
-  private final EventLoopGroup eventLoop;
-  private final ManagedChannel channel;
-  private final RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime;
-  private final ImageServiceGrpc.ImageServiceBlockingStub images;
+    private final Path socket;
+    private final Duration callTimeout;
+    private final Duration pullTimeout;
+    private final EventLoopGroup eventLoop;
+    private final ManagedChannel channel;
+    private final RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime;
+    private final ImageServiceGrpc.ImageServiceBlockingStub images;
 
-  /** A client for {@code socket} with the default deadlines. */
-  public CriClient(Path socket) {
-    this(socket, DEFAULT_CALL_TIMEOUT, DEFAULT_PULL_TIMEOUT);
-  }
-
-  /**
-   * A client for {@code socket}.
-   *
-   * @param callTimeout deadline of each ordinary call (positive)
-   * @param pullTimeout deadline of {@link #pullImage} (positive)
-   * @throws IllegalStateException when the epoll transport is not available (not Linux x86_64)
-   */
-  public CriClient(Path socket, Duration callTimeout, Duration pullTimeout) {
-    this.socket = Objects.requireNonNull(socket, "socket");
-    this.callTimeout = positive(callTimeout, "callTimeout");
-    this.pullTimeout = positive(pullTimeout, "pullTimeout");
-    if (!Epoll.isAvailable()) {
-      throw new IllegalStateException(
-          "the CRI client needs Netty's epoll transport (Linux x86_64), which is unavailable",
-          Epoll.unavailabilityCause());
+    /** A client for {@code socket} with the default deadlines. */
+    public CriClient(Path socket) {
+        this(socket, DEFAULT_CALL_TIMEOUT, DEFAULT_PULL_TIMEOUT);
     }
-    this.eventLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cri-client", true),
-        EpollIoHandler.newFactory());
-    this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-        .eventLoopGroup(eventLoop)
-        .channelType(EpollDomainSocketChannel.class)
-        .usePlaintext()
-        .overrideAuthority("localhost")
-        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .build();
-    this.runtime = RuntimeServiceGrpc.newBlockingStub(channel);
-    this.images = ImageServiceGrpc.newBlockingStub(channel);
-  }
 
-  private static Duration positive(Duration d, String name) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive: " + d);
+    /**
+     * A client for {@code socket}.
+     *
+     * @param callTimeout deadline of each ordinary call (positive)
+     * @param pullTimeout deadline of {@link #pullImage} (positive)
+     * @throws IllegalStateException when the epoll transport is not available (not Linux x86_64)
+     */
+    public CriClient(Path socket, Duration callTimeout, Duration pullTimeout) {
+        this.socket = Objects.requireNonNull(socket, "socket");
+        this.callTimeout = positive(callTimeout, "callTimeout");
+        this.pullTimeout = positive(pullTimeout, "pullTimeout");
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException(
+                    "the CRI client needs Netty's epoll transport (Linux x86_64), which is unavailable",
+                    Epoll.unavailabilityCause());
+        }
+        this.eventLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cri-client", true),
+                EpollIoHandler.newFactory());
+        this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .eventLoopGroup(eventLoop)
+                .channelType(EpollDomainSocketChannel.class)
+                .usePlaintext()
+                .overrideAuthority("localhost")
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .build();
+        this.runtime = RuntimeServiceGrpc.newBlockingStub(channel);
+        this.images = ImageServiceGrpc.newBlockingStub(channel);
     }
-    return d;
-  }
 
-  /** The runtime socket this client talks to. */
-  public Path socket() {
-    return socket;
-  }
-
-  /** The deadline of ordinary calls. */
-  public Duration callTimeout() {
-    return callTimeout;
-  }
-
-  // ------------------------------------------------------------------------------------------ RuntimeService
-
-  /** Runtime name, version and CRI API version ({@code runtime_api_version} is {@code "v1"} for containerd 1.6). */
-  public VersionResponse version() {
-    return runtime("Version", callTimeout,
-        s -> s.version(VersionRequest.newBuilder().setVersion(API_VERSION).build()));
-  }
-
-  /** The runtime's conditions (RuntimeReady, NetworkReady); {@code verbose} adds runtime-specific info. */
-  public StatusResponse status(boolean verbose) {
-    return runtime("Status", callTimeout, s -> s.status(StatusRequest.newBuilder().setVerbose(verbose).build()));
-  }
-
-  /**
-   * Creates and starts a pod sandbox; returns its ID.
-   *
-   * @param runtimeHandler the RuntimeClass handler, or empty/null for the runtime's default
-   */
-  public String runPodSandbox(PodSandboxConfig config, String runtimeHandler) {
-    RunPodSandboxRequest.Builder req = RunPodSandboxRequest.newBuilder().setConfig(config);
-    if (runtimeHandler != null) {
-      req.setRuntimeHandler(runtimeHandler);
+    private static Duration positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+        return d;
     }
-    return runtime("RunPodSandbox", callTimeout, s -> s.runPodSandbox(req.build())).getPodSandboxId();
-  }
 
-  /** Stops the sandbox's containers and tears down its network; stopping an absent sandbox succeeds. */
-  public void stopPodSandbox(String podSandboxId) {
-    runtime("StopPodSandbox", callTimeout,
-        s -> s.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podSandboxId).build()));
-  }
-
-  /** Removes a sandbox and its containers; removing an absent sandbox succeeds. */
-  public void removePodSandbox(String podSandboxId) {
-    runtime("RemovePodSandbox", callTimeout,
-        s -> s.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podSandboxId).build()));
-  }
-
-  /** Status of one sandbox (state, IPs); a {@link CriException} with {@code NOT_FOUND} when it does not exist. */
-  public PodSandboxStatusResponse podSandboxStatus(String podSandboxId, boolean verbose) {
-    return runtime("PodSandboxStatus", callTimeout, s -> s.podSandboxStatus(
-        PodSandboxStatusRequest.newBuilder().setPodSandboxId(podSandboxId).setVerbose(verbose).build()));
-  }
-
-  /** Sandboxes matching {@code filter}; all sandboxes when it is null. */
-  public List<PodSandbox> listPodSandbox(PodSandboxFilter filter) {
-    ListPodSandboxRequest.Builder req = ListPodSandboxRequest.newBuilder();
-    if (filter != null) {
-      req.setFilter(filter);
+    /** The runtime socket this client talks to. */
+    public Path socket() {
+        return socket;
     }
-    return runtime("ListPodSandbox", callTimeout, s -> s.listPodSandbox(req.build())).getItemsList();
-  }
 
-  /**
-   * Creates (does not start) a container in a sandbox; returns its ID.
-   *
-   * @param sandboxConfig the config the sandbox was run with
-   */
-  public String createContainer(String podSandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig) {
-    CreateContainerRequest req = CreateContainerRequest.newBuilder()
-        .setPodSandboxId(podSandboxId).setConfig(config).setSandboxConfig(sandboxConfig).build();
-    return runtime("CreateContainer", callTimeout, s -> s.createContainer(req)).getContainerId();
-  }
-
-  public void startContainer(String containerId) {
-    runtime("StartContainer", callTimeout,
-        s -> s.startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build()));
-  }
-
-  /**
-   * Stops a container: its stop signal, then SIGKILL after {@code gracePeriod} (whole seconds, rounded up). The
-   * call's deadline is the grace period plus {@link #callTimeout()}. Stopping a stopped container succeeds.
-   */
-  public void stopContainer(String containerId, Duration gracePeriod) {
-    long seconds = ceilSeconds(gracePeriod);
-    runtime("StopContainer", callTimeout.plusSeconds(seconds), s -> s.stopContainer(
-        StopContainerRequest.newBuilder().setContainerId(containerId).setTimeout(seconds).build()));
-  }
-
-  /** Removes a container (killing it if it runs); removing an absent container succeeds. */
-  public void removeContainer(String containerId) {
-    runtime("RemoveContainer", callTimeout,
-        s -> s.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(containerId).build()));
-  }
-
-  /** Containers matching {@code filter}; all containers when it is null. */
-  public List<Container> listContainers(ContainerFilter filter) {
-    ListContainersRequest.Builder req = ListContainersRequest.newBuilder();
-    if (filter != null) {
-      req.setFilter(filter);
+    /** The deadline of ordinary calls. */
+    public Duration callTimeout() {
+        return callTimeout;
     }
-    return runtime("ListContainers", callTimeout, s -> s.listContainers(req.build())).getContainersList();
-  }
 
-  /** Status of one container; a {@link CriException} with {@code NOT_FOUND} when it does not exist. */
-  public ContainerStatusResponse containerStatus(String containerId, boolean verbose) {
-    return runtime("ContainerStatus", callTimeout, s -> s.containerStatus(
-        ContainerStatusRequest.newBuilder().setContainerId(containerId).setVerbose(verbose).build()));
-  }
+    // ------------------------------------------------------------------------------------------ RuntimeService
 
-  /**
-   * Runs {@code cmd} in a running container and waits for it to exit. The runtime kills it after {@code timeout}
-   * (whole seconds, rounded up; zero for none); the call's deadline is that plus {@link #callTimeout()}. A non-zero
-   * exit code is a normal response, not an exception.
-   */
-  public ExecSyncResponse execSync(String containerId, List<String> cmd, Duration timeout) {
-    long seconds = ceilSeconds(timeout);
-    Duration deadline = seconds == 0 ? callTimeout.multipliedBy(10) : callTimeout.plusSeconds(seconds);
-    ExecSyncRequest req = ExecSyncRequest.newBuilder()
-        .setContainerId(containerId).addAllCmd(cmd).setTimeout(seconds).build();
-    return runtime("ExecSync", deadline, s -> s.execSync(req));
-  }
-
-  // ------------------------------------------------------------------------------------------ ImageService
-
-  /** Images matching {@code filter}; all images (of the runtime's CRI namespace) when it is null. */
-  public List<Image> listImages(ImageFilter filter) {
-    ListImagesRequest.Builder req = ListImagesRequest.newBuilder();
-    if (filter != null) {
-      req.setFilter(filter);
+    /** Runtime name, version and CRI API version ({@code runtime_api_version} is {@code "v1"} for containerd 1.6). */
+    public VersionResponse version() {
+        return runtime("Version", callTimeout,
+                s -> s.version(VersionRequest.newBuilder().setVersion(API_VERSION).build()));
     }
-    return image("ListImages", callTimeout, s -> s.listImages(req.build())).getImagesList();
-  }
 
-  /** The image named by {@code image} (a reference or ID), or empty when the runtime does not have it. */
-  public Optional<Image> imageStatus(String image) {
-    ImageStatusResponse resp = image("ImageStatus", callTimeout, s -> s.imageStatus(
-        ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build()));
-    return resp.hasImage() ? Optional.of(resp.getImage()) : Optional.empty();
-  }
-
-  /**
-   * Pulls an image (deadline: the pull timeout); returns the image reference the runtime reports (its ID).
-   *
-   * @param auth registry credentials, or null
-   * @param sandboxConfig the sandbox the image is for, or null
-   */
-  public String pullImage(String image, AuthConfig auth, PodSandboxConfig sandboxConfig) {
-    PullImageRequest.Builder req = PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image));
-    if (auth != null) {
-      req.setAuth(auth);
+    /** The runtime's conditions (RuntimeReady, NetworkReady); {@code verbose} adds runtime-specific info. */
+    public StatusResponse status(boolean verbose) {
+        return runtime("Status", callTimeout, s -> s.status(StatusRequest.newBuilder().setVerbose(verbose).build()));
     }
-    if (sandboxConfig != null) {
-      req.setSandboxConfig(sandboxConfig);
+
+    /**
+     * Creates and starts a pod sandbox; returns its ID.
+     *
+     * @param runtimeHandler the RuntimeClass handler, or empty/null for the runtime's default
+     */
+    public String runPodSandbox(PodSandboxConfig config, String runtimeHandler) {
+        RunPodSandboxRequest.Builder req = RunPodSandboxRequest.newBuilder().setConfig(config);
+        if (runtimeHandler != null) {
+            req.setRuntimeHandler(runtimeHandler);
+        }
+        return runtime("RunPodSandbox", callTimeout, s -> s.runPodSandbox(req.build())).getPodSandboxId();
     }
-    return image("PullImage", pullTimeout, s -> s.pullImage(req.build())).getImageRef();
-  }
 
-  /** Removes an image; removing an absent image succeeds. */
-  public void removeImage(String image) {
-    image("RemoveImage", callTimeout, s -> s.removeImage(
-        RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build()));
-  }
-
-  // ------------------------------------------------------------------------------------------ plumbing
-
-  private <R> R runtime(String method, Duration deadline,
-                        Function<RuntimeServiceGrpc.RuntimeServiceBlockingStub, R> call) {
-    return call("RuntimeService/" + method, runtime, deadline, call);
-  }
-
-  private <R> R image(String method, Duration deadline, Function<ImageServiceGrpc.ImageServiceBlockingStub, R> call) {
-    return call("ImageService/" + method, images, deadline, call);
-  }
-
-  private <S extends AbstractBlockingStub<S>, R> R call(String name, S stub, Duration deadline, Function<S, R> call) {
-    try {
-      return call.apply(stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS));
-    } catch (StatusRuntimeException e) {
-      throw new CriException(name, socket, e);
+    /** Stops the sandbox's containers and tears down its network; stopping an absent sandbox succeeds. */
+    public void stopPodSandbox(String podSandboxId) {
+        runtime("StopPodSandbox", callTimeout,
+                s -> s.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podSandboxId).build()));
     }
-  }
 
-  private static long ceilSeconds(Duration d) {
-    if (d == null || d.isNegative() || d.isZero()) {
-      return 0;
+    /** Removes a sandbox and its containers; removing an absent sandbox succeeds. */
+    public void removePodSandbox(String podSandboxId) {
+        runtime("RemovePodSandbox", callTimeout,
+                s -> s.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podSandboxId).build()));
     }
-    return d.getNano() == 0 ? d.getSeconds() : d.getSeconds() + 1;
-  }
 
-  /** Closes the channel (cancelling calls in flight) and stops the event-loop thread; idempotent. */
-  @Override
-  public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    /** Status of one sandbox (state, IPs); a {@link CriException} with {@code NOT_FOUND} when it does not exist. */
+    public PodSandboxStatusResponse podSandboxStatus(String podSandboxId, boolean verbose) {
+        return runtime("PodSandboxStatus", callTimeout, s -> s.podSandboxStatus(
+                PodSandboxStatusRequest.newBuilder().setPodSandboxId(podSandboxId).setVerbose(verbose).build()));
     }
-    eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-  }
 
-  @Override
-  public String toString() {
-    return "CriClient[" + socket + "]";
-  }
+    /** Sandboxes matching {@code filter}; all sandboxes when it is null. */
+    public List<PodSandbox> listPodSandbox(PodSandboxFilter filter) {
+        ListPodSandboxRequest.Builder req = ListPodSandboxRequest.newBuilder();
+        if (filter != null) {
+            req.setFilter(filter);
+        }
+        return runtime("ListPodSandbox", callTimeout, s -> s.listPodSandbox(req.build())).getItemsList();
+    }
+
+    /**
+     * Creates (does not start) a container in a sandbox; returns its ID.
+     *
+     * @param sandboxConfig the config the sandbox was run with
+     */
+    public String createContainer(String podSandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig) {
+        CreateContainerRequest req = CreateContainerRequest.newBuilder()
+                .setPodSandboxId(podSandboxId).setConfig(config).setSandboxConfig(sandboxConfig).build();
+        return runtime("CreateContainer", callTimeout, s -> s.createContainer(req)).getContainerId();
+    }
+
+    public void startContainer(String containerId) {
+        runtime("StartContainer", callTimeout,
+                s -> s.startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build()));
+    }
+
+    /**
+     * Stops a container: its stop signal, then SIGKILL after {@code gracePeriod} (whole seconds, rounded up). The
+     * call's deadline is the grace period plus {@link #callTimeout()}. Stopping a stopped container succeeds.
+     */
+    public void stopContainer(String containerId, Duration gracePeriod) {
+        long seconds = ceilSeconds(gracePeriod);
+        runtime("StopContainer", callTimeout.plusSeconds(seconds), s -> s.stopContainer(
+                StopContainerRequest.newBuilder().setContainerId(containerId).setTimeout(seconds).build()));
+    }
+
+    /** Removes a container (killing it if it runs); removing an absent container succeeds. */
+    public void removeContainer(String containerId) {
+        runtime("RemoveContainer", callTimeout,
+                s -> s.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(containerId).build()));
+    }
+
+    /** Containers matching {@code filter}; all containers when it is null. */
+    public List<Container> listContainers(ContainerFilter filter) {
+        ListContainersRequest.Builder req = ListContainersRequest.newBuilder();
+        if (filter != null) {
+            req.setFilter(filter);
+        }
+        return runtime("ListContainers", callTimeout, s -> s.listContainers(req.build())).getContainersList();
+    }
+
+    /** Status of one container; a {@link CriException} with {@code NOT_FOUND} when it does not exist. */
+    public ContainerStatusResponse containerStatus(String containerId, boolean verbose) {
+        return runtime("ContainerStatus", callTimeout, s -> s.containerStatus(
+                ContainerStatusRequest.newBuilder().setContainerId(containerId).setVerbose(verbose).build()));
+    }
+
+    /**
+     * Runs {@code cmd} in a running container and waits for it to exit. The runtime kills it after {@code timeout}
+     * (whole seconds, rounded up; zero for none); the call's deadline is that plus {@link #callTimeout()}. A non-zero
+     * exit code is a normal response, not an exception.
+     */
+    public ExecSyncResponse execSync(String containerId, List<String> cmd, Duration timeout) {
+        long seconds = ceilSeconds(timeout);
+        Duration deadline = seconds == 0 ? callTimeout.multipliedBy(10) : callTimeout.plusSeconds(seconds);
+        ExecSyncRequest req = ExecSyncRequest.newBuilder()
+                .setContainerId(containerId).addAllCmd(cmd).setTimeout(seconds).build();
+        return runtime("ExecSync", deadline, s -> s.execSync(req));
+    }
+
+    // ------------------------------------------------------------------------------------------ ImageService
+
+    /** Images matching {@code filter}; all images (of the runtime's CRI namespace) when it is null. */
+    public List<Image> listImages(ImageFilter filter) {
+        ListImagesRequest.Builder req = ListImagesRequest.newBuilder();
+        if (filter != null) {
+            req.setFilter(filter);
+        }
+        return image("ListImages", callTimeout, s -> s.listImages(req.build())).getImagesList();
+    }
+
+    /** The image named by {@code image} (a reference or ID), or empty when the runtime does not have it. */
+    public Optional<Image> imageStatus(String image) {
+        ImageStatusResponse resp = image("ImageStatus", callTimeout, s -> s.imageStatus(
+                ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build()));
+        return resp.hasImage() ? Optional.of(resp.getImage()) : Optional.empty();
+    }
+
+    /**
+     * Pulls an image (deadline: the pull timeout); returns the image reference the runtime reports (its ID).
+     *
+     * @param auth registry credentials, or null
+     * @param sandboxConfig the sandbox the image is for, or null
+     */
+    public String pullImage(String image, AuthConfig auth, PodSandboxConfig sandboxConfig) {
+        PullImageRequest.Builder req = PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image));
+        if (auth != null) {
+            req.setAuth(auth);
+        }
+        if (sandboxConfig != null) {
+            req.setSandboxConfig(sandboxConfig);
+        }
+        return image("PullImage", pullTimeout, s -> s.pullImage(req.build())).getImageRef();
+    }
+
+    /** Removes an image; removing an absent image succeeds. */
+    public void removeImage(String image) {
+        image("RemoveImage", callTimeout, s -> s.removeImage(
+                RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build()));
+    }
+
+    // ------------------------------------------------------------------------------------------ plumbing
+
+    private <R> R runtime(String method, Duration deadline,
+                                                Function<RuntimeServiceGrpc.RuntimeServiceBlockingStub, R> call) {
+        return call("RuntimeService/" + method, runtime, deadline, call);
+    }
+
+    private <R> R image(String method, Duration deadline, Function<ImageServiceGrpc.ImageServiceBlockingStub, R> call) {
+        return call("ImageService/" + method, images, deadline, call);
+    }
+
+    private <S extends AbstractBlockingStub<S>, R> R call(String name, S stub, Duration deadline, Function<S, R> call) {
+        try {
+            return call.apply(stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (StatusRuntimeException e) {
+            throw new CriException(name, socket, e);
+        }
+    }
+
+    private static long ceilSeconds(Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            return 0;
+        }
+        return d.getNano() == 0 ? d.getSeconds() : d.getSeconds() + 1;
+    }
+
+    /** Closes the channel (cancelling calls in flight) and stops the event-loop thread; idempotent. */
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "CriClient[" + socket + "]";
+    }
 }
