@@ -108,55 +108,63 @@ class ControlPlaneScenariosTest {
              HollowNodes nodes = new HollowNodes(client, HollowNodeSpec.of(4, "n").withLeaseInterval(Duration.ofSeconds(1)))) {
             nodes.register();
             ControllerManager first = manager(client, "first");
-            Deployment web = deployment("web", 20);
-            web.getSpec().setMinReadySeconds(3); // each surge step waits 3 s: the rollout takes ~30 s, long enough to interrupt
-            client.apps().deployments().inNamespace("default").resource(web).create();
-            eventually("20 ready", Duration.ofSeconds(60), () -> rolledOut(client, "web", 20));
-
-            // count live pods at every change: never more than replicas + maxSurge
-            Map<String, Boolean> liveNow = new ConcurrentHashMap<>();
-            AtomicInteger maxLive = new AtomicInteger();
-            for (Pod p : live(client, "web")) liveNow.put(p.getMetadata().getName(), true);
-            Watch watch = client.pods().inNamespace("default").withLabel("app", "web").watch(new Watcher<>() {
-                @Override
-                public void eventReceived(Action action, Pod p) {
-                    if (action == Action.DELETED || p.getMetadata().getDeletionTimestamp() != null) liveNow.remove(p.getMetadata().getName());
-                    else liveNow.put(p.getMetadata().getName(), true);
-                    maxLive.accumulateAndGet(liveNow.size(), Math::max);
-                }
-
-                @Override
-                public void onClose(WatcherException cause) {
-                }
-            });
+            ControllerManager second = null;
+            Watch watch = null;
             try {
-                client.apps().deployments().inNamespace("default").withName("web").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
-                    "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"version\":\"2\"}}}}}");
-                eventually("rollout under way", Duration.ofSeconds(60), () -> {
-                    var s = client.apps().deployments().inNamespace("default").withName("web").get().getStatus();
-                    return s.getObservedGeneration() == 2 && s.getUpdatedReplicas() != null && s.getUpdatedReplicas() >= 4;
-                });
-                first.close();
-                Thread.sleep(500);
-                int updatedAtKill = (int) live(client, "web").stream().filter(p -> "2".equals(p.getMetadata().getAnnotations() == null ? null
-                    : p.getMetadata().getAnnotations().get("version"))).count();
-                assertThat(updatedAtKill).as("killed mid-rollout").isLessThan(20);
-                try (ControllerManager second = manager(client, "second")) {
-                    eventually("rollout complete", Duration.ofSeconds(90), () -> rolledOut(client, "web", 20));
-                    eventually("old pods gone", Duration.ofSeconds(30), () -> live(client, "web").size() == 20);
-                    assertThat(live(client, "web")).hasSize(20);
-                    assertThat(maxLive.get()).as("live pods never above replicas + maxSurge").isLessThanOrEqualTo(22);
+                Deployment web = deployment("web", 20);
+                web.getSpec().setMinReadySeconds(3); // each surge step waits 3 s: the rollout takes ~30 s, long enough to interrupt
+                client.apps().deployments().inNamespace("default").resource(web).create();
+                eventually("20 ready", Duration.ofSeconds(60), () -> rolledOut(client, "web", 20));
 
-                    // a deleted pod is replaced
-                    String victim = live(client, "web").getFirst().getMetadata().getName();
-                    client.pods().inNamespace("default").withName(victim).delete();
-                    eventually("replaced", Duration.ofSeconds(30), () -> {
-                        List<Pod> now = live(client, "web");
-                        return now.size() == 20 && now.stream().noneMatch(p -> p.getMetadata().getName().equals(victim));
+                // count live pods at every change: never more than replicas + maxSurge
+                Map<String, Boolean> liveNow = new ConcurrentHashMap<>();
+                AtomicInteger maxLive = new AtomicInteger();
+                for (Pod p : live(client, "web")) liveNow.put(p.getMetadata().getName(), true);
+                watch = client.pods().inNamespace("default").withLabel("app", "web").watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Pod p) {
+                        if (action == Action.DELETED || p.getMetadata().getDeletionTimestamp() != null) liveNow.remove(p.getMetadata().getName());
+                        else liveNow.put(p.getMetadata().getName(), true);
+                        maxLive.accumulateAndGet(liveNow.size(), Math::max);
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                });
+                {
+                    client.apps().deployments().inNamespace("default").withName("web").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+                        "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"version\":\"2\"}}}}}");
+                    eventually("rollout under way", Duration.ofSeconds(60), () -> {
+                        var s = client.apps().deployments().inNamespace("default").withName("web").get().getStatus();
+                        return s.getObservedGeneration() == 2 && s.getUpdatedReplicas() != null && s.getUpdatedReplicas() >= 4;
                     });
+                    first.close();
+                    Thread.sleep(500);
+                    int updatedAtKill = (int) live(client, "web").stream().filter(p -> "2".equals(p.getMetadata().getAnnotations() == null ? null
+                        : p.getMetadata().getAnnotations().get("version"))).count();
+                    assertThat(updatedAtKill).as("killed mid-rollout").isLessThan(20);
+                    second = manager(client, "second");
+                    {
+                        eventually("rollout complete", Duration.ofSeconds(90), () -> rolledOut(client, "web", 20));
+                        eventually("old pods gone", Duration.ofSeconds(30), () -> live(client, "web").size() == 20);
+                        assertThat(live(client, "web")).hasSize(20);
+                        assertThat(maxLive.get()).as("live pods never above replicas + maxSurge").isLessThanOrEqualTo(22);
+
+                        // a deleted pod is replaced
+                        String victim = live(client, "web").getFirst().getMetadata().getName();
+                        client.pods().inNamespace("default").withName(victim).delete();
+                        eventually("replaced", Duration.ofSeconds(30), () -> {
+                            List<Pod> now = live(client, "web");
+                            return now.size() == 20 && now.stream().noneMatch(p -> p.getMetadata().getName().equals(victim));
+                        });
+                    }
                 }
             } finally {
-                watch.close();
+                // also on failure: no controller manager outlives the test (close is idempotent)
+                if (watch != null) watch.close();
+                first.close();
+                if (second != null) second.close();
             }
         }
     }
