@@ -1,5 +1,7 @@
 package dev.beluga.controllers.daemonset;
 
+import dev.beluga.controllers.runtime.NodeSelectorTerms;
+import dev.beluga.controllers.runtime.Tolerations;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
@@ -59,58 +61,16 @@ final class DaemonPlacement {
         Affinity a = spec.getAffinity();
         if (a != null && a.getNodeAffinity() != null && a.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
             List<NodeSelectorTerm> terms = a.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
-            if (terms != null && !terms.isEmpty() && terms.stream().noneMatch(t -> matches(t, node, labels))) return false;
+            if (terms != null && !terms.isEmpty() && !NodeSelectorTerms.anyMatches(terms, node)) return false;
         }
         List<Toleration> tolerations = withDefaults(spec);
         if (node.getSpec() != null && node.getSpec().getTaints() != null) {
             for (Taint taint : node.getSpec().getTaints()) {
                 if (!"NoSchedule".equals(taint.getEffect()) && !"NoExecute".equals(taint.getEffect())) continue;
-                if (tolerations.stream().noneMatch(t -> tolerates(t, taint))) return false;
+                if (tolerations.stream().noneMatch(t -> Tolerations.tolerates(t, taint))) return false;
             }
         }
         return true;
-    }
-
-    private static boolean matches(NodeSelectorTerm term, Node node, Map<String, String> labels) {
-        boolean any = false;
-        if (term.getMatchExpressions() != null) for (NodeSelectorRequirement r : term.getMatchExpressions()) {
-            any = true;
-            if (!requirement(r, labels.get(r.getKey()), labels.containsKey(r.getKey()))) return false;
-        }
-        if (term.getMatchFields() != null) for (NodeSelectorRequirement r : term.getMatchFields()) {
-            any = true;
-            if (!"metadata.name".equals(r.getKey())) return false;
-            if (!requirement(r, node.getMetadata().getName(), true)) return false;
-        }
-        return any;
-    }
-
-    private static boolean requirement(NodeSelectorRequirement r, String value, boolean present) {
-        List<String> values = r.getValues() == null ? List.of() : r.getValues();
-        return switch (r.getOperator()) {
-            case "In" -> present && values.contains(value);
-            case "NotIn" -> !present || !values.contains(value);
-            case "Exists" -> present;
-            case "DoesNotExist" -> !present;
-            case "Gt", "Lt" -> {
-                try {
-                    long v = Long.parseLong(value);
-                    long bound = Long.parseLong(values.getFirst());
-                    yield present && ("Gt".equals(r.getOperator()) ? v > bound : v < bound);
-                } catch (RuntimeException e) {
-                    yield false;
-                }
-            }
-            default -> false;
-        };
-    }
-
-    static boolean tolerates(Toleration t, Taint taint) {
-        if (t.getEffect() != null && !t.getEffect().isEmpty() && !t.getEffect().equals(taint.getEffect())) return false;
-        String op = t.getOperator() == null || t.getOperator().isEmpty() ? "Equal" : t.getOperator();
-        if (t.getKey() == null || t.getKey().isEmpty()) return "Exists".equals(op);
-        if (!t.getKey().equals(taint.getKey())) return false;
-        return "Exists".equals(op) || Objects.equals(t.getValue() == null ? "" : t.getValue(), taint.getValue() == null ? "" : taint.getValue());
     }
 
     /** Pins a pod spec to a node: every required node-affinity term also requires {@code metadata.name In [node]}. */

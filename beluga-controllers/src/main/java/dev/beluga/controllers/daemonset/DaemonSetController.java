@@ -4,7 +4,9 @@ import dev.beluga.controllers.runtime.Claims;
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
 import dev.beluga.controllers.runtime.Expectations;
+import dev.beluga.controllers.runtime.KeyEvents;
 import dev.beluga.controllers.runtime.Keys;
+import dev.beluga.controllers.runtime.OwnedPodEvents;
 import dev.beluga.controllers.runtime.Owners;
 import dev.beluga.controllers.runtime.PodControl;
 import dev.beluga.controllers.runtime.PodStates;
@@ -12,7 +14,6 @@ import dev.beluga.controllers.runtime.Selectors;
 import dev.beluga.controllers.runtime.WorkQueue;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -62,51 +63,8 @@ public final class DaemonSetController implements Controller {
         this.expectations = new Expectations(ctx.clock());
         this.pods = new PodControl(ctx.client(), ctx.events(), name());
         ctx.informers().informer(ControllerRevision.class);
-        ctx.informers().informer(DaemonSet.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(DaemonSet ds) {
-                queue.add(Keys.of(ds));
-            }
-
-            @Override
-            public void onUpdate(DaemonSet o, DaemonSet ds) {
-                queue.add(Keys.of(ds));
-            }
-
-            @Override
-            public void onDelete(DaemonSet ds, boolean unknown) {
-                expectations.delete(Keys.of(ds));
-            }
-        });
-        ctx.informers().informer(Pod.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod p) {
-                String owner = ownerKey(p);
-                if (owner == null) {
-                    if (Owners.controllerOf(p) == null) enqueueMatching(p); // an orphan: who may adopt it
-                    return;
-                }
-                expectations.creationObserved(owner);
-                queue.add(owner);
-            }
-
-            @Override
-            public void onUpdate(Pod o, Pod p) {
-                String owner = ownerKey(p);
-                if (owner == null) return;
-                if (o.getMetadata().getDeletionTimestamp() == null && p.getMetadata().getDeletionTimestamp() != null)
-                    expectations.deletionObserved(owner);
-                queue.add(owner);
-            }
-
-            @Override
-            public void onDelete(Pod p, boolean unknown) {
-                String owner = ownerKey(p);
-                if (owner == null) return;
-                if (p.getMetadata().getDeletionTimestamp() == null) expectations.deletionObserved(owner);
-                queue.add(owner);
-            }
-        });
+        ctx.informers().informer(DaemonSet.class).addEventHandler(KeyEvents.<DaemonSet>enqueue(queue, ds -> expectations.delete(Keys.of(ds))));
+        ctx.informers().informer(Pod.class).addEventHandler(new OwnedPodEvents("DaemonSet", expectations, queue, this::enqueueMatching));
         ctx.informers().informer(Node.class).addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Node n) {
@@ -135,12 +93,6 @@ public final class DaemonSetController implements Controller {
 
     private void all() {
         for (DaemonSet ds : ctx.informers().list(DaemonSet.class)) queue.add(Keys.of(ds));
-    }
-
-    private static String ownerKey(Pod p) {
-        OwnerReference ref = Owners.controllerOf(p);
-        if (ref == null || !"DaemonSet".equals(ref.getKind())) return null;
-        return Keys.of(p.getMetadata().getNamespace(), ref.getName());
     }
 
     @Override

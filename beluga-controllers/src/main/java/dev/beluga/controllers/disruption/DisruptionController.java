@@ -4,6 +4,7 @@ import dev.beluga.api.labels.LabelSelector;
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
 import dev.beluga.controllers.runtime.EventRecorder;
+import dev.beluga.controllers.runtime.KeyEvents;
 import dev.beluga.controllers.runtime.Keys;
 import dev.beluga.controllers.runtime.Selectors;
 import dev.beluga.controllers.runtime.WorkQueue;
@@ -56,22 +57,7 @@ public final class DisruptionController implements Controller {
     public void register(ControllerContext ctx, WorkQueue<String> queue) {
         this.ctx = ctx;
         this.queue = queue;
-        ctx.informers().informer(PodDisruptionBudget.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(PodDisruptionBudget pdb) {
-                queue.add(Keys.of(pdb));
-            }
-
-            @Override
-            public void onUpdate(PodDisruptionBudget old, PodDisruptionBudget pdb) {
-                queue.add(Keys.of(pdb));
-            }
-
-            @Override
-            public void onDelete(PodDisruptionBudget pdb, boolean unknown) {
-                // nothing to clean up: the status went with the object
-            }
-        });
+        ctx.informers().informer(PodDisruptionBudget.class).addEventHandler(KeyEvents.enqueue(queue)); // a deleted budget leaves nothing to clean up
         ctx.informers().informer(Pod.class).addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {

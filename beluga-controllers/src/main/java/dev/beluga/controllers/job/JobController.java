@@ -5,11 +5,11 @@ import dev.beluga.controllers.runtime.ControllerContext;
 import dev.beluga.controllers.runtime.EventRecorder;
 import dev.beluga.controllers.runtime.Expectations;
 import dev.beluga.controllers.runtime.Keys;
+import dev.beluga.controllers.runtime.OwnedPodEvents;
 import dev.beluga.controllers.runtime.Owners;
 import dev.beluga.controllers.runtime.PodControl;
 import dev.beluga.controllers.runtime.PodStates;
 import dev.beluga.controllers.runtime.WorkQueue;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -110,40 +110,24 @@ public final class JobController implements Controller {
                 lastFailure.remove(Keys.of(j));
             }
         });
+        OwnedPodEvents owned = new OwnedPodEvents("Job", expectations, queue, p -> { });
+        ctx.informers().informer(Pod.class).addEventHandler(owned);
+        // the finalizer bookkeeping: a pod whose finalizer is gone, or the pod itself, no longer needs remembering
         ctx.informers().informer(Pod.class).addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {
-                String owner = ownerKey(p);
-                if (owner == null) return;
-                expectations.creationObserved(owner);
-                queue.add(owner);
             }
 
             @Override
             public void onUpdate(Pod o, Pod p) {
                 if (!JobPods.tracked(p)) counted.remove(p.getMetadata().getUid());
-                String owner = ownerKey(p);
-                if (owner == null) return;
-                if (o.getMetadata().getDeletionTimestamp() == null && p.getMetadata().getDeletionTimestamp() != null)
-                    expectations.deletionObserved(owner);
-                queue.add(owner);
             }
 
             @Override
             public void onDelete(Pod p, boolean unknown) {
                 counted.remove(p.getMetadata().getUid());
-                String owner = ownerKey(p);
-                if (owner == null) return;
-                if (p.getMetadata().getDeletionTimestamp() == null) expectations.deletionObserved(owner);
-                queue.add(owner);
             }
         });
-    }
-
-    private static String ownerKey(Pod p) {
-        OwnerReference ref = Owners.controllerOf(p);
-        if (ref == null || !"Job".equals(ref.getKind())) return null;
-        return Keys.of(p.getMetadata().getNamespace(), ref.getName());
     }
 
     @Override

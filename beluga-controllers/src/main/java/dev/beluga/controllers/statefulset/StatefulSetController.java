@@ -4,6 +4,7 @@ import dev.beluga.controllers.runtime.Claims;
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
 import dev.beluga.controllers.runtime.EventRecorder;
+import dev.beluga.controllers.runtime.KeyEvents;
 import dev.beluga.controllers.runtime.Keys;
 import dev.beluga.controllers.runtime.Owners;
 import dev.beluga.controllers.runtime.PodStates;
@@ -62,21 +63,7 @@ public final class StatefulSetController implements Controller {
         this.queue = queue;
         ctx.informers().informer(ControllerRevision.class);
         ctx.informers().informer(PersistentVolumeClaim.class);
-        ctx.informers().informer(StatefulSet.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(StatefulSet s) {
-                queue.add(Keys.of(s));
-            }
-
-            @Override
-            public void onUpdate(StatefulSet o, StatefulSet s) {
-                queue.add(Keys.of(s));
-            }
-
-            @Override
-            public void onDelete(StatefulSet s, boolean unknown) {
-            }
-        });
+        ctx.informers().informer(StatefulSet.class).addEventHandler(KeyEvents.enqueue(queue));
         ctx.informers().informer(Pod.class).addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {

@@ -3,6 +3,7 @@ package dev.beluga.controllers.volume;
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
 import dev.beluga.controllers.runtime.EventRecorder;
+import dev.beluga.controllers.runtime.KeyEvents;
 import dev.beluga.controllers.runtime.Keys;
 import dev.beluga.controllers.runtime.WorkQueue;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -65,21 +66,7 @@ public final class LocalPathProvisioner implements Controller {
         this.ctx = ctx;
         ctx.informers().informer(StorageClass.class);
         ctx.informers().informer(Node.class);
-        ctx.informers().informer(PersistentVolumeClaim.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(PersistentVolumeClaim c) {
-                queue.add(Keys.of(c));
-            }
-
-            @Override
-            public void onUpdate(PersistentVolumeClaim o, PersistentVolumeClaim c) {
-                queue.add(Keys.of(c));
-            }
-
-            @Override
-            public void onDelete(PersistentVolumeClaim c, boolean unknown) {
-            }
-        });
+        ctx.informers().informer(PersistentVolumeClaim.class).addEventHandler(KeyEvents.enqueue(queue));
         ctx.informers().informer(PersistentVolume.class).addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(PersistentVolume v) {

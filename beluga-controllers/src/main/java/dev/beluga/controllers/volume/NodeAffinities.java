@@ -1,12 +1,9 @@
 package dev.beluga.controllers.volume;
 
+import dev.beluga.controllers.runtime.NodeSelectorTerms;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
-import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 
-import java.util.List;
-import java.util.Map;
 
 /**
  * Whether a node satisfies a PersistentVolume's {@code spec.nodeAffinity.required} (upstream
@@ -21,43 +18,6 @@ public final class NodeAffinities {
     public static boolean matches(PersistentVolume volume, Node node) {
         var affinity = volume.getSpec() == null ? null : volume.getSpec().getNodeAffinity();
         if (affinity == null || affinity.getRequired() == null) return true;
-        List<NodeSelectorTerm> terms = affinity.getRequired().getNodeSelectorTerms();
-        if (terms == null) return false;
-        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
-        for (NodeSelectorTerm t : terms) if (matches(t, node.getMetadata().getName(), labels)) return true;
-        return false;
-    }
-
-    private static boolean matches(NodeSelectorTerm term, String nodeName, Map<String, String> labels) {
-        boolean any = false;
-        if (term.getMatchExpressions() != null) for (NodeSelectorRequirement r : term.getMatchExpressions()) {
-            any = true;
-            if (!requirement(r, labels.get(r.getKey()), labels.containsKey(r.getKey()))) return false;
-        }
-        if (term.getMatchFields() != null) for (NodeSelectorRequirement r : term.getMatchFields()) {
-            any = true;
-            if (!"metadata.name".equals(r.getKey()) || !requirement(r, nodeName, true)) return false;
-        }
-        return any;
-    }
-
-    private static boolean requirement(NodeSelectorRequirement r, String value, boolean present) {
-        List<String> values = r.getValues() == null ? List.of() : r.getValues();
-        return switch (r.getOperator() == null ? "" : r.getOperator()) {
-            case "In" -> present && values.contains(value);
-            case "NotIn" -> !present || !values.contains(value);
-            case "Exists" -> present;
-            case "DoesNotExist" -> !present;
-            case "Gt", "Lt" -> {
-                try {
-                    long v = Long.parseLong(value);
-                    long bound = Long.parseLong(values.getFirst());
-                    yield present && ("Gt".equals(r.getOperator()) ? v > bound : v < bound);
-                } catch (RuntimeException e) {
-                    yield false;
-                }
-            }
-            default -> false;
-        };
+        return NodeSelectorTerms.anyMatches(affinity.getRequired().getNodeSelectorTerms(), node);
     }
 }
