@@ -1,0 +1,247 @@
+package dev.beluga.agent;
+
+import dev.beluga.agent.network.CniConfig;
+import dev.beluga.agent.node.MachineInfo;
+import dev.beluga.agent.node.NodeLease;
+import dev.beluga.agent.node.NodeRegistrar;
+import dev.beluga.agent.pods.ImageManager;
+import dev.beluga.agent.pods.PodResources;
+import dev.beluga.agent.pods.PodSyncer;
+import dev.beluga.agent.pods.PodTerminator;
+import dev.beluga.agent.pods.PodWorkers;
+import dev.beluga.agent.pods.ProbeState;
+import dev.beluga.agent.pods.SandboxConfigs;
+import dev.beluga.agent.pods.StatusManager;
+import dev.beluga.agent.runtime.Pleg;
+import dev.beluga.agent.runtime.RuntimeLabels;
+import dev.beluga.controllers.runtime.EventRecorder;
+import dev.beluga.cri.ContainerdConfig;
+import dev.beluga.cri.ContainerdProcess;
+import dev.beluga.cri.CriClient;
+import dev.beluga.cri.v1.PodSandbox;
+import dev.beluga.cri.v1.PodSandboxFilter;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The node agent (Beluga's kubelet): starts (or connects to) the container runtime, registers the Node, renews its
+ * Lease, reports node status, configures the pod network once the node has a pod CIDR, and runs the pods bound to the
+ * node through {@link PodWorkers} — fed by a pod informer (field selector spec.nodeName), a relist of the runtime
+ * (PLEG, every second), a periodic resync and a housekeeping pass that removes what the runtime holds for pods no
+ * longer in the API.
+ *
+ * <p>Lifecycle: {@link #start()} once, then {@link #close()} (idempotent), which stops the agent and the containerd
+ * it started but leaves pods running, as a kubelet restart does; {@link #removeAllPods()} before close stops and
+ * removes every pod (for tests and {@code beluga up}'s shutdown).
+ */
+public final class NodeAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+
+    private final KubernetesClient client;
+    private final AgentConfig config;
+    private final Function<AgentContext, PodResources> resourcesFactory;
+    private final Consumer<Path> onRuntimeReady;
+    private final String kubeletVersion;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private ContainerdProcess containerd;
+    private CriClient cri;
+    private PodWorkers workers;
+    private SharedIndexInformer<Pod> podInformer;
+    private ScheduledExecutorService timers;
+    private PodSyncer syncer;
+    private volatile String podCidr;
+    private volatile boolean networkWritten;
+    private String hostIp;
+    private boolean closed;
+
+    /** What a {@link PodResources} implementation may use. */
+    public record AgentContext(KubernetesClient client, AgentConfig config, CriClient cri, String hostIp) {}
+
+    /**
+     * @param resourcesFactory makes the environment/volume provider once the runtime is up
+     * @param onRuntimeReady   called with the CRI socket once the runtime answers, before the node registers (e.g. to
+     *                         import the built-in images)
+     */
+    public NodeAgent(KubernetesClient client, AgentConfig config, Function<AgentContext, PodResources> resourcesFactory,
+                     Consumer<Path> onRuntimeReady, String kubeletVersion) {
+        this.client = client;
+        this.config = config;
+        this.resourcesFactory = resourcesFactory;
+        this.onRuntimeReady = onRuntimeReady;
+        this.kubeletVersion = kubeletVersion;
+    }
+
+    public synchronized void start() throws Exception {
+        long t0 = System.nanoTime();
+        java.nio.file.Files.createDirectories(config.dataDir());
+        Path socket;
+        if (config.criSocket().isPresent()) {
+            socket = config.criSocket().get();
+        } else {
+            List<String> missing = ContainerdProcess.missingBinaries();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("the node agent needs " + String.join(", ", missing)
+                    + " — install the Debian packages: apt-get install containerd runc containernetworking-plugins");
+            }
+            ContainerdConfig cc = ContainerdConfig.builder(config.containerdDir()).sandboxImage(config.sandboxImage()).build();
+            containerd = ContainerdProcess.builder(cc).start();
+            socket = containerd.socket();
+        }
+        cri = new CriClient(socket);
+        cri.version();
+        onRuntimeReady.accept(socket);
+
+        MachineInfo machine = MachineInfo.read(config.dataDir());
+        hostIp = config.nodeIp().or(machine::internalIp).orElse("127.0.0.1");
+        String runtimeVersion = "containerd://" + cri.version().getRuntimeVersion().replaceAll("~.*", "");
+        NodeRegistrar registrar = new NodeRegistrar(client, new NodeRegistrar.Spec(config.nodeName(), config.nodeLabels(),
+            machine, hostIp, config.kubeletPort(), config.maxPods(), runtimeVersion, kubeletVersion),
+            () -> RuntimeStatus.problem(cri), Duration.ofMinutes(5));
+        Node node = registrar.register();
+        NodeLease lease = new NodeLease(client, config.nodeName(), node.getMetadata().getUid(),
+            (int) config.leaseDuration().toSeconds());
+        lease.renew();
+
+        EventRecorder events = new EventRecorder(client);
+        closeables.add(events);
+        StatusManager statuses = new StatusManager(client);
+        PodResources resources = resourcesFactory.apply(new AgentContext(client, config, cri, hostIp));
+        SandboxConfigs sandboxes = new SandboxConfigs(config, Path.of("/etc/resolv.conf"));
+        PodTerminator terminator = new PodTerminator(cri, client, Path.of("/sys/fs/cgroup"));
+        Clock clock = Clock.systemUTC();
+        syncer = new PodSyncer(cri, sandboxes, new ImageManager(cri, clock), resources, statuses, ProbeState.NONE,
+            events, terminator, clock, hostIp, config.podsDir());
+        workers = new PodWorkers(syncer);
+        Pleg pleg = new Pleg(cri, workers::signal);
+
+        timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("agent-timers-", 0).factory());
+        long leaseMs = config.leaseDuration().toMillis() / 4;
+        timers.scheduleWithFixedDelay(() -> guard("lease", lease::renew), leaseMs, leaseMs, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(() -> guard("node status", () -> {
+            writeNetworkConfig();
+            registrar.reportStatus();
+        }), 1, 10, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(() -> guard("pod network", this::writeNetworkConfig), 0, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(() -> guard("relist", pleg::relist), 1, 1, TimeUnit.SECONDS);
+        long sync = config.syncPeriod().toMillis();
+        timers.scheduleWithFixedDelay(() -> guard("resync", workers::signalAll), sync, sync, TimeUnit.MILLISECONDS);
+
+        podInformer = client.pods().inAnyNamespace().withField("spec.nodeName", config.nodeName())
+            .inform(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(Pod pod) {
+                    workers.update(pod);
+                }
+
+                @Override
+                public void onUpdate(Pod oldPod, Pod pod) {
+                    workers.update(pod);
+                }
+
+                @Override
+                public void onDelete(Pod pod, boolean unknownFinalState) {
+                    workers.remove(pod);
+                }
+            }, 0);
+        timers.scheduleWithFixedDelay(() -> guard("housekeeping", this::housekeeping), 10, 10, TimeUnit.SECONDS);
+        log.info("node agent {} started in {} ms (runtime {}, node IP {})", config.nodeName(),
+            (System.nanoTime() - t0) / 1_000_000, runtimeVersion, hostIp);
+    }
+
+    /** Writes the CNI config once the node has a pod CIDR (from the node IPAM controller). */
+    private void writeNetworkConfig() throws Exception {
+        if (networkWritten) return;
+        Node n = client.nodes().withName(config.nodeName()).get();
+        if (n == null || n.getSpec() == null || n.getSpec().getPodCIDR() == null) return;
+        podCidr = n.getSpec().getPodCIDR();
+        Path confDir = config.containerdDir().resolve("net.d");
+        CniConfig.write(confDir, config.nodeName() + "-pods", "cni0", podCidr, config.dataDir().resolve("cni-ipam"));
+        networkWritten = true;
+        log.info("pod network of node {}: {} on cni0", config.nodeName(), podCidr);
+    }
+
+    /** Removes what the runtime holds for pods that are neither in the API nor being worked on. */
+    private void housekeeping() {
+        if (!podInformer.hasSynced()) return;
+        Set<String> known = workers.uids();
+        for (PodSandbox s : cri.listPodSandbox(PodSandboxFilter.getDefaultInstance())) {
+            String uid = s.getLabelsMap().get(RuntimeLabels.POD_UID);
+            if (uid == null || known.contains(uid)) continue;
+            boolean inApi = podInformer.getStore().list().stream().anyMatch(p -> uid.equals(p.getMetadata().getUid()));
+            if (inApi) continue;
+            log.info("removing orphaned pod {}/{} ({})", s.getMetadata().getNamespace(), s.getMetadata().getName(), uid);
+            syncer.cleanup(s.getMetadata().getNamespace(), s.getMetadata().getName(), uid);
+        }
+    }
+
+    private void guard(String what, ThrowingRunnable r) {
+        try {
+            r.run();
+        } catch (Exception e) {
+            log.warn("{} of node {} failed: {}", what, config.nodeName(), e.toString());
+        }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    public CriClient cri() {
+        return cri;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public String hostIp() {
+        return hostIp;
+    }
+
+    /** Stops and removes every pod sandbox and container of the runtime and their files (for tests and shutdown). */
+    public synchronized void removeAllPods() {
+        if (cri == null) return;
+        if (podInformer != null) podInformer.stop();
+        if (workers != null) workers.close();
+        for (PodSandbox s : cri.listPodSandbox(PodSandboxFilter.getDefaultInstance())) {
+            String uid = s.getLabelsMap().get(RuntimeLabels.POD_UID);
+            if (uid == null) continue;
+            syncer.cleanup(s.getMetadata().getNamespace(), s.getMetadata().getName(), uid);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        if (podInformer != null) podInformer.stop();
+        if (timers != null) timers.shutdownNow();
+        if (workers != null) workers.close();
+        for (AutoCloseable c : closeables.reversed()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing {}: {}", c, e.toString());
+            }
+        }
+        if (cri != null) cri.close();
+        if (containerd != null) containerd.close();
+    }
+}
