@@ -1,6 +1,7 @@
 package dev.beluga.agent;
 
 import dev.beluga.agent.network.CniConfig;
+import dev.beluga.agent.network.HostGwRoutes;
 import dev.beluga.agent.node.MachineInfo;
 import dev.beluga.agent.node.NodeLease;
 import dev.beluga.agent.node.NodeRegistrar;
@@ -9,7 +10,8 @@ import dev.beluga.agent.pods.PodResources;
 import dev.beluga.agent.pods.PodSyncer;
 import dev.beluga.agent.pods.PodTerminator;
 import dev.beluga.agent.pods.PodWorkers;
-import dev.beluga.agent.pods.ProbeState;
+import dev.beluga.agent.probes.ProbeManager;
+import dev.beluga.agent.probes.Prober;
 import dev.beluga.agent.pods.SandboxConfigs;
 import dev.beluga.agent.pods.StatusManager;
 import dev.beluga.agent.runtime.Pleg;
@@ -126,9 +128,13 @@ public final class NodeAgent implements AutoCloseable {
         SandboxConfigs sandboxes = new SandboxConfigs(config, Path.of("/etc/resolv.conf"));
         PodTerminator terminator = new PodTerminator(cri, client, Path.of("/sys/fs/cgroup"));
         Clock clock = Clock.systemUTC();
-        syncer = new PodSyncer(cri, sandboxes, new ImageManager(cri, clock), resources, statuses, ProbeState.NONE,
+        PodWorkers[] self = new PodWorkers[1];
+        ProbeManager probes = new ProbeManager(new Prober(cri), events, uid -> self[0].signal(uid));
+        closeables.add(probes);
+        syncer = new PodSyncer(cri, sandboxes, new ImageManager(cri, clock), resources, statuses, probes,
             events, terminator, clock, hostIp, config.podsDir());
         workers = new PodWorkers(syncer);
+        self[0] = workers;
         Pleg pleg = new Pleg(cri, workers::signal);
 
         timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("agent-timers-", 0).factory());
@@ -161,6 +167,11 @@ public final class NodeAgent implements AutoCloseable {
                 }
             }, 0);
         timers.scheduleWithFixedDelay(() -> guard("housekeeping", this::housekeeping), 10, 10, TimeUnit.SECONDS);
+        if (config.hostGwRoutes()) {
+            HostGwRoutes routes = new HostGwRoutes(config.nodeName());
+            timers.scheduleWithFixedDelay(() -> guard("routes", () -> routes.sync(client.nodes().list().getItems())),
+                0, 5, TimeUnit.SECONDS);
+        }
         log.info("node agent {} started in {} ms (runtime {}, node IP {})", config.nodeName(),
             (System.nanoTime() - t0) / 1_000_000, runtimeVersion, hostIp);
     }
@@ -171,8 +182,7 @@ public final class NodeAgent implements AutoCloseable {
         Node n = client.nodes().withName(config.nodeName()).get();
         if (n == null || n.getSpec() == null || n.getSpec().getPodCIDR() == null) return;
         podCidr = n.getSpec().getPodCIDR();
-        Path confDir = config.containerdDir().resolve("net.d");
-        CniConfig.write(confDir, config.nodeName() + "-pods", "cni0", podCidr, config.dataDir().resolve("cni-ipam"));
+        CniConfig.write(config.cniConfDir(), config.nodeName() + "-pods", "cni0", podCidr, config.dataDir().resolve("cni-ipam"));
         networkWritten = true;
         log.info("pod network of node {}: {} on cni0", config.nodeName(), podCidr);
     }

@@ -68,6 +68,21 @@ final class ServerCommand implements Callable<Integer> {
         description = "Do not run this controller (repeatable), e.g. replicaset-controller.")
     List<String> disabledControllers = new ArrayList<>();
 
+    @Option(names = "--disable-agent", description = "Do not run a node agent (kubelet) in this server.")
+    boolean disableAgent;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "The server's Node name (default: the host name).")
+    String nodeName;
+
+    @Option(names = "--node-ip", paramLabel = "IP", description = "The server node's InternalIP (default: the first IPv4 address).")
+    String nodeIp;
+
+    /** Set by {@code beluga up}: stopping the server also stops and removes the embedded node's pods. */
+    boolean removePodsOnStop;
+
+    @Option(names = "--kubelet-port", paramLabel = "PORT", defaultValue = "10250", description = "Kubelet API port (default: 10250).")
+    int kubeletPort = 10250;
+
     /**
      * A started control plane; {@link #close()} stops it (idempotent): the in-process components first (in reverse
      * order of start), then the API server, the compactor and the store.
@@ -182,6 +197,53 @@ final class ServerCommand implements Callable<Integer> {
         if (!disableControllerManager) {
             components.add(ControlPlaneComponents.controllerManager(kubeconfig, dir, java.util.Set.copyOf(disabledControllers)));
         }
+        if (!disableAgent) {
+            List<String> missing = NodeAgents.missingPrerequisites();
+            if (!missing.isEmpty()) {
+                System.err.println("beluga server: running without a node agent (no pods will run on this machine); missing:\n  "
+                    + String.join("\n  ", missing) + "\n  (or pass --disable-agent to silence this)");
+            } else {
+                try {
+                    components.add(embeddedAgent(kubeconfig, dir));
+                } catch (Exception e) {
+                    new Running(api, store, compactor, dir, kubeconfig, components).close();
+                    throw new StartFailure("cannot start the node agent: " + e.getMessage());
+                }
+            }
+        }
         return new Running(api, store, compactor, dir, kubeconfig, components);
+    }
+
+    /** The server's own node: an agent under {@code DIR/agent}, labelled as a control-plane node. */
+    private AutoCloseable embeddedAgent(Path kubeconfig, Path dir) throws Exception {
+        Path agentDir = dir.resolve("agent");
+        String name = nodeName != null ? nodeName : dev.beluga.agent.node.MachineInfo.read(dir).hostname();
+        dev.beluga.agent.AgentConfig config = dev.beluga.agent.AgentConfig.defaults(name, agentDir,
+                dev.beluga.agent.images.BuiltinImages.PAUSE_IMAGE)
+            .withKubeletPort(kubeletPort).withNodeLabels(java.util.Map.of("node-role.kubernetes.io/control-plane", "true"));
+        if (nodeIp != null) config = config.withNodeIp(nodeIp);
+        io.fabric8.kubernetes.client.KubernetesClient client = ControlPlaneComponents.client(kubeconfig);
+        dev.beluga.agent.NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(),
+            NodeAgents::resources);
+        try {
+            agent.start();
+        } catch (Exception e) {
+            agent.close();
+            client.close();
+            throw e;
+        }
+        return new AutoCloseable() {
+            @Override
+            public void close() {
+                if (removePodsOnStop) agent.removeAllPods();
+                agent.close();
+                client.close();
+            }
+
+            @Override
+            public String toString() {
+                return "the node agent";
+            }
+        };
     }
 }

@@ -30,6 +30,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("beluga-train-");
         ServerCommand server = new ServerCommand();
+        server.disableAgent = true;
         server.dataDir = dir.resolve("data");
         server.datastoreEndpoint = "embedded";
         server.retention = java.time.Duration.ofMinutes(5);

@@ -48,6 +48,7 @@ class ControlPlaneScenariosTest {
 
     private ServerCommand.Running start() throws Exception {
         ServerCommand cmd = new ServerCommand();
+        cmd.disableAgent = true;
         new CommandLine(cmd).parseArgs("--data-dir", dir.resolve("data").toString(), "--https-port", "0", "--disable-controller-manager");
         return cmd.start();
     }

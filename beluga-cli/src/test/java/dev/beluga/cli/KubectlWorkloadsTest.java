@@ -54,6 +54,7 @@ class KubectlWorkloadsTest {
     @Test
     void deploymentsRollOutUpdateRollBackAndDaemonSetsRollOut() throws Exception {
         ServerCommand cmd = new ServerCommand();
+        cmd.disableAgent = true;
         new CommandLine(cmd).parseArgs("--data-dir", dir.resolve("data").toString(), "--https-port", "0");
         try (ServerCommand.Running server = cmd.start();
              KubernetesClient client = ControlPlaneComponents.client(server.kubeconfig());
@@ -105,6 +106,7 @@ class KubectlWorkloadsTest {
     @Test
     void statefulSetsJobsAndCronJobsAsKubectlShowsThem() throws Exception {
         ServerCommand cmd = new ServerCommand();
+        cmd.disableAgent = true;
         new CommandLine(cmd).parseArgs("--data-dir", dir.resolve("data").toString(), "--https-port", "0");
         try (ServerCommand.Running server = cmd.start();
              KubernetesClient client = ControlPlaneComponents.client(server.kubeconfig());

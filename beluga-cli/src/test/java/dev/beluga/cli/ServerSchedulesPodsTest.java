@@ -24,6 +24,7 @@ class ServerSchedulesPodsTest {
 
     private ServerCommand.Running start(String... extra) throws Exception {
         ServerCommand cmd = new ServerCommand();
+        cmd.disableAgent = true;
         String[] args = new String[extra.length + 4];
         args[0] = "--data-dir";
         args[1] = dir.resolve("data").toString();

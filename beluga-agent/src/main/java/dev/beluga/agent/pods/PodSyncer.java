@@ -192,6 +192,7 @@ public final class PodSyncer {
             }
         }
         if (changed) rt = PodRuntime.read(cri, uid);
+        probes.observe(pod, rt, podIp);
         removeOldContainers(rt);
         report(pod, rt, waiting);
         if (!waiting.isEmpty() && requeue == null) requeue = Duration.ofSeconds(5);
@@ -203,6 +204,7 @@ public final class PodSyncer {
      * and the sandbox, writes the final status, then deletes the pod from the API with grace period 0.
      */
     private Outcome terminating(Pod pod, PodRuntime rt) {
+        probes.forget(pod.getMetadata().getUid());
         terminator.stopPod(pod, rt, terminator.gracePeriod(pod));
         PodRuntime after = PodRuntime.read(cri, pod.getMetadata().getUid());
         PodStatus status = PodStatuses.build(pod, after, inputs(pod, after, Map.of()));
@@ -222,6 +224,7 @@ public final class PodSyncer {
         terminator.removeAll(rt);
         resources.tearDown(uid);
         statuses.forget(uid);
+        probes.forget(uid);
         crashLoop.resetPrefix(uid + "/");
         podIps.keySet().removeIf(k -> rt.sandboxes().stream().anyMatch(s -> s.getId().equals(k)));
         deleteTree(podsDir.resolve(uid));

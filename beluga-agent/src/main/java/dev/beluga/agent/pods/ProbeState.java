@@ -16,6 +16,14 @@ public interface ProbeState {
         return null;
     }
 
+    /** Called after each sync with the pod and what the runtime holds for it, so probes follow the running containers. */
+    default void observe(io.fabric8.kubernetes.api.model.Pod pod, dev.beluga.agent.runtime.PodRuntime runtime, String podIp) {
+    }
+
+    /** The pod is gone: stop its probes. */
+    default void forget(String podUid) {
+    }
+
     /** No probes: running means ready and started. */
     ProbeState NONE = new ProbeState() {
         @Override

@@ -53,7 +53,7 @@ public final class BenchServer implements AutoCloseable {
         String extra = System.getenv("BELUGA_BENCH_SERVER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "server", "--data-dir", dir.toString(),
-            "--https-port", Integer.toString(port), "--bind-address", "127.0.0.1"));
+            "--https-port", Integer.toString(port), "--bind-address", "127.0.0.1", "--disable-agent"));
         cmd.addAll(extraArgs);
         HttpClient probe = readinessClient();
         try {

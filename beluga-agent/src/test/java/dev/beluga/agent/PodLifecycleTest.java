@@ -1,0 +1,215 @@
+package dev.beluga.agent;
+
+import dev.beluga.agent.images.BuiltinImages;
+import dev.beluga.agent.pods.LiteralPodResources;
+import dev.beluga.agent.testing.NodeTestEnv;
+import dev.beluga.apiserver.testing.TestServer;
+import dev.beluga.cri.v1.ContainerFilter;
+import dev.beluga.cri.v1.PodSandboxFilter;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The node agent running real pods: a real API server, a real containerd in a network namespace the test creates,
+ * the built-in busybox image. Pods are bound by name (no scheduler) to the agent's node.
+ */
+class PodLifecycleTest {
+    static Path base;
+    static TestServer server;
+    static KubernetesClient client;
+    static NodeTestEnv node;
+    static NodeAgent agent;
+
+    @BeforeAll
+    static void start() throws Exception {
+        NodeTestEnv.assumeNodeCapable();
+        base = Files.createTempDirectory("beluga-agent-test");
+        server = new TestServer(base.resolve("server"));
+        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig))).build();
+        node = NodeTestEnv.start(base.resolve("images"));
+        AgentConfig config = AgentConfig.defaults("node-1", node.dir.resolve("agent"), BuiltinImages.PAUSE_IMAGE)
+            .withCriSocket(node.socket()).withNodeIp("192.168.250.11").withSyncPeriod(Duration.ofSeconds(2))
+            .withKubeletPort(0).withCgroupParent("/beluga-test/node-1").withCniConfDir(node.cniConfDir());
+        agent = new NodeAgent(client, config, ctx -> new LiteralPodResources(), s -> { }, "v1.32.0-beluga");
+        agent.start();
+        client.nodes().withName("node-1").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"podCIDR\":\"10.42.7.0/24\"}}");
+        await(Duration.ofSeconds(30), () -> ready(client.nodes().withName("node-1").get()), "node-1 Ready");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (agent != null) {
+                agent.removeAllPods();
+                agent.close();
+            }
+        } finally {
+            if (node != null) node.close();
+            if (client != null) client.close();
+            if (server != null) server.close();
+            if (base != null) NodeTestEnv.deleteTree(base);
+        }
+    }
+
+    static boolean ready(Node n) {
+        return n != null && n.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    }
+
+    static void await(Duration timeout, java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (cond.getAsBoolean()) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    static Pod awaitPod(String name, Duration timeout, Predicate<Pod> cond, String what) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        Pod last = null;
+        while (System.nanoTime() < end) {
+            last = client.pods().inNamespace("default").withName(name).get();
+            if (last != null && cond.test(last)) return last;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for pod " + name + " " + what + "; last: " + (last == null ? null : last.getStatus()));
+    }
+
+    static Pod create(String name, String restartPolicy, String script) {
+        return client.pods().inNamespace("default").resource(new PodBuilder()
+            .withNewMetadata().withName(name).endMetadata()
+            .withNewSpec().withNodeName("node-1").withRestartPolicy(restartPolicy).withTerminationGracePeriodSeconds(2L)
+            .addNewContainer().withName("main").withImage("busybox:1.35").withCommand("sh", "-c", script)
+            .addNewEnv().withName("GREETING").withValue("hello-from-env").endEnv().endContainer()
+            .endSpec().build()).create();
+    }
+
+    static ContainerStatus main(Pod p) {
+        return p.getStatus().getContainerStatuses().getFirst();
+    }
+
+    @Test
+    void podRunsAndIsReadyWithAnIpFromThePodCidr() throws Exception {
+        create("sleeper", "Always", "echo $GREETING; exec sleep 3600");
+        Pod p = awaitPod("sleeper", Duration.ofSeconds(60), x -> "Running".equals(x.getStatus().getPhase()) && Boolean.TRUE.equals(main(x).getReady()), "Running and Ready");
+        assertThat(p.getStatus().getPodIP()).startsWith("10.42.7.");
+        assertThat(p.getStatus().getHostIP()).isEqualTo("192.168.250.11");
+        assertThat(main(p).getContainerID()).startsWith("containerd://");
+        assertThat(main(p).getImageID()).isNotEmpty();
+        assertThat(p.getStatus().getConditions()).extracting(c -> c.getType() + "=" + c.getStatus())
+            .contains("Initialized=True", "ContainersReady=True", "Ready=True", "PodReadyToStartContainers=True");
+        Path logs = agent.config().podLogsDir().resolve("default_sleeper_" + p.getMetadata().getUid()).resolve("main/0.log");
+        await(Duration.ofSeconds(10), () -> Files.exists(logs) && read(logs).contains("hello-from-env"), "the log line");
+        assertThat(read(logs)).matches("(?s)\\S+ stdout F hello-from-env\n");
+        // the pod IP answers inside the node's network namespace
+        assertThat(node.inNetns("ping", "-c", "1", "-W", "2", p.getStatus().getPodIP())).contains("1 received");
+    }
+
+    @Test
+    void exitingContainerIsRestartedWithGrowingBackoff() throws Exception {
+        create("crasher", "Always", "echo boom; exit 3");
+        Pod p = awaitPod("crasher", Duration.ofSeconds(60), x -> x.getStatus().getContainerStatuses() != null
+            && main(x).getRestartCount() >= 1 && main(x).getLastState().getTerminated() != null, "restarted");
+        assertThat(main(p).getLastState().getTerminated().getExitCode()).isEqualTo(3);
+        assertThat(main(p).getLastState().getTerminated().getReason()).isEqualTo("Error");
+        Pod backing = awaitPod("crasher", Duration.ofSeconds(60), x -> main(x).getState().getWaiting() != null
+            && "CrashLoopBackOff".equals(main(x).getState().getWaiting().getReason()), "in CrashLoopBackOff");
+        assertThat(main(backing).getState().getWaiting().getMessage()).contains("back-off").contains("restarting failed container=main pod=crasher_default");
+        assertThat(backing.getStatus().getPhase()).isEqualTo("Running");
+    }
+
+    @Test
+    void neverRestartedPodsEndSucceededOrFailed() throws Exception {
+        create("ok", "Never", "exit 0");
+        create("bad", "Never", "echo 'it broke' > /dev/termination-log; exit 7");
+        Pod ok = awaitPod("ok", Duration.ofSeconds(60), x -> "Succeeded".equals(x.getStatus().getPhase()), "Succeeded");
+        assertThat(main(ok).getState().getTerminated().getReason()).isEqualTo("Completed");
+        Pod bad = awaitPod("bad", Duration.ofSeconds(60), x -> "Failed".equals(x.getStatus().getPhase()), "Failed");
+        var t = main(bad).getState().getTerminated();
+        assertThat(t.getExitCode()).isEqualTo(7);
+        assertThat(t.getMessage()).isEqualTo("it broke\n");
+        assertThat(main(bad).getRestartCount()).isZero();
+        // a finished pod gives its sandbox (and IP) back
+        await(Duration.ofSeconds(20), () -> node.cri.listPodSandbox(PodSandboxFilter.newBuilder()
+            .putLabelSelector("io.kubernetes.pod.uid", bad.getMetadata().getUid()).build()).stream()
+            .noneMatch(s -> s.getState() == dev.beluga.cri.v1.PodSandboxState.SANDBOX_READY), "the sandbox stopped");
+    }
+
+    @Test
+    void memoryLimitExceededIsOomKilled() throws Exception {
+        client.pods().inNamespace("default").resource(new PodBuilder()
+            .withNewMetadata().withName("hog").endMetadata()
+            .withNewSpec().withNodeName("node-1").withRestartPolicy("Never")
+            .addNewContainer().withName("main").withImage("busybox:1.35")
+            .withCommand("sh", "-c", "x=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; while true; do x=$x$x; done")
+            .withNewResources().addToLimits("memory", new Quantity("16Mi")).endResources().endContainer()
+            .endSpec().build()).create();
+        Pod p = awaitPod("hog", Duration.ofSeconds(60), x -> "Failed".equals(x.getStatus().getPhase()), "Failed");
+        assertThat(main(p).getState().getTerminated().getReason()).isEqualTo("OOMKilled");
+        assertThat(main(p).getState().getTerminated().getExitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void deletedPodIsStoppedRemovedFromTheApiAndCleanedUp() throws Exception {
+        Pod created = create("doomed", "Always", "trap 'echo bye; exit 0' TERM; while true; do sleep 1; done");
+        awaitPod("doomed", Duration.ofSeconds(60), x -> "Running".equals(x.getStatus().getPhase()), "Running");
+        String uid = created.getMetadata().getUid();
+        client.pods().inNamespace("default").withName("doomed").withGracePeriod(5).delete();
+        await(Duration.ofSeconds(30), () -> client.pods().inNamespace("default").withName("doomed").get() == null, "the pod gone from the API");
+        await(Duration.ofSeconds(30), () -> node.cri.listContainers(ContainerFilter.newBuilder().putLabelSelector("io.kubernetes.pod.uid", uid).build()).isEmpty()
+            && node.cri.listPodSandbox(PodSandboxFilter.newBuilder().putLabelSelector("io.kubernetes.pod.uid", uid).build()).isEmpty(),
+            "containers and sandbox removed");
+        await(Duration.ofSeconds(10), () -> !Files.exists(Path.of("/sys/fs/cgroup/memory/beluga-test/node-1/pod" + uid)), "the pod cgroup removed");
+        assertThat(agent.config().podsDir().resolve(uid)).doesNotExist();
+    }
+
+    @Test
+    void failingLivenessProbeRestartsAndFailingReadinessMarksNotReady() throws Exception {
+        client.pods().inNamespace("default").resource(new PodBuilder()
+            .withNewMetadata().withName("probed").endMetadata()
+            .withNewSpec().withNodeName("node-1").withTerminationGracePeriodSeconds(1L)
+            .addNewContainer().withName("main").withImage("busybox:1.35")
+            .withCommand("sh", "-c", "touch /tmp/alive; sleep 3; rm /tmp/alive; sleep 3600")
+            .withNewLivenessProbe().withNewExec().withCommand("cat", "/tmp/alive").endExec()
+            .withPeriodSeconds(1).withFailureThreshold(2).endLivenessProbe().endContainer()
+            .addNewContainer().withName("never-ready").withImage("busybox:1.35").withCommand("sleep", "3600")
+            .withNewReadinessProbe().withNewExec().withCommand("false").endExec().withPeriodSeconds(1).endReadinessProbe().endContainer()
+            .endSpec().build()).create();
+        Pod p = awaitPod("probed", Duration.ofSeconds(60), x -> x.getStatus().getContainerStatuses() != null
+            && x.getStatus().getContainerStatuses().stream().anyMatch(c -> c.getName().equals("main") && c.getRestartCount() >= 1), "restarted by liveness");
+        var notReady = p.getStatus().getContainerStatuses().stream().filter(c -> c.getName().equals("never-ready")).findFirst().orElseThrow();
+        assertThat(notReady.getReady()).isFalse();
+        assertThat(notReady.getState().getRunning()).isNotNull();
+        assertThat(p.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("False")
+            && "containers with unready status: [never-ready]".equals(c.getMessage()));
+        var events = client.v1().events().inNamespace("default").list().getItems();
+        assertThat(events).anyMatch(e -> "Unhealthy".equals(e.getReason()) && e.getMessage().startsWith("Liveness probe failed"));
+        assertThat(events).anyMatch(e -> "Killing".equals(e.getReason()) && e.getMessage().equals("Container main failed liveness probe, will be restarted"));
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+}

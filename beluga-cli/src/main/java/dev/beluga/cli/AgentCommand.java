@@ -1,0 +1,98 @@
+package dev.beluga.cli;
+
+import dev.beluga.agent.AgentConfig;
+import dev.beluga.agent.NodeAgent;
+import dev.beluga.agent.images.BuiltinImages;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code beluga agent --kubeconfig FILE}: the node agent alone (Beluga's kubelet) against an API server — registers
+ * this machine as a Node and runs the pods bound to it through containerd (its own, supervised, unless
+ * {@code --container-runtime-endpoint} names one).
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "Run the node agent (kubelet) against an API server.")
+final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--kubeconfig", paramLabel = "FILE", required = true, description = "Kubeconfig of the API server.")
+    Path kubeconfig;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Agent data directory (default: /var/lib/beluga/agent as root, ~/.beluga/agent otherwise).")
+    Path dataDir;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "The Node's name (default: the host name).")
+    String nodeName;
+
+    @Option(names = "--node-ip", paramLabel = "IP", description = "The node's InternalIP (default: the first IPv4 address).")
+    String nodeIp;
+
+    @Option(names = "--node-label", paramLabel = "KEY=VALUE", description = "Extra label on the Node (repeatable).")
+    List<String> nodeLabels = new ArrayList<>();
+
+    @Option(names = "--container-runtime-endpoint", paramLabel = "SOCKET",
+        description = "Use this CRI socket instead of starting containerd.")
+    Path criSocket;
+
+    @Option(names = "--kubelet-port", paramLabel = "PORT", defaultValue = "10250", description = "Kubelet API port (default: 10250).")
+    int kubeletPort;
+
+    @Option(names = "--cluster-dns", paramLabel = "IP", description = "Cluster DNS server for pods (repeatable).")
+    List<String> clusterDns = new ArrayList<>();
+
+    @Option(names = "--host-gw-routes", description = "Route other nodes' pod CIDRs via their InternalIPs (nodes on one link).")
+    boolean hostGwRoutes;
+
+    @Option(names = "--remove-pods-on-exit", description = "Stop and remove every pod of this node when the agent stops.")
+    boolean removePodsOnExit;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isReadable(kubeconfig)) {
+            System.err.println("beluga agent: cannot read the kubeconfig " + kubeconfig);
+            return 2;
+        }
+        List<String> missing = NodeAgents.missingPrerequisites();
+        if (criSocket == null && !missing.isEmpty()) {
+            System.err.println("beluga agent: this machine cannot run containers yet; missing:\n  " + String.join("\n  ", missing));
+            return 2;
+        }
+        Path dir = DataDir.prepare(dataDir == null ? DataDir.defaultPath().resolve("agent") : dataDir);
+        AgentConfig config = config(dir, nodeName == null ? dev.beluga.agent.node.MachineInfo.read(dir).hostname() : nodeName);
+        KubernetesClient client = ControlPlaneComponents.client(kubeconfig);
+        NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(), NodeAgents::resources);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (removePodsOnExit) agent.removeAllPods();
+            agent.close();
+            client.close();
+            stopped.countDown();
+        }, "beluga-shutdown"));
+        agent.start();
+        System.out.println("Beluga agent running: node " + config.nodeName() + " (" + agent.hostIp() + "), data dir " + dir);
+        stopped.await();
+        return 0;
+    }
+
+    AgentConfig config(Path dir, String name) {
+        Map<String, String> labels = new HashMap<>();
+        for (String l : nodeLabels) {
+            int eq = l.indexOf('=');
+            labels.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
+        }
+        AgentConfig c = AgentConfig.defaults(name, dir, BuiltinImages.PAUSE_IMAGE).withKubeletPort(kubeletPort)
+            .withNodeLabels(labels).withClusterDns(clusterDns).withHostGwRoutes(hostGwRoutes);
+        if (criSocket != null) c = c.withCriSocket(criSocket);
+        if (nodeIp != null) c = c.withNodeIp(nodeIp);
+        return c;
+    }
+}

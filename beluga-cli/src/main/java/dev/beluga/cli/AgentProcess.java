@@ -1,0 +1,75 @@
+package dev.beluga.cli;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code beluga agent} child process inside a node's network namespace ({@code nsenter --net=FILE java ...}, which
+ * joins only the network namespace — see node-stack.md's G1), with the JVM and class path of this process and its
+ * output in {@code <dataDir>/agent.log}. {@link #close()} sends SIGTERM to that PID, waits for the agent to stop its
+ * pods and containerd, and kills it after the grace period.
+ */
+final class AgentProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+
+    private AgentProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static AgentProcess start(Path netnsFile, Path kubeconfig, Path dataDir, String nodeName, String nodeIp,
+                              List<String> extraArgs) throws IOException {
+        Files.createDirectories(dataDir);
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + netnsFile,
+            Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-XX:AOTCacheOutput") && !a.startsWith("-agent") && !a.startsWith("-Xrunjdwp")) cmd.add(a);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "agent",
+            "--kubeconfig", kubeconfig.toString(), "--data-dir", dataDir.toString(), "--node-name", nodeName,
+            "--node-ip", nodeIp, "--host-gw-routes", "--remove-pods-on-exit"));
+        cmd.addAll(extraArgs);
+        Path log = dataDir.resolve("agent.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new AgentProcess(p, log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** SIGTERM, then SIGKILL after the grace period; only this PID (nsenter execs java in place). */
+    void stop(Duration grace) {
+        if (!process.isAlive()) return;
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(60));
+    }
+}
