@@ -55,6 +55,8 @@ import java.util.function.Function;
  */
 public final class NodeAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+    /** The bridge pods attach to (in the agent's network namespace). */
+    static final String BRIDGE = "cni0";
 
     private final KubernetesClient client;
     private final AgentConfig config;
@@ -68,6 +70,7 @@ public final class NodeAgent implements AutoCloseable {
     private SharedIndexInformer<Pod> podInformer;
     private ScheduledExecutorService timers;
     private PodSyncer syncer;
+    private PodTerminator terminator;
     private volatile String podCidr;
     private volatile boolean networkWritten;
     private String hostIp;
@@ -126,7 +129,7 @@ public final class NodeAgent implements AutoCloseable {
         StatusManager statuses = new StatusManager(client);
         PodResources resources = resourcesFactory.apply(new AgentContext(client, config, cri, hostIp));
         SandboxConfigs sandboxes = new SandboxConfigs(config, Path.of("/etc/resolv.conf"));
-        PodTerminator terminator = new PodTerminator(cri, client, Path.of("/sys/fs/cgroup"));
+        terminator = new PodTerminator(cri, client, Path.of("/sys/fs/cgroup"));
         Clock clock = Clock.systemUTC();
         PodWorkers[] self = new PodWorkers[1];
         ProbeManager probes = new ProbeManager(new Prober(cri), events, uid -> self[0].signal(uid));
@@ -182,9 +185,9 @@ public final class NodeAgent implements AutoCloseable {
         Node n = client.nodes().withName(config.nodeName()).get();
         if (n == null || n.getSpec() == null || n.getSpec().getPodCIDR() == null) return;
         podCidr = n.getSpec().getPodCIDR();
-        CniConfig.write(config.cniConfDir(), config.nodeName() + "-pods", "cni0", podCidr, config.dataDir().resolve("cni-ipam"));
+        CniConfig.write(config.cniConfDir(), config.nodeName() + "-pods", BRIDGE, podCidr, config.dataDir().resolve("cni-ipam"));
         networkWritten = true;
-        log.info("pod network of node {}: {} on cni0", config.nodeName(), podCidr);
+        log.info("pod network of node {}: {} on {}", config.nodeName(), podCidr, BRIDGE);
     }
 
     /** Removes what the runtime holds for pods that are neither in the API nor being worked on. */
@@ -234,6 +237,16 @@ public final class NodeAgent implements AutoCloseable {
             String uid = s.getLabelsMap().get(RuntimeLabels.POD_UID);
             if (uid == null) continue;
             syncer.cleanup(s.getMetadata().getNamespace(), s.getMetadata().getName(), uid);
+        }
+        terminator.removeCgroupParent(config.cgroupParent());
+        if (networkWritten) {
+            try {
+                new ProcessBuilder("ip", "link", "del", BRIDGE).start().waitFor(10, TimeUnit.SECONDS);
+            } catch (java.io.IOException e) {
+                log.debug("deleting {}: {}", BRIDGE, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -87,7 +87,8 @@ class PodLifecycleTest {
         Pod last = null;
         while (System.nanoTime() < end) {
             last = client.pods().inNamespace("default").withName(name).get();
-            if (last != null && cond.test(last)) return last;
+            if (last != null && last.getStatus() != null && last.getStatus().getContainerStatuses() != null
+                && !last.getStatus().getContainerStatuses().isEmpty() && cond.test(last)) return last;
             Thread.sleep(100);
         }
         throw new AssertionError("timed out waiting for pod " + name + " " + what + "; last: " + (last == null ? null : last.getStatus()));
@@ -120,7 +121,7 @@ class PodLifecycleTest {
         await(Duration.ofSeconds(10), () -> Files.exists(logs) && read(logs).contains("hello-from-env"), "the log line");
         assertThat(read(logs)).matches("(?s)\\S+ stdout F hello-from-env\n");
         // the pod IP answers inside the node's network namespace
-        assertThat(node.inNetns("ping", "-c", "1", "-W", "2", p.getStatus().getPodIP())).contains("1 received");
+        assertThat(node.inNetns("/bin/busybox", "ping", "-c", "1", "-W", "2", p.getStatus().getPodIP())).contains("1 packets received");
     }
 
     @Test

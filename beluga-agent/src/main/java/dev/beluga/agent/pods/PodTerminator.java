@@ -160,6 +160,33 @@ public final class PodTerminator {
         }
     }
 
+    /** Removes the agent's own cgroup parent (and its now empty ancestors); pods' cgroups must be gone already. */
+    public void removeCgroupParent(String parent) {
+        removeCgroups(parent);
+        String rel = parent.startsWith("/") ? parent.substring(1) : parent;
+        for (int cut = rel.lastIndexOf('/'); cut > 0; cut = rel.lastIndexOf('/')) {
+            rel = rel.substring(0, cut);
+            for (String h : hierarchyNames()) {
+                try {
+                    Files.deleteIfExists(cgroupRoot.resolve(h).resolve(rel));
+                } catch (IOException e) {
+                    // not empty: another node's cgroups live there
+                }
+            }
+        }
+    }
+
+    private List<String> hierarchyNames() {
+        List<String> out = new ArrayList<>();
+        out.add("");
+        try (Stream<Path> s = Files.list(cgroupRoot)) {
+            s.filter(Files::isDirectory).forEach(p -> out.add(p.getFileName().toString()));
+        } catch (IOException ignored) {
+            // none
+        }
+        return out;
+    }
+
     private static Container specOf(Pod pod, String name) {
         for (Container c : pod.getSpec().getContainers()) if (c.getName().equals(name)) return c;
         if (pod.getSpec().getInitContainers() != null) {

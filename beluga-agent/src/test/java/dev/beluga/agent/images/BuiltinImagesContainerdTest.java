@@ -169,7 +169,7 @@ class BuiltinImagesContainerdTest {
             // the latest name; pause is PID 1 of the pod's PID namespace: an orphaned sleep becomes its child, and once
             // the sleep has ended no zombie remains (only its parent could reap it); users and modes of the rootfs
             ContainerRun inspect = runToCompletion(cri, sandbox, sandboxConfig, "inspect", BuiltinImages.BUSYBOX_LATEST,
-                    "sh -c 'sleep 1 &'; ps -o pid,ppid,stat,comm; sleep 2; echo --; ps -o pid,ppid,stat,comm; id -un;"
+                    "sh -c 'sleep 2 &'; sleep 0.5; ps -o pid,ppid,stat,comm; sleep 3; echo --; ps -o pid,ppid,stat,comm; id -un;"
                             + " stat -c '%a %n' /tmp /root");
             System.out.println("inspect: " + inspect.lines);
             assertThat(inspect.status.getExitCode()).isZero();
