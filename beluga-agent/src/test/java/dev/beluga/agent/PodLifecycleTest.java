@@ -1,7 +1,8 @@
 package dev.beluga.agent;
 
 import dev.beluga.agent.images.BuiltinImages;
-import dev.beluga.agent.pods.LiteralPodResources;
+import dev.beluga.agent.pods.ApiObjectSource;
+import dev.beluga.agent.pods.ClusterPodResources;
 import dev.beluga.agent.testing.NodeTestEnv;
 import dev.beluga.apiserver.testing.TestServer;
 import dev.beluga.cri.v1.ContainerFilter;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +51,9 @@ class PodLifecycleTest {
         AgentConfig config = AgentConfig.defaults("node-1", node.dir.resolve("agent"), BuiltinImages.PAUSE_IMAGE)
             .withCriSocket(node.socket()).withNodeIp("192.168.250.11").withSyncPeriod(Duration.ofSeconds(2))
             .withKubeletPort(0).withCgroupParent("/beluga-test/node-1").withCniConfDir(node.cniConfDir());
-        agent = new NodeAgent(client, config, ctx -> new LiteralPodResources(), s -> { }, "v1.32.0-beluga");
+        agent = new NodeAgent(client, config, ctx -> new ClusterPodResources(ctx.config().podsDir(), new ApiObjectSource(ctx.client()),
+            () -> Map.of("cpu", new Quantity("2"), "memory", new Quantity("1Gi")), "cluster.local", Path.of("/etc/hosts"),
+            Duration.ofSeconds(1), java.time.Clock.systemUTC()), s -> { }, "v1.32.0-beluga");
         agent.start();
         client.nodes().withName("node-1").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"podCIDR\":\"10.42.7.0/24\"}}");
         await(Duration.ofSeconds(30), () -> ready(client.nodes().withName("node-1").get()), "node-1 Ready");
@@ -204,6 +209,57 @@ class PodLifecycleTest {
         var events = client.v1().events().inNamespace("default").list().getItems();
         assertThat(events).anyMatch(e -> "Unhealthy".equals(e.getReason()) && e.getMessage().startsWith("Liveness probe failed"));
         assertThat(events).anyMatch(e -> "Killing".equals(e.getReason()) && e.getMessage().equals("Container main failed liveness probe, will be restarted"));
+    }
+
+    @Test
+    void configMapsSecretsAndTheDownwardApiReachTheContainer() throws Exception {
+        client.configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+            .withNewMetadata().withName("app-config").endMetadata()
+            .addToData("greeting", "hello").addToData("file.txt", "from-configmap").build()).create();
+        client.secrets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata().withName("app-secret").endMetadata().addToStringData("password", "s3cret").build()).create();
+        client.pods().inNamespace("default").resource(new PodBuilder()
+            .withNewMetadata().withName("configured").addToLabels("tier", "web").endMetadata()
+            .withNewSpec().withNodeName("node-1").withTerminationGracePeriodSeconds(1L)
+            .addNewVolume().withName("config").withNewConfigMap().withName("app-config").endConfigMap().endVolume()
+            .addNewVolume().withName("secret").withNewSecret().withSecretName("app-secret").endSecret().endVolume()
+            .addNewVolume().withName("scratch").withNewEmptyDir().endEmptyDir().endVolume()
+            .addNewContainer().withName("main").withImage("busybox:1.35")
+            .withCommand("sh", "-c", "echo \"$(GREETING) $PASSWORD $POD_NAME $TIER\"; cat /etc/config/file.txt; echo; "
+                + "cat /etc/secret/password; echo; echo kept > /scratch/f; hostname; exec sleep 3600")
+            .addNewEnv().withName("GREETING").withNewValueFrom().withNewConfigMapKeyRef("greeting", "app-config", false).endValueFrom().endEnv()
+            .addNewEnv().withName("PASSWORD").withNewValueFrom().withNewSecretKeyRef("password", "app-secret", false).endValueFrom().endEnv()
+            .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().endEnv()
+            .addNewEnv().withName("TIER").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.labels['tier']").endFieldRef().endValueFrom().endEnv()
+            .addNewVolumeMount().withName("config").withMountPath("/etc/config").endVolumeMount()
+            .addNewVolumeMount().withName("secret").withMountPath("/etc/secret").withReadOnly(true).endVolumeMount()
+            .addNewVolumeMount().withName("scratch").withMountPath("/scratch").endVolumeMount()
+            .endContainer().endSpec().build()).create();
+        Pod p = awaitPod("configured", Duration.ofSeconds(60), x -> "Running".equals(x.getStatus().getPhase()), "Running");
+        Path logs = agent.config().podLogsDir().resolve("default_configured_" + p.getMetadata().getUid()).resolve("main/0.log");
+        await(Duration.ofSeconds(10), () -> read(logs).contains("configured\n"), "the container's output");
+        assertThat(read(logs)).contains(" F hello s3cret configured web\n", " F from-configmap\n", " F s3cret\n", " F configured\n");
+        String id = main(p).getContainerID().substring("containerd://".length());
+        // a changed ConfigMap reaches the running container's volume (the command's env stays as it was)
+        client.configMaps().inNamespace("default").withName("app-config").edit(cm -> { cm.getData().put("file.txt", "updated"); return cm; });
+        await(Duration.ofSeconds(30), () -> new String(node.cri.execSync(id, List.of("cat", "/etc/config/file.txt"), Duration.ofSeconds(5))
+            .getStdout().toByteArray()).equals("updated"), "the updated file inside the container");
+        var hosts = new String(node.cri.execSync(id, List.of("cat", "/etc/hosts"), Duration.ofSeconds(5)).getStdout().toByteArray());
+        assertThat(hosts).contains("127.0.0.1\tlocalhost").contains(p.getStatus().getPodIP() + "\tconfigured");
+    }
+
+    @Test
+    void missingConfigMapIsACreateContainerConfigError() throws Exception {
+        client.pods().inNamespace("default").resource(new PodBuilder()
+            .withNewMetadata().withName("unconfigured").endMetadata()
+            .withNewSpec().withNodeName("node-1")
+            .addNewContainer().withName("main").withImage("busybox:1.35").withCommand("sleep", "3600")
+            .addNewEnv().withName("X").withNewValueFrom().withNewConfigMapKeyRef("k", "no-such-config", false).endValueFrom().endEnv()
+            .endContainer().endSpec().build()).create();
+        Pod p = awaitPod("unconfigured", Duration.ofSeconds(60), x -> main(x).getState().getWaiting() != null
+            && "CreateContainerConfigError".equals(main(x).getState().getWaiting().getReason()), "CreateContainerConfigError");
+        assertThat(main(p).getState().getWaiting().getMessage()).isEqualTo("configmap \"no-such-config\" not found");
+        assertThat(p.getStatus().getPhase()).isEqualTo("Pending");
     }
 
     static String read(Path p) {

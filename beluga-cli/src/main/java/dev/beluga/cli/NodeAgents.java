@@ -48,7 +48,7 @@ final class NodeAgents {
 
     /** The pods' environment and volumes from the cluster's objects. */
     static PodResources resources(NodeAgent.AgentContext ctx) {
-        return new dev.beluga.agent.pods.LiteralPodResources();
+        return dev.beluga.agent.pods.PodResourcesFactory.cluster(ctx);
     }
 
     static void importBuiltinImages(Path socket, Path imageCache) {

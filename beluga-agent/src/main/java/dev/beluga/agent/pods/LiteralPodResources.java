@@ -1,6 +1,6 @@
 package dev.beluga.agent.pods;
 
-import dev.beluga.cri.v1.KeyValue;
+import dev.beluga.agent.env.EnvVariable;
 import dev.beluga.cri.v1.Mount;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -23,25 +23,24 @@ public final class LiteralPodResources implements PodResources {
     }
 
     @Override
-    public List<KeyValue> env(Pod pod, Container container, String podIp, String hostIp) throws ConfigException {
-        List<KeyValue> out = new ArrayList<>();
+    public List<EnvVariable> env(Pod pod, Container container, String podIp, String hostIp) throws ConfigException {
+        List<EnvVariable> out = new ArrayList<>();
         if (container.getEnv() == null) return out;
         for (EnvVar e : container.getEnv()) {
             if (e.getValueFrom() != null) throw new ConfigException("valueFrom is not supported by " + getClass().getSimpleName());
-            out.add(KeyValue.newBuilder().setKey(e.getName())
-                .setValue(com.google.protobuf.ByteString.copyFromUtf8(e.getValue() == null ? "" : e.getValue())).build());
+            out.add(new EnvVariable(e.getName(), e.getValue() == null ? "" : e.getValue()));
         }
         return out;
     }
 
     @Override
-    public List<List<String>> commandAndArgs(Container container, List<KeyValue> env) {
+    public List<List<String>> commandAndArgs(Container container, List<EnvVariable> env) {
         return List.of(container.getCommand() == null ? List.of() : container.getCommand(),
             container.getArgs() == null ? List.of() : container.getArgs());
     }
 
     @Override
-    public List<Mount> mounts(Pod pod, Container container, List<KeyValue> env, String podIp) {
+    public List<Mount> mounts(Pod pod, Container container, List<EnvVariable> env, String podIp) {
         return List.of();
     }
 

@@ -1,6 +1,6 @@
 package dev.beluga.agent.pods;
 
-import dev.beluga.cri.v1.KeyValue;
+import dev.beluga.agent.env.EnvVariable;
 import dev.beluga.cri.v1.Mount;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -23,13 +23,13 @@ public interface PodResources {
     void setUpVolumes(Pod pod) throws ConfigException;
 
     /** The container's environment, in order. */
-    List<KeyValue> env(Pod pod, Container container, String podIp, String hostIp) throws ConfigException;
+    List<EnvVariable> env(Pod pod, Container container, String podIp, String hostIp) throws ConfigException;
 
     /** Command and args with {@code $(VAR)} references expanded against the environment: [command, args]. */
-    List<List<String>> commandAndArgs(Container container, List<KeyValue> env);
+    List<List<String>> commandAndArgs(Container container, List<EnvVariable> env);
 
     /** The container's mounts (volumes and the agent's own files such as /etc/hosts). */
-    List<Mount> mounts(Pod pod, Container container, List<KeyValue> env, String podIp) throws ConfigException;
+    List<Mount> mounts(Pod pod, Container container, List<EnvVariable> env, String podIp) throws ConfigException;
 
     /** Removes everything {@link #setUpVolumes} made for the pod (never the contents of hostPath volumes); idempotent. */
     void tearDown(String podUid);

@@ -7,7 +7,7 @@ import dev.beluga.cri.CriClient;
 import dev.beluga.cri.CriException;
 import dev.beluga.cri.v1.ContainerState;
 import dev.beluga.cri.v1.ContainerStatus;
-import dev.beluga.cri.v1.KeyValue;
+import dev.beluga.agent.env.EnvVariable;
 import dev.beluga.cri.v1.Mount;
 import dev.beluga.cri.v1.PodSandbox;
 import dev.beluga.cri.v1.PodSandboxConfig;
@@ -276,14 +276,14 @@ public final class PodSyncer {
         }
         String id;
         try {
-            List<KeyValue> env = resources.env(pod, c, ctx.podIp(), hostIp);
+            List<EnvVariable> env = resources.env(pod, c, ctx.podIp(), hostIp);
             List<List<String>> cmd = resources.commandAndArgs(c, env);
             List<Mount> mounts = new ArrayList<>(resources.mounts(pod, c, env, ctx.podIp()));
             Path termination = terminationFile(uid, c.getName());
             mounts.add(Mount.newBuilder().setContainerPath(ContainerConfigs.terminationMessagePath(c))
                 .setHostPath(termination.toString()).build());
             var config = ContainerConfigs.build(pod, c, new ContainerConfigs.Inputs(attempt, kind, image.imageRef(),
-                cmd.get(0), cmd.get(1), env, mounts, termination.toString()));
+                cmd.get(0), cmd.get(1), EnvVariable.toKeyValues(env), mounts, termination.toString()));
             id = cri.createContainer(ctx.sandbox().getId(), config, ctx.sandboxConfig());
         } catch (PodResources.ConfigException e) {
             ctx.waiting().put(c.getName(), new PodStatuses.Waiting("CreateContainerConfigError", e.getMessage()));

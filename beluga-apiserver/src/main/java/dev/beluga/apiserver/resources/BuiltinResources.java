@@ -52,6 +52,7 @@ public final class BuiltinResources {
         r.register(type("", "v1", "Secret", "secrets", true, List.of(), List.of(), List.of(),
             SimpleStrategy.builder().table(Printers.SECRET).defaults(o -> {
                 if (!o.hasNonNull("type")) o.put("type", "Opaque");
+                mergeStringData(o);
             }).validation(BuiltinResources::validateDataKeys)
                 .fields(Set.of("type"), o -> Map.of("type", o.path("type").asText("Opaque"))).build(), ALL));
         r.register(type("", "v1", "Event", "events", true, List.of("ev"), List.of(), List.of(),
@@ -280,6 +281,25 @@ public final class BuiltinResources {
         }
         String aff = spec.path("sessionAffinity").asText("None");
         if (!List.of("None", "ClientIP").contains(aff)) e.notSupported("spec.sessionAffinity", aff, List.of("ClientIP", "None"));
+    }
+
+    /**
+     * A Secret's {@code stringData} is write-only, as upstream: its entries are base64-encoded into {@code data}
+     * (overriding keys there) and the field is dropped before the object is stored.
+     */
+    static void mergeStringData(ObjectNode o) {
+        JsonNode sd = o.get("stringData");
+        if (sd == null || !sd.isObject()) {
+            o.remove("stringData");
+            return;
+        }
+        ObjectNode data = o.path("data").isObject() ? (ObjectNode) o.get("data") : o.putObject("data");
+        for (var it = sd.fields(); it.hasNext(); ) {
+            var e = it.next();
+            data.put(e.getKey(), java.util.Base64.getEncoder().encodeToString(
+                e.getValue().asText("").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        o.remove("stringData");
     }
 
     private static void validateDataKeys(ObjectNode o, FieldErrors e) {
