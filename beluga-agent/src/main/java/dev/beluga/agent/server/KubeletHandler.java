@@ -1,0 +1,93 @@
+package dev.beluga.agent.server;
+
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kubelet API's entry point: authenticates, then routes {@code /<name>/...} to its {@link KubeletEndpoint}.
+ *
+ * <ul>
+ *   <li>Authentication: every path, {@code /healthz} included (as upstream's kubelet with anonymous access off),
+ *       needs a client certificate, which the TLS layer has already verified against the client CAs; without one:
+ *       401 {@code Unauthorized}. Any certificate of those CAs is accepted: there is no authorization (upstream asks
+ *       the API server with SubjectAccessReviews).</li>
+ *   <li>{@code GET /healthz}: {@code ok}. Unknown paths: 404 {@value #NOT_FOUND}.</li>
+ * </ul>
+ *
+ * <p>Each request runs on a virtual thread of its own, since log follows hold theirs for as long as they last. The
+ * Jetty callback is completed when the endpoint returns, failed when it throws after its response was committed.
+ */
+final class KubeletHandler extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(KubeletHandler.class);
+    static final String NOT_FOUND = "404 page not found";
+    static final String METHOD_NOT_ALLOWED = "405: Method Not Allowed";
+
+    private final Map<String, KubeletEndpoint> endpoints = new HashMap<>();
+
+    KubeletHandler(List<KubeletEndpoint> endpoints) {
+        super(InvocationType.NON_BLOCKING);
+        for (KubeletEndpoint e : endpoints) this.endpoints.put(e.name(), e);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Thread.ofVirtual().name("kubelet-api").start(() -> serve(request, response, callback));
+        return true;
+    }
+
+    private void serve(Request request, Response response, Callback callback) {
+        try {
+            route(request, response);
+            callback.succeeded();
+        } catch (KubeletError e) {
+            answer(response, callback, e.status(), e.body(), null);
+        } catch (Throwable e) {
+            if (!response.isCommitted()) log.error("error serving {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
+            answer(response, callback, 500, String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    private void route(Request request, Response response) throws Exception {
+        if (!authenticated(request)) throw new KubeletError(401, "Unauthorized");
+        String path = request.getHttpURI().getDecodedPath();
+        if (path.equals("/healthz")) {
+            if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) throw new KubeletError(405, METHOD_NOT_ALLOWED);
+            PlainText.send(response, 200, "ok");
+            return;
+        }
+        List<String> segments = Arrays.asList(path.split("/", -1));
+        if (segments.size() < 2) throw new KubeletError(404, NOT_FOUND);
+        KubeletEndpoint endpoint = endpoints.get(segments.get(1));
+        if (endpoint == null) throw new KubeletError(404, NOT_FOUND);
+        endpoint.serve(request, response, segments.subList(2, segments.size()));
+    }
+
+    /** True when the client presented a certificate (which TLS verified against the client CAs). */
+    static boolean authenticated(Request request) {
+        Object data = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+        return data instanceof EndPoint.SslSessionData ssl && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0;
+    }
+
+    private static void answer(Response response, Callback callback, int status, String body, Throwable failure) {
+        if (response.isCommitted()) {
+            callback.failed(failure == null ? new IllegalStateException(body) : failure);
+            return;
+        }
+        try {
+            PlainText.send(response, status, body);
+            callback.succeeded();
+        } catch (Exception e) {
+            callback.failed(e);
+        }
+    }
+}

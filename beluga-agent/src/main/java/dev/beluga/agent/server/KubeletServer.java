@@ -1,0 +1,127 @@
+package dev.beluga.agent.server;
+
+import dev.beluga.agent.logs.CriLogReader;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The kubelet API of a node over HTTPS (HTTP/2 and HTTP/1.1, Jetty 12), which the API server calls for
+ * {@code pods/log} (and later exec, attach and port-forward):
+ *
+ * <ul>
+ *   <li>{@code GET /healthz}: {@code ok};</li>
+ *   <li>{@code GET /containerLogs/{namespace}/{pod}/{container}?follow=&tailLines=&sinceSeconds=&sinceTime=&timestamps=&limitBytes=&previous=&stream=}:
+ *       the container's log from the file its {@link ContainerLogLocator} names (see {@link ContainerLogsEndpoint}).</li>
+ * </ul>
+ *
+ * <p>TLS: the node's serving certificate ({@link KubeletTls}, e.g. from {@link KubeletServingCertificate}); clients
+ * must present a certificate of one of the client CAs (a certificate of another issuer fails the handshake, none at
+ * all gets 401). See {@link KubeletHandler}.
+ *
+ * <p>Lifecycle: {@link #start()} opens the port, {@link #close()} stops the server and ends open log streams (their
+ * files are closed). Each request runs on a virtual thread; the locator is called concurrently.
+ */
+public final class KubeletServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KubeletServer.class);
+    /** The kubelet's port, as upstream. */
+    public static final int DEFAULT_PORT = 10250;
+
+    /**
+     * Where and how to serve.
+     *
+     * @param bindAddress          the address to listen on ({@code 0.0.0.0} for all)
+     * @param port                 the port; 0 picks a free one (see {@link #port()})
+     * @param tls                  serving certificate and client CAs
+     * @param logPollInterval      how often a log follow looks for new lines
+     * @param runningCheckInterval how often a log follow asks whether its container still runs
+     */
+    public record Config(String bindAddress, int port, KubeletTls tls, Duration logPollInterval, Duration runningCheckInterval) {
+        public Config {
+            Objects.requireNonNull(bindAddress, "bindAddress");
+            Objects.requireNonNull(tls, "tls");
+            Objects.requireNonNull(logPollInterval, "logPollInterval");
+            Objects.requireNonNull(runningCheckInterval, "runningCheckInterval");
+        }
+
+        /** With the default follow intervals ({@link CriLogReader#DEFAULT_POLL_INTERVAL}, ...). */
+        public Config(String bindAddress, int port, KubeletTls tls) {
+            this(bindAddress, port, tls, CriLogReader.DEFAULT_POLL_INTERVAL, CriLogReader.DEFAULT_RUNNING_CHECK_INTERVAL);
+        }
+    }
+
+    private final Config config;
+    private final ContainerLogLocator logs;
+    private Server server;
+
+    /**
+     * @param config where and how to serve
+     * @param logs   finds container log files; called concurrently from request threads
+     */
+    public KubeletServer(Config config, ContainerLogLocator logs) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.logs = Objects.requireNonNull(logs, "logs");
+    }
+
+    /** Opens the port. */
+    public synchronized void start() throws Exception {
+        if (server != null) throw new IllegalStateException("already started");
+        QueuedThreadPool pool = new QueuedThreadPool(16, 2);
+        pool.setName("kubelet-api");
+        Server s = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.addCustomizer(new SecureRequestCustomizer(false));
+        HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
+        h2.setMaxConcurrentStreams(1000);
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+        alpn.setDefaultProtocol(h1.getProtocol());
+        char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(config.tls().servingKeyStore(password));
+        ssl.setKeyStorePassword(new String(password));
+        ssl.setTrustStore(config.tls().clientTrustStore());
+        ssl.setWantClientAuth(true);
+        ssl.setSniRequired(false);
+        ssl.setEndpointIdentificationAlgorithm(null);
+        ServerConnector connector = new ServerConnector(s, 1, 1, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, h1);
+        connector.setHost(config.bindAddress());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(Duration.ofHours(1).toMillis());
+        s.addConnector(connector);
+        s.setHandler(new KubeletHandler(List.of(
+            new ContainerLogsEndpoint(logs, Clock.systemUTC(), config.logPollInterval(), config.runningCheckInterval()))));
+        s.start();
+        server = s;
+        log.info("kubelet API listening on https://{}:{}", config.bindAddress(), port());
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public synchronized int port() {
+        if (server == null) throw new IllegalStateException("not started");
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    @Override
+    public synchronized void close() throws Exception {
+        if (server != null) server.stop();
+        server = null;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.beluga.agent.server;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.FutureCallback;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+
+/** Whole plain-text responses, written blocking (the kubelet answers errors as text, as go-restful does). */
+final class PlainText {
+    static final String CONTENT_TYPE = "text/plain; charset=utf-8";
+
+    private PlainText() {
+    }
+
+    /** Writes {@code text} with {@code status} as the complete response; blocks until written. */
+    static void send(Response response, int status, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        FutureCallback done = new FutureCallback();
+        response.write(true, ByteBuffer.wrap(body), done);
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing a response");
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        }
+    }
+}
