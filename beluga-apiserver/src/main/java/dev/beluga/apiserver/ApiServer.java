@@ -5,10 +5,13 @@ import dev.beluga.apiserver.auth.Authenticator;
 import dev.beluga.apiserver.discovery.Discovery;
 import dev.beluga.apiserver.discovery.OpenApi;
 import dev.beluga.apiserver.http.ApiHandler;
+import dev.beluga.apiserver.kubelet.KubeletClientTls;
+import dev.beluga.apiserver.kubelet.PodLogHandler;
 import dev.beluga.apiserver.registry.RegistryStore;
 import dev.beluga.apiserver.registry.ResourceRegistry;
 import dev.beluga.apiserver.registry.WriteOptions;
 import dev.beluga.apiserver.resources.BuiltinResources;
+import dev.beluga.pki.ClusterPki;
 import dev.beluga.store.KvStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
@@ -42,8 +45,20 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     public static final String KUBERNETES_VERSION = "v1.32.0";
 
-    /** TLS material: the serving key store (key + chain) and the CA that client certificates must chain to. */
-    public record Tls(KeyStore servingKeyStore, char[] password, KeyStore clientCa) {
+    /**
+     * TLS material: the serving key store (key + chain), the CA that client certificates must chain to, and how to
+     * connect to kubelets ({@code pods/log}); without the latter, kubelets are called without a client certificate,
+     * trusting {@code clientCa}.
+     */
+    public record Tls(KeyStore servingKeyStore, char[] password, KeyStore clientCa, KubeletClientTls kubeletClient) {
+        public Tls(KeyStore servingKeyStore, char[] password, KeyStore clientCa) {
+            this(servingKeyStore, password, clientCa, null);
+        }
+
+        /** Everything from the cluster PKI, with a kubelet client certificate issued now ({@link KubeletClientTls#fromPki}). */
+        public static Tls fromPki(ClusterPki pki, char[] password) {
+            return new Tls(pki.servingKeyStore(password), password, pki.trustStore(), KubeletClientTls.fromPki(pki));
+        }
     }
 
     /** @param tls supplies the TLS material when the port opens, so that certificates can be made meanwhile */
@@ -59,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
     private final Authenticator authenticator = new Authenticator();
     private final ResourceRegistry registry;
     private Server server;
+    private PodLogHandler podLogs;
     private volatile boolean ready;
 
     public ApiServer(Config config, KvStore store, PrometheusRegistry metrics) {
@@ -127,7 +143,10 @@ public final class ApiServer implements AutoCloseable {
         ServerWebSocketContainer websockets = ServerWebSocketContainer.ensure(server);
         websockets.setIdleTimeout(java.time.Duration.ofHours(1));
         websockets.setMaxTextMessageSize(16 << 20);
-        server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready, List.of(new dev.beluga.apiserver.http.PodSubresources(registry)), version, websockets));
+        podLogs = new PodLogHandler(registry, material.kubeletClient() != null ? material.kubeletClient()
+            : KubeletClientTls.withoutIdentity(material.clientCa()));
+        server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready,
+            List.of(new dev.beluga.apiserver.http.PodSubresources(registry), podLogs), version, websockets));
         server.start();
         ready = true;
         Thread.ofPlatform().daemon(true).name("openapi-warmup").priority(Thread.MIN_PRIORITY).start(openApi::warmUp);
@@ -254,6 +273,7 @@ public final class ApiServer implements AutoCloseable {
     public void close() throws Exception {
         ready = false;
         if (server != null) server.stop();
+        if (podLogs != null) podLogs.close();
         for (RegistryStore s : registry.stores()) s.cache().close();
     }
 

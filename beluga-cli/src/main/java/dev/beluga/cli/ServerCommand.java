@@ -173,7 +173,7 @@ final class ServerCommand implements Callable<Integer> {
         char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
         ApiServer api = new ApiServer(new ApiServer.Config(bindAddress, httpsPort, () -> {
             ClusterPki p = pkiReady.join();
-            return new ApiServer.Tls(p.servingKeyStore(password), password, p.trustStore());
+            return ApiServer.Tls.fromPki(p, password);
         }, BelugaVersion.version()), store, registry);
         try {
             api.start();

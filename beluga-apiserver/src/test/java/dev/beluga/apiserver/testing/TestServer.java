@@ -25,7 +25,7 @@ public final class TestServer implements AutoCloseable {
         store = EmbeddedStore.open(dir.resolve("db"));
         pki = ClusterPki.loadOrCreate(dir.resolve("tls"), List.of(), List.of());
         char[] pw = "test".toCharArray();
-        api = new ApiServer(new ApiServer.Config("127.0.0.1", port, new ApiServer.Tls(pki.servingKeyStore(pw), pw, pki.trustStore()), "test"),
+        api = new ApiServer(new ApiServer.Config("127.0.0.1", port, ApiServer.Tls.fromPki(pki, pw), "test"),
             store, new PrometheusRegistry());
         api.start();
         kubeconfig = dir.resolve("kubeconfig.yaml");

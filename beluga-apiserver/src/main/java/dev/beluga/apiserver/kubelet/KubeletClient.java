@@ -1,0 +1,174 @@
+package dev.beluga.apiserver.kubelet;
+
+import dev.beluga.apiserver.StatusException;
+import dev.beluga.pki.KeyStores;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * HTTPS GETs to kubelets, with the API server's kubelet client certificate ({@link KubeletClientTls}). The kubelet's
+ * serving certificate is verified against the kubelet CAs, host name or IP address included, unless the caller asks
+ * to skip verification ({@code insecureSkipTLSVerifyBackend}); the client certificate is presented either way.
+ *
+ * <p>HTTP/2 when the kubelet offers it (one connection per kubelet for all streams; closing a response body resets
+ * just its stream), else HTTP/1.1. Redirects are not followed (upstream's {@code PreventRedirects}). Thread-safe;
+ * {@link #close()} aborts open streams.
+ */
+final class KubeletClient implements AutoCloseable {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KubeletClientTls tls;
+    private final HttpClient verifying;
+    private volatile HttpClient insecure;
+
+    KubeletClient(KubeletClientTls tls) {
+        this.tls = tls;
+        this.verifying = client(sslContext(tls, false));
+    }
+
+    /**
+     * Sends {@code GET uri} and returns the response once its headers have arrived, its body to be read (and closed)
+     * by the caller.
+     *
+     * @param podName for error messages
+     * @throws StatusException the kubelet's error answer ({@link KubeletResponses}), or 500 (no reason, as upstream's
+     *                         plain errors) when it cannot be reached: {@code Get "<uri>": <cause>}
+     */
+    HttpResponse<InputStream> get(URI uri, boolean skipVerification, String podName) {
+        HttpResponse<InputStream> response;
+        try {
+            response = (skipVerification ? insecure() : verifying).send(HttpRequest.newBuilder(uri).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StatusException(500, "", "Get \"" + uri + "\": interrupted");
+        } catch (IOException e) {
+            throw new StatusException(500, "", "Get \"" + uri + "\": " + describe(uri, e));
+        }
+        int code = response.statusCode();
+        if (code >= 200 && code <= 206) return response;
+        String body;
+        try (InputStream in = response.body()) {
+            body = new String(in.readNBytes(KubeletResponses.MAX_BODY), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new StatusException(500, "InternalError", "Internal error occurred: " + e.getMessage());
+        }
+        throw KubeletResponses.error(code, body, podName);
+    }
+
+    /** Go's wording for the common failures, else Java's message. */
+    private static String describe(URI uri, IOException e) {
+        String hostPort = uri.getHost() + ":" + uri.getPort();
+        if (e instanceof HttpConnectTimeoutException) return "dial tcp " + hostPort + ": i/o timeout";
+        if (e instanceof ConnectException || e.getCause() instanceof ConnectException)
+            return "dial tcp " + hostPort + ": connect: connection refused";
+        if (e instanceof SSLHandshakeException || e.getCause() instanceof SSLHandshakeException)
+            return "tls: failed to verify certificate: " + e.getMessage();
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private HttpClient insecure() {
+        HttpClient c = insecure;
+        if (c == null) {
+            synchronized (this) {
+                if (insecure == null) insecure = client(sslContext(tls, true));
+                c = insecure;
+            }
+        }
+        return c;
+    }
+
+    private static HttpClient client(SSLContext ssl) {
+        return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_2).connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private static SSLContext sslContext(KubeletClientTls tls, boolean trustAll) {
+        try {
+            KeyManager[] keys = null;
+            if (tls.identity() != null) {
+                char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(8)).toCharArray();
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(tls.identity().toKeyStore(password), password);
+                keys = kmf.getKeyManagers();
+            }
+            TrustManager[] trust = null;
+            if (trustAll) {
+                trust = new TrustManager[]{new TrustingAll()};
+            } else if (!tls.kubeletCa().isEmpty()) {
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(KeyStores.trustStore(tls.kubeletCa()));
+                trust = tmf.getTrustManagers();
+            }
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(keys, trust, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS for kubelet connections: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        verifying.shutdownNow();
+        HttpClient c = insecure;
+        if (c != null) c.shutdownNow();
+    }
+
+    /** {@code insecureSkipTLSVerifyBackend}: any server certificate, any name. */
+    private static final class TrustingAll extends X509ExtendedTrustManager {
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("not a server");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("not a server");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("not a server");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
