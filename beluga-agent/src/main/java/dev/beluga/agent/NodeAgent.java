@@ -15,6 +15,9 @@ import dev.beluga.agent.probes.Prober;
 import dev.beluga.agent.pods.SandboxConfigs;
 import dev.beluga.agent.pods.StatusManager;
 import dev.beluga.agent.runtime.Pleg;
+import dev.beluga.agent.server.AgentLogLocator;
+import dev.beluga.agent.server.KubeletServer;
+import dev.beluga.agent.server.KubeletTls;
 import dev.beluga.agent.runtime.RuntimeLabels;
 import dev.beluga.controllers.runtime.EventRecorder;
 import dev.beluga.cri.ContainerdConfig;
@@ -75,6 +78,8 @@ public final class NodeAgent implements AutoCloseable {
     private volatile boolean networkWritten;
     private String hostIp;
     private boolean closed;
+    private KubeletTls kubeletTls;
+    private KubeletServer kubeletServer;
 
     /** What a {@link PodResources} implementation may use. */
     public record AgentContext(KubernetesClient client, AgentConfig config, CriClient cri, String hostIp) {}
@@ -91,6 +96,12 @@ public final class NodeAgent implements AutoCloseable {
         this.resourcesFactory = resourcesFactory;
         this.onRuntimeReady = onRuntimeReady;
         this.kubeletVersion = kubeletVersion;
+    }
+
+    /** Serves the kubelet API (logs) with this TLS identity; without it the agent serves no API. Call before start. */
+    public synchronized NodeAgent withKubeletTls(KubeletTls tls) {
+        this.kubeletTls = tls;
+        return this;
     }
 
     public synchronized void start() throws Exception {
@@ -115,9 +126,16 @@ public final class NodeAgent implements AutoCloseable {
 
         MachineInfo machine = MachineInfo.read(config.dataDir());
         hostIp = config.nodeIp().or(machine::internalIp).orElse("127.0.0.1");
+        int kubeletPort = config.kubeletPort();
+        if (kubeletTls != null) {
+            kubeletServer = new KubeletServer(new KubeletServer.Config("0.0.0.0", config.kubeletPort(), kubeletTls),
+                new AgentLogLocator(this::cachedPod, cri));
+            kubeletServer.start();
+            kubeletPort = kubeletServer.port();
+        }
         String runtimeVersion = "containerd://" + cri.version().getRuntimeVersion().replaceAll("~.*", "");
         NodeRegistrar registrar = new NodeRegistrar(client, new NodeRegistrar.Spec(config.nodeName(), config.nodeLabels(),
-            machine, hostIp, config.kubeletPort(), config.maxPods(), runtimeVersion, kubeletVersion),
+            machine, hostIp, kubeletPort, config.maxPods(), runtimeVersion, kubeletVersion),
             () -> RuntimeStatus.problem(cri), Duration.ofMinutes(5));
         Node node = registrar.register();
         NodeLease lease = new NodeLease(client, config.nodeName(), node.getMetadata().getUid(),
@@ -177,6 +195,10 @@ public final class NodeAgent implements AutoCloseable {
         }
         log.info("node agent {} started in {} ms (runtime {}, node IP {})", config.nodeName(),
             (System.nanoTime() - t0) / 1_000_000, runtimeVersion, hostIp);
+    }
+
+    private Pod cachedPod(String namespace, String name) {
+        return podInformer == null ? null : podInformer.getStore().getByKey(namespace + "/" + name);
     }
 
     /** Writes the CNI config once the node has a pod CIDR (from the node IPAM controller). */
@@ -256,6 +278,13 @@ public final class NodeAgent implements AutoCloseable {
         closed = true;
         if (podInformer != null) podInformer.stop();
         if (timers != null) timers.shutdownNow();
+        if (kubeletServer != null) {
+            try {
+                kubeletServer.close();
+            } catch (Exception e) {
+                log.debug("stopping the kubelet API: {}", e.toString());
+            }
+        }
         if (workers != null) workers.close();
         for (AutoCloseable c : closeables.reversed()) {
             try {

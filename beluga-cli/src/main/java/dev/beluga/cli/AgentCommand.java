@@ -55,6 +55,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--remove-pods-on-exit", description = "Stop and remove every pod of this node when the agent stops.")
     boolean removePodsOnExit;
 
+    @Option(names = "--cluster-pki-dir", paramLabel = "DIR",
+        description = "The server's PKI directory (DATA/tls) on this machine: the agent's kubelet API gets a serving certificate from its CA.")
+    Path clusterPkiDir;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isReadable(kubeconfig)) {
@@ -70,6 +74,12 @@ final class AgentCommand implements Callable<Integer> {
         AgentConfig config = config(dir, nodeName == null ? dev.beluga.agent.node.MachineInfo.read(dir).hostname() : nodeName);
         KubernetesClient client = ControlPlaneComponents.client(kubeconfig);
         NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(), NodeAgents::resources);
+        if (clusterPkiDir != null) {
+            agent.withKubeletTls(NodeAgents.kubeletTls(dev.beluga.pki.ClusterPki.loadOrCreate(clusterPkiDir, List.of(), List.of()),
+                config.nodeName(), nodeIp));
+        } else {
+            System.err.println("beluga agent: no --cluster-pki-dir: the kubelet API (kubectl logs) is off on this node");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (removePodsOnExit) agent.removeAllPods();

@@ -24,7 +24,7 @@ final class AgentProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static AgentProcess start(Path netnsFile, Path kubeconfig, Path dataDir, String nodeName, String nodeIp,
+    static AgentProcess start(Path netnsFile, Path kubeconfig, Path pkiDir, Path dataDir, String nodeName, String nodeIp,
                               List<String> extraArgs) throws IOException {
         Files.createDirectories(dataDir);
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + netnsFile,
@@ -34,7 +34,7 @@ final class AgentProcess implements AutoCloseable {
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "agent",
             "--kubeconfig", kubeconfig.toString(), "--data-dir", dataDir.toString(), "--node-name", nodeName,
-            "--node-ip", nodeIp, "--host-gw-routes", "--remove-pods-on-exit"));
+            "--node-ip", nodeIp, "--host-gw-routes", "--remove-pods-on-exit", "--cluster-pki-dir", pkiDir.toString()));
         cmd.addAll(extraArgs);
         Path log = dataDir.resolve("agent.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -6,6 +6,9 @@ import dev.beluga.agent.images.BuiltinImages;
 import dev.beluga.agent.images.ImageImporter;
 import dev.beluga.agent.images.MissingHostToolException;
 import dev.beluga.agent.pods.PodResources;
+import dev.beluga.agent.server.KubeletServingCertificate;
+import dev.beluga.agent.server.KubeletTls;
+import dev.beluga.pki.ClusterPki;
 import dev.beluga.cri.CriClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
@@ -44,6 +47,20 @@ final class NodeAgents {
     static NodeAgent create(KubernetesClient client, AgentConfig config, Path imageCache, String version,
                             Function<NodeAgent.AgentContext, PodResources> resources) {
         return new NodeAgent(client, config, resources, socket -> importBuiltinImages(socket, imageCache), "v1.32.0-beluga-" + version);
+    }
+
+    /**
+     * The kubelet API's TLS identity, issued by the cluster CA: a serving certificate for the node's name, its IP
+     * (given, or the machine's first IPv4 address) and 127.0.0.1, and the CA as the only trusted client issuer.
+     * Needs the CA's key, so only agents on the server's machine can use it (remote agents need a signing request
+     * flow, not there yet).
+     */
+    static KubeletTls kubeletTls(ClusterPki pki, String nodeName, String nodeIp) throws java.io.IOException {
+        List<java.net.InetAddress> ips = new ArrayList<>();
+        ips.add(java.net.InetAddress.getByName("127.0.0.1"));
+        String ip = nodeIp != null ? nodeIp : dev.beluga.agent.node.MachineInfo.read(Path.of("/")).internalIp().orElse(null);
+        if (ip != null) ips.add(java.net.InetAddress.getByName(ip));
+        return new KubeletTls(KubeletServingCertificate.issue(pki.ca(), nodeName, List.of(), ips), List.of(pki.caCertificate()));
     }
 
     /** The pods' environment and volumes from the cluster's objects. */

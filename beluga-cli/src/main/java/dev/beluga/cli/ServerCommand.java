@@ -204,7 +204,7 @@ final class ServerCommand implements Callable<Integer> {
                     + String.join("\n  ", missing) + "\n  (or pass --disable-agent to silence this)");
             } else {
                 try {
-                    components.add(embeddedAgent(kubeconfig, dir));
+                    components.add(embeddedAgent(kubeconfig, dir, pki));
                 } catch (Exception e) {
                     new Running(api, store, compactor, dir, kubeconfig, components).close();
                     throw new StartFailure("cannot start the node agent: " + e.getMessage());
@@ -215,7 +215,7 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     /** The server's own node: an agent under {@code DIR/agent}, labelled as a control-plane node. */
-    private AutoCloseable embeddedAgent(Path kubeconfig, Path dir) throws Exception {
+    private AutoCloseable embeddedAgent(Path kubeconfig, Path dir, ClusterPki pki) throws Exception {
         Path agentDir = dir.resolve("agent");
         String name = nodeName != null ? nodeName : dev.beluga.agent.node.MachineInfo.read(dir).hostname();
         dev.beluga.agent.AgentConfig config = dev.beluga.agent.AgentConfig.defaults(name, agentDir,
@@ -224,7 +224,7 @@ final class ServerCommand implements Callable<Integer> {
         if (nodeIp != null) config = config.withNodeIp(nodeIp);
         io.fabric8.kubernetes.client.KubernetesClient client = ControlPlaneComponents.client(kubeconfig);
         dev.beluga.agent.NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(),
-            NodeAgents::resources);
+            NodeAgents::resources).withKubeletTls(NodeAgents.kubeletTls(pki, name, nodeIp));
         try {
             agent.start();
         } catch (Exception e) {

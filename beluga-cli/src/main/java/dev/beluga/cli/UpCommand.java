@@ -87,7 +87,8 @@ final class UpCommand implements Callable<Integer> {
                 "https://" + net.hostIp() + ":" + running.api().port());
             Files.writeString(agentKubeconfig, text);
             for (NetnsNodes.NetnsNode n : net.nodes()) {
-                started.add(AgentProcess.start(n.netnsFile(), agentKubeconfig, running.dataDir().resolve("nodes").resolve(n.name()),
+                started.add(AgentProcess.start(n.netnsFile(), agentKubeconfig, running.dataDir().resolve("tls"),
+                    running.dataDir().resolve("nodes").resolve(n.name()),
                     n.name(), n.ip(), List.of()));
                 nodeNames.add(n.name());
             }
