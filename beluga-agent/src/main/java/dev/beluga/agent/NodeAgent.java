@@ -252,7 +252,7 @@ public final class NodeAgent implements AutoCloseable {
 
     /** Stops and removes every pod sandbox and container of the runtime and their files (for tests and shutdown). */
     public synchronized void removeAllPods() {
-        if (cri == null) return;
+        if (cri == null || syncer == null) return;
         if (podInformer != null) podInformer.stop();
         if (workers != null) workers.close();
         for (PodSandbox s : cri.listPodSandbox(PodSandboxFilter.getDefaultInstance())) {

@@ -87,7 +87,12 @@ final class AgentCommand implements Callable<Integer> {
             client.close();
             stopped.countDown();
         }, "beluga-shutdown"));
-        agent.start();
+        try {
+            agent.start();
+        } catch (Exception e) {
+            System.err.println("beluga agent: cannot start the node agent: " + e);
+            return 1; // the shutdown hook stops what was started (containerd)
+        }
         System.out.println("Beluga agent running: node " + config.nodeName() + " (" + agent.hostIp() + "), data dir " + dir);
         stopped.await();
         return 0;

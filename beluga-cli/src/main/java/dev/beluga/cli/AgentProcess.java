@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@code beluga agent} child process inside a node's network namespace ({@code nsenter --net=FILE java ...}, which
  * joins only the network namespace — see node-stack.md's G1), with the JVM and class path of this process and its
- * output in {@code <dataDir>/agent.log}. {@link #close()} sends SIGTERM to that PID, waits for the agent to stop its
+ * output in {@code <dataDir>.log} beside its data directory. {@link #close()} sends SIGTERM to that PID, waits for the agent to stop its
  * pods and containerd, and kills it after the grace period.
  */
 final class AgentProcess implements AutoCloseable {
@@ -26,7 +26,7 @@ final class AgentProcess implements AutoCloseable {
 
     static AgentProcess start(Path netnsFile, Path kubeconfig, Path pkiDir, Path dataDir, String nodeName, String nodeIp,
                               List<String> extraArgs) throws IOException {
-        Files.createDirectories(dataDir);
+        Files.createDirectories(dataDir.getParent());
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + netnsFile,
             Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -36,7 +36,7 @@ final class AgentProcess implements AutoCloseable {
             "--kubeconfig", kubeconfig.toString(), "--data-dir", dataDir.toString(), "--node-name", nodeName,
             "--node-ip", nodeIp, "--host-gw-routes", "--remove-pods-on-exit", "--cluster-pki-dir", pkiDir.toString()));
         cmd.addAll(extraArgs);
-        Path log = dataDir.resolve("agent.log");
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new AgentProcess(p, log);
     }

@@ -80,21 +80,21 @@ final class UpCommand implements Callable<Integer> {
         }
         if (net != null) started.add(net);
         started.add(running);
-        List<String> nodeNames = new ArrayList<>();
+        List<AgentProcess> agents = new ArrayList<>();
         if (net != null) {
             Path agentKubeconfig = running.dataDir().resolve("agent-kubeconfig.yaml");
             String text = Files.readString(running.kubeconfig()).replace("https://127.0.0.1:" + running.api().port(),
                 "https://" + net.hostIp() + ":" + running.api().port());
             Files.writeString(agentKubeconfig, text);
             for (NetnsNodes.NetnsNode n : net.nodes()) {
-                started.add(AgentProcess.start(n.netnsFile(), agentKubeconfig, running.dataDir().resolve("tls"),
-                    running.dataDir().resolve("nodes").resolve(n.name()),
-                    n.name(), n.ip(), List.of()));
-                nodeNames.add(n.name());
+                AgentProcess agent = AgentProcess.start(n.netnsFile(), agentKubeconfig, running.dataDir().resolve("tls"),
+                    running.dataDir().resolve("nodes").resolve(n.name()), n.name(), n.ip(), List.of());
+                started.add(agent);
+                agents.add(agent);
             }
         }
         try (KubernetesClient client = ControlPlaneComponents.client(running.kubeconfig())) {
-            if (!awaitReady(client, nodes, readyTimeout)) {
+            if (!awaitReady(client, nodes, readyTimeout, agents)) {
                 System.err.println("beluga up: the nodes did not become Ready within " + readyTimeout
                     + "; see the logs under " + running.dataDir());
             }
@@ -109,11 +109,18 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Waits until {@code count} nodes are Ready; prints progress. */
-    static boolean awaitReady(KubernetesClient client, int count, Duration timeout) throws InterruptedException {
+    /** Waits until {@code count} nodes are Ready; false at the timeout or when an agent process died. */
+    static boolean awaitReady(KubernetesClient client, int count, Duration timeout, List<AgentProcess> agents)
+        throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         long ready = 0;
         while (System.nanoTime() < end) {
+            for (AgentProcess a : agents) {
+                if (!a.isAlive()) {
+                    System.err.println("beluga up: a node agent exited; see " + a.log());
+                    return false;
+                }
+            }
             ready = client.nodes().list().getItems().stream().filter(UpCommand::isReady).count();
             if (ready >= count) return true;
             Thread.sleep(500);

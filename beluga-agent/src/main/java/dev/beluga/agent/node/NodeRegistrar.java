@@ -66,16 +66,12 @@ public final class NodeRegistrar {
             log.info("registered node {}", spec.name());
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) throw e;
-            Node existing = client.nodes().withName(spec.name()).get();
-            Map<String, String> labels = new LinkedHashMap<>(existing.getMetadata().getLabels() == null ? Map.of() : existing.getMetadata().getLabels());
-            labels.putAll(desired.getMetadata().getLabels());
-            existing.getMetadata().setLabels(labels);
-            stored = client.nodes().resource(existing).update();
+            stored = takeOver(desired);
             log.info("node {} already registered; taking it over", spec.name());
         }
         lastConditions = desired.getStatus().getConditions();
-        stored.setStatus(desired.getStatus());
-        stored = client.nodes().resource(stored).updateStatus();
+        // a patch, not an update: the node IPAM controller may already have changed the Node (its pod CIDR)
+        stored = patchStatus(desired.getStatus());
         lastReport = Instant.now();
         return stored;
     }
@@ -86,15 +82,33 @@ public final class NodeRegistrar {
         List<NodeCondition> conditions = NodeConditions.compute(runtimeProblem.get(), lastConditions, now);
         boolean due = Duration.between(lastReport, Instant.now()).compareTo(reportFrequency) >= 0;
         if (!due && !NodeConditions.changed(conditions, lastConditions)) return;
-        NodeStatus status = status(conditions);
-        String patch = "{\"status\":" + Serialization.asJson(status) + "}";
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(spec.name()).endMetadata().build())
-            .subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+        patchStatus(status(conditions));
         if (NodeConditions.changed(conditions, lastConditions)) {
             log.info("node {} conditions now {}", spec.name(), conditions.stream().map(c -> c.getType() + "=" + c.getStatus()).toList());
         }
         lastConditions = conditions;
         lastReport = Instant.now();
+    }
+
+    /** Adds the agent's labels to an existing Node, re-reading it after a conflict (others write Nodes too). */
+    private Node takeOver(Node desired) {
+        for (int attempt = 0; ; attempt++) {
+            Node existing = client.nodes().withName(spec.name()).get();
+            Map<String, String> labels = new LinkedHashMap<>(existing.getMetadata().getLabels() == null ? Map.of() : existing.getMetadata().getLabels());
+            labels.putAll(desired.getMetadata().getLabels());
+            existing.getMetadata().setLabels(labels);
+            try {
+                return client.nodes().resource(existing).update();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 5) throw e;
+            }
+        }
+    }
+
+    private Node patchStatus(NodeStatus status) {
+        String patch = "{\"status\":" + Serialization.asJson(status) + "}";
+        return client.nodes().resource(new NodeBuilder().withNewMetadata().withName(spec.name()).endMetadata().build())
+            .subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
     }
 
     /** The Node as this agent registers it. */
