@@ -184,7 +184,10 @@ final class ServerCommand implements Callable<Integer> {
         }
         ClusterPki pki = pkiReady.join();
         Path kubeconfig = dir.resolve("kubeconfig.yaml");
-        Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate("https://127.0.0.1:" + api.port(), pki.caCertificate(), pki.admin()));
+        // the kubeconfig (used by the in-process components too) names an address the server listens on
+        String host = bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1"
+            : bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
+        Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate("https://" + host + ":" + api.port(), pki.caCertificate(), pki.admin()));
         List<AutoCloseable> components = new ArrayList<>();
         if (!disableScheduler) {
             try {

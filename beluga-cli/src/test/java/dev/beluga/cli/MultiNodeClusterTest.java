@@ -1,0 +1,279 @@
+package dev.beluga.cli;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A real three-node cluster on this machine, as {@code beluga up --nodes 3} makes it: the server in the host network
+ * namespace, three network namespaces joined by a bridge (addresses the test assigns), each running its own
+ * {@code beluga agent} process with its own containerd; the real kubectl. A Deployment spreads over the nodes, every
+ * pod serves its own name, pods reach each other across nodes by pod IP, and when a node dies (every process in its
+ * namespace killed) it goes NotReady and its pod is recreated on the others. Cleans up namespaces, mounts and cgroups
+ * even when it fails.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiNodeClusterTest {
+    static Path dir;
+    static NetnsNodes net;
+    static ServerCommand.Running server;
+    static KubernetesClient client;
+    static Path kubeconfig;
+    static final List<AgentProcess> agents = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root (network namespaces, containers)");
+        assumeTrue(NodeAgents.missingPrerequisites().isEmpty(), "missing " + NodeAgents.missingPrerequisites());
+        assumeTrue(dev.beluga.agent.images.BuiltinImages.missingHostTools().isEmpty(), "missing " + dev.beluga.agent.images.BuiltinImages.missingHostTools());
+        dir = Files.createTempDirectory(Path.of("/tmp"), "beluga-3nodes-");
+        net = NetnsNodes.create(3, "node-");
+        ServerCommand cmd = new ServerCommand();
+        cmd.disableAgent = true;
+        new CommandLine(cmd).parseArgs("--data-dir", dir.resolve("server").toString(), "--https-port", "0",
+            "--bind-address", net.hostIp(), "--tls-san", net.hostIp());
+        server = cmd.start();
+        // the server listens on the bridge address only, which its kubeconfig names
+        kubeconfig = server.kubeconfig();
+        assertThat(Files.readString(kubeconfig)).contains("https://" + net.hostIp() + ":");
+        client = ControlPlaneComponents.client(kubeconfig);
+        Path agentKubeconfig = kubeconfig;
+        for (NetnsNodes.NetnsNode n : net.nodes()) {
+            agents.add(AgentProcess.start(n.netnsFile(), agentKubeconfig, server.dataDir().resolve("tls"),
+                dir.resolve("nodes").resolve(n.name()), n.name(), n.ip(), List.of()));
+        }
+        if (!UpCommand.awaitReady(client, 3, Duration.ofSeconds(120), agents)) {
+            StringBuilder logs = new StringBuilder();
+            for (AgentProcess a : agents) {
+                List<String> lines = Files.exists(a.log()) ? Files.readAllLines(a.log()) : List.of();
+                logs.append("\n== ").append(a.log()).append('\n')
+                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())));
+            }
+            throw new AssertionError("the 3 nodes did not become Ready:" + logs);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AgentProcess a : agents) a.stop(Duration.ofSeconds(60));
+        if (client != null) client.close();
+        if (server != null) server.close();
+        if (net != null) {
+            for (NetnsNodes.NetnsNode n : net.nodes()) killAll(n);
+            net.close();
+        }
+        if (dir != null) {
+            unmountUnder(dir);
+            for (NetnsNodes.NetnsNode n : net == null ? List.<NetnsNodes.NetnsNode>of() : net.nodes()) removeCgroups("beluga/" + n.name());
+            deleteTree(dir);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void deploymentSpreadsOverTheNodesAndPodsReachEachOtherAcrossNodes() throws Exception {
+        kubectl("apply", "-f", "-", """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  tolerations:
+                  - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 2}
+                  - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 2}
+                  topologySpreadConstraints:
+                  - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, nodeTaintsPolicy: Honor,
+                     labelSelector: {matchLabels: {app: web}}}
+                  containers:
+                  - name: web
+                    image: busybox:1.35
+                    command: [sh, -c, 'hostname > /tmp/index.html; exec httpd -f -p 80 -h /tmp']
+                    readinessProbe: {tcpSocket: {port: 80}, periodSeconds: 1}
+            """);
+        assertThat(kubectl("rollout", "status", "deployment/web", "--timeout=120s")).contains("successfully rolled out");
+        List<Pod> pods = client.pods().inNamespace("default").withLabel("app", "web").list().getItems();
+        assertThat(pods).hasSize(3);
+        assertThat(pods.stream().map(p -> p.getSpec().getNodeName()).collect(Collectors.toSet()))
+            .containsExactlyInAnyOrder("node-1", "node-2", "node-3");
+        for (Pod p : pods) {
+            assertThat(p.getStatus().getPhase()).isEqualTo("Running");
+            assertThat(p.getStatus().getPodIP()).startsWith("10.42.");
+            assertThat(p.getStatus().getHostIP()).startsWith(net.hostIp().substring(0, net.hostIp().lastIndexOf('.')));
+        }
+        String wide = kubectl("get", "pods", "-o", "wide");
+        assertThat(wide).contains("node-1", "node-2", "node-3");
+        // a pod on node-1 fetches every web pod's page by pod IP: each serves its own name, across nodes, without NAT
+        StringBuilder script = new StringBuilder();
+        for (Pod p : pods) script.append("busybox timeout 5 wget -q -O- http://").append(p.getStatus().getPodIP()).append("/index.html; ");
+        kubectl("run", "client", "--image=busybox:1.35", "--restart=Never",
+            "--overrides={\"spec\":{\"nodeName\":\"node-1\"}}", "--", "sh", "-c", script.toString());
+        awaitPhase("client", "Succeeded", Duration.ofSeconds(60));
+        String fetched = kubectl("logs", "client");
+        for (Pod p : pods) assertThat(fetched).contains(p.getMetadata().getName());
+        assertThat(kubectl("logs", "deployment/web")).startsWith("Found 3 pods, using pod/web-");
+    }
+
+    @Test
+    @Order(2)
+    void aDeadNodeGoesNotReadyAndItsPodMovesToTheOthers() throws Exception {
+        Pod victim = client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
+            .filter(p -> "node-3".equals(p.getSpec().getNodeName())).findFirst().orElseThrow();
+        NetnsNodes.NetnsNode node3 = net.nodes().get(2);
+        agents.get(2).stop(Duration.ZERO);
+        killAll(node3);
+        await(Duration.ofSeconds(90), () -> !UpCommand.isReady(client.nodes().withName("node-3").get()), "node-3 not Ready");
+        await(Duration.ofSeconds(30), () -> {
+            Node n3 = client.nodes().withName("node-3").get();
+            return n3.getSpec().getTaints() != null
+                && n3.getSpec().getTaints().stream().anyMatch(t -> t.getKey().equals("node.kubernetes.io/unreachable"));
+        }, "node-3 tainted unreachable");
+        // the evicted pod stays Terminating (no kubelet confirms it), as upstream; its replacement runs elsewhere
+        try {
+            await(Duration.ofSeconds(90), () -> client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && "Running".equals(p.getStatus().getPhase())
+                    && Set.of("node-1", "node-2").contains(p.getSpec().getNodeName())).count() == 3, "three web pods Running on node-1 and node-2");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + kubectl("get", "pods", "-o", "wide") + kubectl("get", "events", "--sort-by=.lastTimestamp"), e);
+        }
+        Pod old = client.pods().inNamespace("default").withName(victim.getMetadata().getName()).get();
+        assertThat(old == null || old.getMetadata().getDeletionTimestamp() != null).as("the victim is deleted or terminating").isTrue();
+    }
+
+    static void awaitPhase(String pod, String phase, Duration timeout) throws Exception {
+        await(timeout, () -> {
+            Pod p = client.pods().inNamespace("default").withName(pod).get();
+            return p != null && p.getStatus() != null && phase.equals(p.getStatus().getPhase());
+        }, pod + " " + phase);
+    }
+
+    static void await(Duration timeout, java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (cond.getAsBoolean()) return;
+            Thread.sleep(250);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    static String kubectl(String... args) throws Exception {
+        String stdin = null;
+        List<String> list = new ArrayList<>(List.of(args));
+        if (list.contains("-f") && list.get(list.indexOf("-f") + 1).equals("-")) {
+            stdin = list.removeLast();
+        }
+        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
+            "--cache-dir", dir.resolve("kubectl-cache").toString()));
+        cmd.addAll(list);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("HOME", dir.toString());
+        Path out = Files.createTempFile(dir, "kubectl", ".txt");
+        pb.redirectOutput(out.toFile());
+        Process p = pb.start();
+        if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        if (!p.waitFor(150, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kubectl " + String.join(" ", list) + " did not finish");
+        }
+        String text = Files.readString(out);
+        assertThat(p.exitValue()).as("kubectl %s:%n%s", String.join(" ", list), text).isZero();
+        return text;
+    }
+
+    /**
+     * Kills every process of the node: those in its network namespace (the agent, its containerd and shims) and those
+     * in its pods' cgroups (containers live in their pods' own network namespaces).
+     */
+    static void killAll(NetnsNodes.NetnsNode node) {
+        List<String> pids = new ArrayList<>();
+        try {
+            pids.addAll(List.of(NetnsNodes.run("ip", "netns", "pids", node.netns()).split("\\s+")));
+        } catch (IOException | InterruptedException e) {
+            // the namespace is gone already
+        }
+        Path cg = Path.of("/sys/fs/cgroup/pids/beluga", node.name());
+        if (Files.isDirectory(cg)) {
+            try (Stream<Path> walk = Files.walk(cg)) {
+                for (Path tasks : walk.filter(p -> p.getFileName().toString().equals("tasks")).toList()) {
+                    pids.addAll(Files.readAllLines(tasks));
+                }
+            } catch (IOException | java.io.UncheckedIOException ignored) {
+                // raced with the runtime
+            }
+        }
+        for (String pid : pids) {
+            if (pid.isBlank()) continue;
+            try {
+                new ProcessBuilder("kill", "-9", pid.trim()).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException ignored) {
+                // gone
+            }
+        }
+    }
+
+    static void unmountUnder(Path root) {
+        try {
+            List<String> mounts = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String mp = line.split(" ")[4];
+                if (mp.startsWith(root.toString())) mounts.add(mp);
+            }
+            mounts.sort(Comparator.comparingInt(String::length).reversed());
+            for (String m : mounts) new ProcessBuilder("umount", "-l", m).start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException ignored) {
+            // best effort
+        }
+    }
+
+    /** Removes the cgroups a killed node left (its agent could not). */
+    static void removeCgroups(String rel) {
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : hierarchies.toList()) {
+                Path d = h.resolve(rel);
+                if (!Files.isDirectory(d)) continue;
+                try (Stream<Path> walk = Files.walk(d)) {
+                    walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+                h.resolve("beluga").toFile().delete();
+            }
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+
+    static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+}
