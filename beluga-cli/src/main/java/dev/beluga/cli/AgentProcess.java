@@ -15,7 +15,14 @@ import java.util.concurrent.TimeUnit;
  * output in {@code <dataDir>.log} beside its data directory. {@link #close()} sends SIGTERM to that PID, waits for the agent to stop its
  * pods and containerd, and kills it after the grace period.
  */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
+    /**
+     * A node agent needs little heap: a small initial heap that the serial collector gives back when it shrinks, a
+     * cap, and Netty (the CRI client's transport) without its pooled per-thread arenas.
+     */
+    static final List<String> AGENT_JVM_FLAGS = List.of("-Xms16m", "-Xmx256m", "-XX:MinHeapFreeRatio=10",
+        "-XX:MaxHeapFreeRatio=30", "-Dio.netty.allocator.type=unpooled");
+
     private final Process process;
     private final Path log;
 
@@ -24,7 +31,7 @@ final class AgentProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static AgentProcess start(Path netnsFile, Path kubeconfig, Path pkiDir, Path dataDir, String nodeName, String nodeIp,
+    public static AgentProcess start(Path netnsFile, Path kubeconfig, Path pkiDir, Path dataDir, String nodeName, String nodeIp,
                               List<String> extraArgs) throws IOException {
         Files.createDirectories(dataDir.getParent());
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + netnsFile,
@@ -32,6 +39,7 @@ final class AgentProcess implements AutoCloseable {
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!a.startsWith("-XX:AOTCacheOutput") && !a.startsWith("-agent") && !a.startsWith("-Xrunjdwp")) cmd.add(a);
         }
+        cmd.addAll(AGENT_JVM_FLAGS);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "agent",
             "--kubeconfig", kubeconfig.toString(), "--data-dir", dataDir.toString(), "--node-name", nodeName,
             "--node-ip", nodeIp, "--host-gw-routes", "--remove-pods-on-exit", "--cluster-pki-dir", pkiDir.toString()));
@@ -41,20 +49,20 @@ final class AgentProcess implements AutoCloseable {
         return new AgentProcess(p, log);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
     /** SIGTERM, then SIGKILL after the grace period; only this PID (nsenter execs java in place). */
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         if (!process.isAlive()) return;
         process.destroy();
         try {

@@ -9,7 +9,8 @@ import java.util.concurrent.Callable;
 
 /** {@code beluga bench ...}: the benchmarks; each prints a table and a {@code BENCH {json}} line. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-    subcommands = {BenchCommand.Store.class, BenchCommand.Api.class, BenchCommand.Scheduler.class, BenchCommand.Controllers.class})
+    subcommands = {BenchCommand.Store.class, BenchCommand.Api.class, BenchCommand.Scheduler.class, BenchCommand.Controllers.class,
+        BenchCommand.Node.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -102,6 +103,34 @@ final class BenchCommand implements Runnable {
                 new dev.beluga.cli.bench.ControllerBenchmark(new dev.beluga.cli.bench.ControllerBenchmark.Config(upstreamReplicas,
                     Math.min(servicePods, upstreamReplicas), Math.min(flips, 50), Math.min(bulk, 1000), 20, 30, workDir), System.out).run();
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "node", mixinStandardHelpOptions = true,
+        description = "The node agent with real containers (one node as a network namespace, needs root): idle memory, "
+            + "pod startup latency (create -> Running), CPU and memory with the pods running, deletion.")
+    static final class Node implements Callable<Integer> {
+        @Option(names = "--work-dir", description = "Where the data directories are created (default: /tmp).")
+        Path workDir = Path.of("/tmp");
+
+        @Option(names = "--pods", defaultValue = "100", description = "Pods on the node (default: 100).")
+        int pods;
+
+        @Option(names = "--rate", defaultValue = "10", description = "Pods created per second (default: 10).")
+        double rate;
+
+        @Option(names = "--steady", defaultValue = "PT60S", description = "How long the pods are held for the CPU reading (default: PT60S).")
+        java.time.Duration steady;
+
+        @Override
+        public Integer call() throws Exception {
+            java.util.List<String> missing = NodeAgents.missingPrerequisites();
+            if (!missing.isEmpty()) {
+                System.err.println("beluga bench node: missing " + missing);
+                return 2;
+            }
+            new NodeBenchmark(new NodeBenchmark.Config(pods, rate, steady, workDir), System.out).run();
             return 0;
         }
     }

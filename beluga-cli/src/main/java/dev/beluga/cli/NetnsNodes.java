@@ -18,11 +18,11 @@ import java.util.concurrent.TimeUnit;
  * forwarding on. Nothing is routed to any other network. {@link #close()} deletes the namespaces and the bridge;
  * idempotent. Needs root and iproute2.
  */
-final class NetnsNodes implements AutoCloseable {
+public final class NetnsNodes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NetnsNodes.class);
 
     /** One node: its namespace name, its file under /run/netns, and its address. */
-    record NetnsNode(String name, String netns, Path netnsFile, String ip) {}
+    public record NetnsNode(String name, String netns, Path netnsFile, String ip) {}
 
     private final String prefix;
     private final String bridge;
@@ -37,7 +37,7 @@ final class NetnsNodes implements AutoCloseable {
     }
 
     /** Creates {@code count} nodes named {@code <namePrefix>1..count}; on failure removes what it made. */
-    static NetnsNodes create(int count, String namePrefix) throws IOException, InterruptedException {
+    public static NetnsNodes create(int count, String namePrefix) throws IOException, InterruptedException {
         String id = HexFormat.of().formatHex(new SecureRandom().generateSeed(2));
         String subnet = freeSubnet();
         NetnsNodes n = new NetnsNodes("blg" + id, subnet);
@@ -66,12 +66,12 @@ final class NetnsNodes implements AutoCloseable {
         }
     }
 
-    List<NetnsNode> nodes() {
+    public List<NetnsNode> nodes() {
         return List.copyOf(nodes);
     }
 
     /** The host side's address on the nodes' link (where the API server is reached from the nodes). */
-    String hostIp() {
+    public String hostIp() {
         return bridgeIp;
     }
 
