@@ -74,7 +74,13 @@ final class NodeBenchmark {
                 figures.put("containerdIdleRssMiB", containerd > 0 ? rssMiB(containerd) : null);
                 out.printf("node Ready; idle RSS: agent %.0f MiB, containerd %.0f MiB%n", figures.get("agentIdleRssMiB"),
                     figures.get("containerdIdleRssMiB"));
+                long agentCpu0 = cpuTicks(agent.pid())[0];
+                long containerdCpu0 = containerd > 0 ? cpuTicks(containerd)[0] : 0;
                 startup(client, n.name(), figures);
+                figures.put("agentCpuMsPerPodStart", round((cpuTicks(agent.pid())[0] - agentCpu0) * 10.0 / config.pods()));
+                figures.put("containerdCpuMsPerPodStart", containerd > 0 ? round((cpuTicks(containerd)[0] - containerdCpu0) * 10.0 / config.pods()) : null);
+                out.printf("CPU per pod start: agent %.0f ms, containerd %.0f ms (shims and runc not counted)%n",
+                    figures.get("agentCpuMsPerPodStart"), figures.get("containerdCpuMsPerPodStart"));
                 steady(agent.pid(), containerd, figures);
                 long t0 = System.nanoTime();
                 client.pods().inNamespace("default").withLabel("bench", "node").delete();

@@ -249,7 +249,7 @@ public final class PodSyncer {
             Files.createDirectories(Path.of(config.getLogDirectory()));
             long t0 = System.nanoTime();
             String id = cri.runPodSandbox(config, "");
-            log.info("pod {}/{}: sandbox {} ready in {} ms", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+            log.debug("pod {}/{}: sandbox {} ready in {} ms", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 id.substring(0, 12), (System.nanoTime() - t0) / 1_000_000);
             return Optional.of(id);
         } catch (CriException | IOException e) {
@@ -306,7 +306,7 @@ public final class PodSyncer {
             return true;
         }
         events.event(pod, COMPONENT, EventRecorder.NORMAL, "Started", "Started container " + c.getName());
-        log.info("pod {}/{}: container {} started", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), c.getName());
+        log.debug("pod {}/{}: container {} started", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), c.getName());
         if (c.getLifecycle() != null && c.getLifecycle().getPostStart() != null) {
             String failure = terminator.hooks().run(c.getLifecycle().getPostStart(), c, id, ctx.podIp(), Duration.ofSeconds(30));
             if (failure != null) {
