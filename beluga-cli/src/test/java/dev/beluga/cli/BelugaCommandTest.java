@@ -29,7 +29,28 @@ class BelugaCommandTest {
     @Test
     void helpListsTheSubcommands() {
         assertThat(run("--help")).contains("server", "version", "bench");
-        assertThat(run("server", "--help")).contains("--data-dir", "--datastore-endpoint");
+        assertThat(run("server", "--help")).contains("--data-dir", "--datastore-endpoint", "--disable-agent");
+        assertThat(run("--help")).contains("up", "agent", "images");
+        assertThat(run("up", "--help")).contains("--nodes", "--data-dir", "--https-port");
+        assertThat(run("agent", "--help")).contains("--kubeconfig", "--container-runtime-endpoint", "--node-ip");
+    }
+
+    @Test
+    void imagesImportWithoutARuntimeSaysSo() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new Beluga());
+        cl.setErr(new PrintWriter(err));
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(stderr));
+        int code;
+        try {
+            code = cl.execute("images", "import", "--data-dir", tmp.toString(), tmp.resolve("x.tar").toString());
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr.toString()).contains("no container runtime socket at " + tmp.resolve("agent/containerd/containerd.sock"));
     }
 
     @Test
