@@ -143,6 +143,31 @@ class MultiNodeClusterTest {
 
     @Test
     @Order(2)
+    void hostPortIsReachableOnTheNodeAddress() throws Exception {
+        kubectl("apply", "-f", "-", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: hostport}
+            spec:
+              nodeName: node-2
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: web
+                image: busybox:1.35
+                command: [sh, -c, 'echo via-hostport > /tmp/index.html; exec httpd -f -p 80 -h /tmp']
+                ports: [{containerPort: 80, hostPort: 30080}]
+                readinessProbe: {tcpSocket: {port: 80}, periodSeconds: 1}
+            """);
+        kubectl("wait", "--for=condition=Ready", "pod/hostport", "--timeout=60s");
+        NetnsNodes.NetnsNode node1 = net.nodes().get(0);
+        String page = NetnsNodes.run("nsenter", "--net=" + node1.netnsFile(), "/bin/busybox", "timeout", "5",
+            "/bin/busybox", "wget", "-q", "-O-", "http://" + net.nodes().get(1).ip() + ":30080/index.html");
+        assertThat(page).isEqualTo("via-hostport\n");
+        kubectl("delete", "pod", "hostport", "--wait=true");
+    }
+
+    @Test
+    @Order(3)
     void aDeadNodeGoesNotReadyAndItsPodMovesToTheOthers() throws Exception {
         Pod victim = client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
             .filter(p -> "node-3".equals(p.getSpec().getNodeName())).findFirst().orElseThrow();
