@@ -179,7 +179,8 @@ public final class NodeAgent implements AutoCloseable {
 
                 @Override
                 public void onUpdate(Pod oldPod, Pod pod) {
-                    workers.update(pod);
+                    if (onlyStatusChanged(oldPod, pod)) workers.refresh(pod);
+                    else workers.update(pod);
                 }
 
                 @Override
@@ -195,6 +196,17 @@ public final class NodeAgent implements AutoCloseable {
         }
         log.info("node agent {} started in {} ms (runtime {}, node IP {})", config.nodeName(),
             (System.nanoTime() - t0) / 1_000_000, runtimeVersion, hostIp);
+    }
+
+    /** Whether an update changed nothing the agent acts on (spec, labels, annotations, deletion). */
+    static boolean onlyStatusChanged(Pod a, Pod b) {
+        var ma = a.getMetadata();
+        var mb = b.getMetadata();
+        return java.util.Objects.equals(a.getSpec(), b.getSpec())
+            && java.util.Objects.equals(ma.getDeletionTimestamp(), mb.getDeletionTimestamp())
+            && java.util.Objects.equals(ma.getDeletionGracePeriodSeconds(), mb.getDeletionGracePeriodSeconds())
+            && java.util.Objects.equals(ma.getLabels(), mb.getLabels())
+            && java.util.Objects.equals(ma.getAnnotations(), mb.getAnnotations());
     }
 
     private Pod cachedPod(String namespace, String name) {

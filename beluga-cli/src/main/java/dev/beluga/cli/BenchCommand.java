@@ -117,7 +117,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--pods", defaultValue = "100", description = "Pods on the node (default: 100).")
         int pods;
 
-        @Option(names = "--rate", defaultValue = "10", description = "Pods created per second (default: 10).")
+        @Option(names = "--latency-pods", defaultValue = "20", description = "Of those, latency pods created one per second at the end (default: 20).")
+        int latencyPods;
+
+        @Option(names = "--rate", defaultValue = "10", description = "Saturation pods created per second (default: 10).")
         double rate;
 
         @Option(names = "--steady", defaultValue = "PT60S", description = "How long the pods are held for the CPU reading (default: PT60S).")
@@ -130,7 +133,7 @@ final class BenchCommand implements Runnable {
                 System.err.println("beluga bench node: missing " + missing);
                 return 2;
             }
-            new NodeBenchmark(new NodeBenchmark.Config(pods, rate, steady, workDir), System.out).run();
+            new NodeBenchmark(new NodeBenchmark.Config(pods, Math.min(latencyPods, pods), rate, steady, workDir), System.out).run();
             return 0;
         }
     }

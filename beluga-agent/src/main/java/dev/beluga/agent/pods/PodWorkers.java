@@ -85,6 +85,16 @@ public final class PodWorkers implements AutoCloseable {
         w.signal();
     }
 
+    /**
+     * The pod changed only in what the agent itself writes (its status): keep the newest object for the next sync
+     * but do not sync for it (upstream's kubelet ignores status-only updates the same way).
+     */
+    public void refresh(Pod pod) {
+        Worker w = workers.get(pod.getMetadata().getUid());
+        if (w != null && !w.removed) w.pod = pod;
+        else update(pod);
+    }
+
     /** The pod is gone from the API: stop and remove everything of it, then forget the worker. */
     public void remove(Pod pod) {
         String uid = pod.getMetadata().getUid();
