@@ -1,5 +1,6 @@
 package dev.beluga.cri;
 
+import dev.beluga.cri.v1.AttachRequest;
 import dev.beluga.cri.v1.AuthConfig;
 import dev.beluga.cri.v1.Container;
 import dev.beluga.cri.v1.ContainerConfig;
@@ -7,6 +8,7 @@ import dev.beluga.cri.v1.ContainerFilter;
 import dev.beluga.cri.v1.ContainerStatusRequest;
 import dev.beluga.cri.v1.ContainerStatusResponse;
 import dev.beluga.cri.v1.CreateContainerRequest;
+import dev.beluga.cri.v1.ExecRequest;
 import dev.beluga.cri.v1.ExecSyncRequest;
 import dev.beluga.cri.v1.ExecSyncResponse;
 import dev.beluga.cri.v1.Image;
@@ -23,6 +25,7 @@ import dev.beluga.cri.v1.PodSandboxConfig;
 import dev.beluga.cri.v1.PodSandboxFilter;
 import dev.beluga.cri.v1.PodSandboxStatusRequest;
 import dev.beluga.cri.v1.PodSandboxStatusResponse;
+import dev.beluga.cri.v1.PortForwardRequest;
 import dev.beluga.cri.v1.PullImageRequest;
 import dev.beluga.cri.v1.RemoveContainerRequest;
 import dev.beluga.cri.v1.RemoveImageRequest;
@@ -259,6 +262,36 @@ public final class CriClient implements AutoCloseable {
         ExecSyncRequest req = ExecSyncRequest.newBuilder()
                 .setContainerId(containerId).addAllCmd(cmd).setTimeout(seconds).build();
         return runtime("ExecSync", deadline, s -> s.execSync(req));
+    }
+
+    /**
+     * Asks for a streaming session running {@code cmd} in a running container; returns the one-time URL of the
+     * runtime's stream server where the client (through the kubelet API) then connects with an upgrade request. The
+     * URL is valid once, for a short while (containerd: one minute); the command starts only when a client connects.
+     */
+    public String exec(String containerId, List<String> cmd, StreamFlags streams) {
+        ExecRequest req = ExecRequest.newBuilder().setContainerId(containerId).addAllCmd(cmd).setTty(streams.tty())
+                .setStdin(streams.stdin()).setStdout(streams.stdout()).setStderr(streams.stderr()).build();
+        return runtime("Exec", callTimeout, s -> s.exec(req)).getUrl();
+    }
+
+    /**
+     * Asks for a streaming session attached to a running container's main process; returns the one-time URL, as
+     * {@link #exec}. {@code streams.tty()} must match the container's own tty setting.
+     */
+    public String attach(String containerId, StreamFlags streams) {
+        AttachRequest req = AttachRequest.newBuilder().setContainerId(containerId).setTty(streams.tty())
+                .setStdin(streams.stdin()).setStdout(streams.stdout()).setStderr(streams.stderr()).build();
+        return runtime("Attach", callTimeout, s -> s.attach(req)).getUrl();
+    }
+
+    /**
+     * Asks for a port-forwarding session into a sandbox's network namespace; returns the one-time URL, as
+     * {@link #exec}. {@code ports} may be empty: the client names the ports per stream.
+     */
+    public String portForward(String podSandboxId, List<Integer> ports) {
+        PortForwardRequest req = PortForwardRequest.newBuilder().setPodSandboxId(podSandboxId).addAllPort(ports).build();
+        return runtime("PortForward", callTimeout, s -> s.portForward(req)).getUrl();
     }
 
     // ------------------------------------------------------------------------------------------ ImageService

@@ -1,5 +1,9 @@
 package dev.beluga.cri;
 
+import dev.beluga.cri.v1.AttachRequest;
+import dev.beluga.cri.v1.AttachResponse;
+import dev.beluga.cri.v1.ExecRequest;
+import dev.beluga.cri.v1.ExecResponse;
 import dev.beluga.cri.v1.ImageServiceGrpc;
 import dev.beluga.cri.v1.ImageStatusRequest;
 import dev.beluga.cri.v1.ImageStatusResponse;
@@ -9,6 +13,8 @@ import dev.beluga.cri.v1.ListPodSandboxResponse;
 import dev.beluga.cri.v1.PodSandbox;
 import dev.beluga.cri.v1.PodSandboxStatusRequest;
 import dev.beluga.cri.v1.PodSandboxStatusResponse;
+import dev.beluga.cri.v1.PortForwardRequest;
+import dev.beluga.cri.v1.PortForwardResponse;
 import dev.beluga.cri.v1.RuntimeServiceGrpc;
 import dev.beluga.cri.v1.StatusRequest;
 import dev.beluga.cri.v1.StatusResponse;
@@ -31,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -77,6 +84,31 @@ class CriClientTest {
                     }
 
                     @Override
+                    public void exec(ExecRequest req, StreamObserver<ExecResponse> out) {
+                        out.onNext(ExecResponse.newBuilder().setUrl("http://127.0.0.1:1/exec/" + req.getContainerId()
+                                + "?" + req.getCmdList() + flags(req.getStdin(), req.getStdout(), req.getStderr(), req.getTty())).build());
+                        out.onCompleted();
+                    }
+
+                    @Override
+                    public void attach(AttachRequest req, StreamObserver<AttachResponse> out) {
+                        out.onNext(AttachResponse.newBuilder().setUrl("http://127.0.0.1:1/attach/" + req.getContainerId()
+                                + "?" + flags(req.getStdin(), req.getStdout(), req.getStderr(), req.getTty())).build());
+                        out.onCompleted();
+                    }
+
+                    @Override
+                    public void portForward(PortForwardRequest req, StreamObserver<PortForwardResponse> out) {
+                        if (req.getPodSandboxId().equals("gone")) {
+                            out.onError(Status.NOT_FOUND.withDescription("sandbox gone").asRuntimeException());
+                            return;
+                        }
+                        out.onNext(PortForwardResponse.newBuilder().setUrl("http://127.0.0.1:1/portforward/"
+                                + req.getPodSandboxId() + "?" + req.getPortList()).build());
+                        out.onCompleted();
+                    }
+
+                    @Override
                     public void listPodSandbox(ListPodSandboxRequest req, StreamObserver<ListPodSandboxResponse> out) {
                         out.onNext(ListPodSandboxResponse.newBuilder()
                                 .addItems(PodSandbox.newBuilder().setId("abc")).build());
@@ -108,6 +140,47 @@ class CriClientTest {
             assertThat(cri.listPodSandbox(null)).extracting(PodSandbox::getId).containsExactly("abc");
             assertThat(cri.imageStatus("docker.io/library/none:1")).isEmpty();
         }
+    }
+
+    private static String flags(boolean stdin, boolean stdout, boolean stderr, boolean tty) {
+        return (stdin ? "i" : "-") + (stdout ? "o" : "-") + (stderr ? "e" : "-") + (tty ? "t" : "-");
+    }
+
+    @Test
+    void streamingCallsCarryTheirFlagsAndReturnTheRuntimesUrl() {
+        try (CriClient cri = new CriClient(tmp.resolve("cri.sock"))) {
+            assertThat(cri.exec("c1", List.of("sh", "-c", "exit 3"), new StreamFlags(true, true, false, true)))
+                    .isEqualTo("http://127.0.0.1:1/exec/c1?[sh, -c, exit 3]io-t");
+            assertThat(cri.exec("c1", List.of("ls"), new StreamFlags(false, false, true, false)))
+                    .isEqualTo("http://127.0.0.1:1/exec/c1?[ls]--e-");
+            assertThat(cri.attach("c2", new StreamFlags(true, false, false, false))).isEqualTo("http://127.0.0.1:1/attach/c2?i---");
+            assertThat(cri.attach("c2", new StreamFlags(false, true, true, true))).isEqualTo("http://127.0.0.1:1/attach/c2?-oet");
+            assertThat(cri.portForward("sb", List.of(80, 8080))).isEqualTo("http://127.0.0.1:1/portforward/sb?[80, 8080]");
+            assertThat(cri.portForward("sb", List.of())).isEqualTo("http://127.0.0.1:1/portforward/sb?[]");
+            assertThatThrownBy(() -> cri.portForward("gone", List.of(80)))
+                    .isInstanceOfSatisfying(CriException.class, e -> {
+                        assertThat(e.isNotFound()).isTrue();
+                        assertThat(e.call()).isEqualTo("RuntimeService/PortForward");
+                    });
+        }
+    }
+
+    @Test
+    void streamingRequestsUseUpstreamFieldNumbers() {
+        // k8s.io/cri-api runtime/v1: ExecRequest container_id=1 cmd=2 tty=3 stdin=4 stdout=5 stderr=6
+        assertThat(ExecRequest.newBuilder().setContainerId("c").addCmd("x").setTty(true).setStdin(true).setStdout(true)
+                .setStderr(true).build().toByteArray())
+                .containsExactly(0x0a, 1, 'c', 0x12, 1, 'x', 0x18, 1, 0x20, 1, 0x28, 1, 0x30, 1);
+        // AttachRequest container_id=1 stdin=2 tty=3 stdout=4 stderr=5
+        assertThat(AttachRequest.newBuilder().setContainerId("c").setStdin(true).setTty(true).setStdout(true)
+                .setStderr(true).build().toByteArray())
+                .containsExactly(0x0a, 1, 'c', 0x10, 1, 0x18, 1, 0x20, 1, 0x28, 1);
+        // PortForwardRequest pod_sandbox_id=1 port=2 (packed int32); the responses' url=1
+        assertThat(PortForwardRequest.newBuilder().setPodSandboxId("s").addPort(80).build().toByteArray())
+                .containsExactly(0x0a, 1, 's', 0x12, 1, 80);
+        assertThat(ExecResponse.newBuilder().setUrl("u").build().toByteArray()).containsExactly(0x0a, 1, 'u');
+        assertThat(AttachResponse.newBuilder().setUrl("u").build().toByteArray()).containsExactly(0x0a, 1, 'u');
+        assertThat(PortForwardResponse.newBuilder().setUrl("u").build().toByteArray()).containsExactly(0x0a, 1, 'u');
     }
 
     @Test
