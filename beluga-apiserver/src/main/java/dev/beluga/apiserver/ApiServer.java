@@ -7,6 +7,7 @@ import dev.beluga.apiserver.discovery.OpenApi;
 import dev.beluga.apiserver.http.ApiHandler;
 import dev.beluga.apiserver.kubelet.KubeletClientTls;
 import dev.beluga.apiserver.kubelet.PodLogHandler;
+import dev.beluga.apiserver.kubelet.PodStreamHandler;
 import dev.beluga.apiserver.registry.RegistryStore;
 import dev.beluga.apiserver.registry.ResourceRegistry;
 import dev.beluga.apiserver.registry.WriteOptions;
@@ -143,10 +144,12 @@ public final class ApiServer implements AutoCloseable {
         ServerWebSocketContainer websockets = ServerWebSocketContainer.ensure(server);
         websockets.setIdleTimeout(java.time.Duration.ofHours(1));
         websockets.setMaxTextMessageSize(16 << 20);
-        podLogs = new PodLogHandler(registry, material.kubeletClient() != null ? material.kubeletClient()
-            : KubeletClientTls.withoutIdentity(material.clientCa()));
+        KubeletClientTls kubeletClient = material.kubeletClient() != null ? material.kubeletClient()
+            : KubeletClientTls.withoutIdentity(material.clientCa());
+        podLogs = new PodLogHandler(registry, kubeletClient);
         server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready,
-            List.of(new dev.beluga.apiserver.http.PodSubresources(registry), podLogs), version, websockets));
+            List.of(new dev.beluga.apiserver.http.PodSubresources(registry), podLogs, new PodStreamHandler(registry, kubeletClient)),
+            version, websockets));
         server.start();
         ready = true;
         Thread.ofPlatform().daemon(true).name("openapi-warmup").priority(Thread.MIN_PRIORITY).start(openApi::warmUp);

@@ -4,8 +4,9 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * Recognises requests that may stay open for a long time — watches ({@code ?watch=true}, the legacy
- * {@code /watch/} paths) and followed logs ({@code ?follow=true}) — from the URI alone, before any routing, in the
- * spirit of upstream's {@code longRunningRequestCheck}. Stateless; thread-safe.
+ * {@code /watch/} paths), followed logs ({@code ?follow=true}) and the connect subresources {@code pods/exec},
+ * {@code pods/attach}, {@code pods/portforward} (whose handlers wait for the kubelet) — from the URI alone, before
+ * any routing, in the spirit of upstream's {@code longRunningRequestCheck}. Stateless; thread-safe.
  */
 final class LongRunning {
     private LongRunning() {
@@ -14,6 +15,8 @@ final class LongRunning {
     static boolean is(Request request) {
         String path = request.getHttpURI().getPath();
         if (path != null && (path.contains("/watch/") || path.endsWith("/watch"))) return true;
+        if (path != null && path.contains("/pods/") && (path.endsWith("/exec") || path.endsWith("/attach") || path.endsWith("/portforward")))
+            return true;
         String query = request.getHttpURI().getQuery();
         if (query == null) return false;
         for (String param : query.split("&")) {

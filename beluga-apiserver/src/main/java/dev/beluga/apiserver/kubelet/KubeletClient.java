@@ -79,7 +79,7 @@ final class KubeletClient implements AutoCloseable {
     }
 
     /** Go's wording for the common failures, else Java's message. */
-    private static String describe(URI uri, IOException e) {
+    static String describe(URI uri, IOException e) {
         String hostPort = uri.getHost() + ":" + uri.getPort();
         if (e instanceof HttpConnectTimeoutException) return "dial tcp " + hostPort + ": i/o timeout";
         if (e instanceof ConnectException || e.getCause() instanceof ConnectException)
@@ -105,7 +105,8 @@ final class KubeletClient implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    private static SSLContext sslContext(KubeletClientTls tls, boolean trustAll) {
+    /** The TLS context for kubelet connections: the client certificate, and the kubelet CAs or (trustAll) anything. */
+    static SSLContext sslContext(KubeletClientTls tls, boolean trustAll) {
         try {
             KeyManager[] keys = null;
             if (tls.identity() != null) {
