@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP/1.1 connection of a request answered with {@code 101 Switching Protocols}, taken over from Jetty: after
@@ -125,7 +127,27 @@ final class UpgradedConnection extends AbstractConnection implements Connection.
             CompletableFuture<Void> r = new CompletableFuture<>();
             readable = r;
             fillInterested();
-            await(r);
+            awaitReadable(r);
+        }
+    }
+
+    /**
+     * Waits for the fill-interest callback; checks every second that the end point is still open, so that a close
+     * racing with the registration cannot leave the reader waiting (the idle timeout bounds the wait otherwise).
+     */
+    private void awaitReadable(CompletableFuture<Void> r) throws IOException {
+        while (true) {
+            try {
+                r.get(1, TimeUnit.SECONDS);
+                return;
+            } catch (TimeoutException e) {
+                if (!getEndPoint().isOpen()) throw new EOFException("connection closed");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
         }
     }
 
