@@ -17,18 +17,23 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The kubelet API of a node over HTTPS (HTTP/2 and HTTP/1.1, Jetty 12), which the API server calls for
- * {@code pods/log} (and later exec, attach and port-forward):
+ * {@code pods/log}, {@code pods/exec}, {@code pods/attach} and {@code pods/portforward}:
  *
  * <ul>
  *   <li>{@code GET /healthz}: {@code ok};</li>
  *   <li>{@code GET /containerLogs/{namespace}/{pod}/{container}?follow=&tailLines=&sinceSeconds=&sinceTime=&timestamps=&limitBytes=&previous=&stream=}:
- *       the container's log from the file its {@link ContainerLogLocator} names (see {@link ContainerLogsEndpoint}).</li>
+ *       the container's log from the file its {@link ContainerLogLocator} names (see {@link ContainerLogsEndpoint});</li>
+ *   <li>with a {@link StreamingRuntime}: {@code GET|POST /exec/{namespace}/{pod}[/{uid}]/{container}?command=…&input=1&output=1&error=1&tty=1},
+ *       {@code /attach/…} and {@code /portForward/{namespace}/{pod}[/{uid}]}: HTTP/1.1 upgrade requests (SPDY/3.1 or
+ *       WebSocket) passed through to the runtime's stream server ({@link ExecEndpoint}, {@link AttachEndpoint},
+ *       {@link PortForwardEndpoint}, {@link StreamProxy}). Without one these paths are 404.</li>
  * </ul>
  *
  * <p>TLS: the node's serving certificate ({@link KubeletTls}, e.g. from {@link KubeletServingCertificate}); clients
@@ -36,7 +41,8 @@ import java.util.Objects;
  * all gets 401). See {@link KubeletHandler}.
  *
  * <p>Lifecycle: {@link #start()} opens the port, {@link #close()} stops the server and ends open log streams (their
- * files are closed). Each request runs on a virtual thread; the locator is called concurrently.
+ * files are closed) and streaming sessions (both of their connections are closed). Each request runs on a virtual
+ * thread; the locator and the streaming runtime are called concurrently.
  */
 public final class KubeletServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KubeletServer.class);
@@ -68,15 +74,34 @@ public final class KubeletServer implements AutoCloseable {
 
     private final Config config;
     private final ContainerLogLocator logs;
+    private final StreamingRuntime streaming;
+    private final StreamDialer dialer;
     private Server server;
 
     /**
+     * Serves logs only (the streaming paths are 404).
+     *
      * @param config where and how to serve
      * @param logs   finds container log files; called concurrently from request threads
      */
     public KubeletServer(Config config, ContainerLogLocator logs) {
+        this(config, logs, null, StreamDialer.TCP);
+    }
+
+    /**
+     * Serves logs and exec, attach and port-forward.
+     *
+     * @param config    where and how to serve
+     * @param logs      finds container log files; called concurrently from request threads
+     * @param streaming prepares streaming sessions; null for none; called concurrently from request threads
+     * @param dialer    reaches the runtime's stream server ({@link StreamDialer#TCP} when the agent shares its
+     *                  network namespace)
+     */
+    public KubeletServer(Config config, ContainerLogLocator logs, StreamingRuntime streaming, StreamDialer dialer) {
         this.config = Objects.requireNonNull(config, "config");
         this.logs = Objects.requireNonNull(logs, "logs");
+        this.streaming = streaming;
+        this.dialer = Objects.requireNonNull(dialer, "dialer");
     }
 
     /** Opens the port. */
@@ -106,8 +131,15 @@ public final class KubeletServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setIdleTimeout(Duration.ofHours(1).toMillis());
         s.addConnector(connector);
-        s.setHandler(new KubeletHandler(List.of(
-            new ContainerLogsEndpoint(logs, Clock.systemUTC(), config.logPollInterval(), config.runningCheckInterval()))));
+        List<KubeletEndpoint> endpoints = new ArrayList<>();
+        endpoints.add(new ContainerLogsEndpoint(logs, Clock.systemUTC(), config.logPollInterval(), config.runningCheckInterval()));
+        if (streaming != null) {
+            StreamProxy proxy = new StreamProxy(dialer);
+            endpoints.add(new ExecEndpoint(streaming, proxy));
+            endpoints.add(new AttachEndpoint(streaming, proxy));
+            endpoints.add(new PortForwardEndpoint(streaming, proxy));
+        }
+        s.setHandler(new KubeletHandler(endpoints));
         s.start();
         server = s;
         log.info("kubelet API listening on https://{}:{}", config.bindAddress(), port());

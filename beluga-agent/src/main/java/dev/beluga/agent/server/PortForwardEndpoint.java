@@ -1,0 +1,39 @@
+package dev.beluga.agent.server;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * {@code GET|POST /portForward/{namespace}/{pod}[/{uid}][?port=80,8080]}: forwards TCP connections into the pod's
+ * network namespace, the session passed through to the runtime's stream server. Checks in the kubelet's order: path
+ * and method (404, 405), the ports of a WebSocket request ({@link PortForwardQuery}, 400), then
+ * {@link StreamingRuntime#portForward} (404 {@code pod does not exist}, 404 {@code pod not found} for another uid, 500
+ * {@code pod not found ("p_ns")} when nothing of it runs), then the upgrade ({@link StreamProxy}). Thread-safe.
+ */
+final class PortForwardEndpoint implements KubeletEndpoint {
+    private final StreamingRuntime runtime;
+    private final StreamProxy proxy;
+
+    PortForwardEndpoint(StreamingRuntime runtime, StreamProxy proxy) {
+        this.runtime = runtime;
+        this.proxy = proxy;
+    }
+
+    @Override
+    public String name() {
+        return "portForward";
+    }
+
+    @Override
+    public void serve(Request request, Response response, List<String> rest) throws Exception {
+        StreamTarget t = StreamTarget.pod(request, rest);
+        boolean webSocket = "websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeader.UPGRADE)) && StreamProxy.isUpgrade(request);
+        List<Integer> ports = PortForwardQuery.parse(StreamTarget.query(request), webSocket);
+        URI url = StreamTarget.prepare(() -> runtime.portForward(t.namespace(), t.pod(), t.uid(), ports));
+        proxy.proxy(request, response, url);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.beluga.agent.server;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpStream;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.FutureCallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Passes an HTTP/1.1 upgrade request (exec, attach, port-forward) through to the runtime's stream server, as the
+ * kubelet's {@code proxyStream} does with upstream's {@code UpgradeAwareHandler}:
+ *
+ * <ol>
+ *   <li>a request that is not an upgrade ({@code Connection} without {@code upgrade}, or not HTTP/1.1): 500
+ *       {@code Upgrade request required};</li>
+ *   <li>the connection ({@link StreamDialer}): 500 {@code error dialing backend: dial tcp …: connect: connection
+ *       refused};</li>
+ *   <li>the request is sent with the one-time URL's path and query, {@code Host} set to it, every header of the
+ *       client's request (the protocol negotiation: {@code Upgrade}, {@code Connection},
+ *       {@code X-Stream-Protocol-Version}, {@code Sec-WebSocket-*}) except the body framing, and
+ *       {@code X-Forwarded-For} with the client's address appended; no body;</li>
+ *   <li>the runtime's answer (within {@link #ANSWER_TIMEOUT} where the link supports read timeouts):
+ *       {@code 101} — its status and header fields (the negotiated protocol among them) are
+ *       sent to the client, the connection is taken over ({@link UpgradedConnection}) and bytes are copied both ways
+ *       ({@link Splice}) until either side closes; 400 and above — relayed (status, header fields, body), as
+ *       upstream relays the raw answer; anything else: 500 {@code invalid upgrade response: status code N}.</li>
+ * </ol>
+ * The error bodies end with a newline, as Go's {@code http.Error} writes them. Thread-safe; {@link #proxy} returns
+ * once the 101 is written, the copying goes on in the background and ends with either connection.
+ */
+final class StreamProxy {
+    private static final Logger log = LoggerFactory.getLogger(StreamProxy.class);
+    /** How long the upgraded connection may stay silent: upstream's streaming-connection-idle-timeout default. */
+    static final Duration IDLE_TIMEOUT = Duration.ofHours(4);
+    /** How long the runtime may take to answer the upgrade request (containerd answers at once). */
+    static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(1);
+    /** How long Jetty may take to install the upgraded connection once the 101 has been written. */
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
+    /** Request fields not forwarded: the body framing (there is no body) and what is set anew. */
+    private static final Set<String> NOT_FORWARDED = Set.of("host", "content-length", "transfer-encoding", "x-forwarded-for");
+    /** Response fields not relayed with a 101 or an error: the body framing, which Jetty sets itself. */
+    private static final Set<String> NOT_RELAYED = Set.of("content-length", "transfer-encoding");
+
+    private final StreamDialer dialer;
+
+    StreamProxy(StreamDialer dialer) {
+        this.dialer = dialer;
+    }
+
+    /** Whether the request asks for a protocol upgrade (Go's {@code httpstream.IsUpgradeRequest}) over HTTP/1.1. */
+    static boolean isUpgrade(Request request) {
+        if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_1_1) return false;
+        for (String v : request.getHeaders().getValuesList(HttpHeader.CONNECTION))
+            if (v.toLowerCase(Locale.ROOT).contains("upgrade")) return true;
+        return false;
+    }
+
+    /**
+     * Proxies the request to {@code target} (an {@code http://} URL of the stream server).
+     *
+     * @throws KubeletError before anything was written: not an upgrade, or the runtime could not be reached
+     */
+    void proxy(Request request, Response response, URI target) throws Exception {
+        if (!isUpgrade(request)) throw new KubeletError(500, "Upgrade request required\n");
+        String host = target.getHost();
+        int port = target.getPort() < 0 ? 80 : target.getPort();
+        StreamDialer.Link link;
+        try {
+            link = dialer.dial(host, port);
+        } catch (IOException e) {
+            throw new KubeletError(500, "error dialing backend: " + dialError(host, port, e) + "\n");
+        }
+        boolean handedOver = false;
+        try {
+            InputStream fromRuntime = new BufferedInputStream(link.input());
+            ResponseHead head;
+            try {
+                OutputStream toRuntime = link.output();
+                toRuntime.write(requestHead(request, target, host, port));
+                toRuntime.flush();
+            } catch (IOException e) {
+                throw new KubeletError(500, "error sending request: " + e.getMessage() + "\n");
+            }
+            try {
+                link.readTimeout(ANSWER_TIMEOUT);
+                head = ResponseHead.read(fromRuntime);
+                link.readTimeout(Duration.ZERO);
+            } catch (IOException e) {
+                throw new KubeletError(500, e.getMessage() + "\n");
+            }
+            if (head.status() == 101) {
+                switchProtocols(request, response, head, link, fromRuntime);
+                handedOver = true;
+            } else if (head.status() >= 400) {
+                relayError(response, head, head.readBody(fromRuntime));
+            } else {
+                throw new KubeletError(500, "invalid upgrade response: status code " + head.status() + "\n");
+            }
+        } finally {
+            if (!handedOver) link.close();
+        }
+    }
+
+    private static byte[] requestHead(Request request, URI target, String host, int port) {
+        StringBuilder sb = new StringBuilder();
+        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+        sb.append(request.getMethod()).append(' ').append(path);
+        if (target.getRawQuery() != null) sb.append('?').append(target.getRawQuery());
+        sb.append(" HTTP/1.1\r\nHost: ").append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port).append("\r\n");
+        String forwardedFor = null;
+        for (var field : request.getHeaders()) {
+            if (field.getHeader() == HttpHeader.X_FORWARDED_FOR) forwardedFor = forwardedFor == null ? field.getValue() : forwardedFor + ", " + field.getValue();
+            if (NOT_FORWARDED.contains(field.getLowerCaseName())) continue;
+            sb.append(field.getName()).append(": ").append(field.getValue()).append("\r\n");
+        }
+        String client = clientIp(request);
+        if (client != null) sb.append("X-Forwarded-For: ").append(forwardedFor == null ? client : forwardedFor + ", " + client).append("\r\n");
+        sb.append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String clientIp(Request request) {
+        SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+        return remote instanceof InetSocketAddress a && a.getAddress() != null ? a.getAddress().getHostAddress() : null;
+    }
+
+    private static void switchProtocols(Request request, Response response, ResponseHead head, StreamDialer.Link link,
+                                         InputStream fromRuntime) throws Exception {
+        UpgradedConnection client = new UpgradedConnection(request.getConnectionMetaData().getConnection().getEndPoint(),
+            request.getConnectionMetaData().getConnector().getExecutor(), IDLE_TIMEOUT);
+        response.setStatus(101);
+        for (Map.Entry<String, String> h : head.headers())
+            if (!NOT_RELAYED.contains(h.getKey().toLowerCase(Locale.ROOT))) response.getHeaders().add(h.getKey(), h.getValue());
+        request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, client);
+        FutureCallback written = new FutureCallback();
+        response.write(true, null, written);
+        await(written);
+        OutputStream toRuntime = link.output();
+        Thread.ofVirtual().name("stream-open").start(() -> {
+            try {
+                client.opened().get(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                log.debug("upgraded connection not opened ({}); closing the runtime's stream", e.toString());
+                closeQuietly(link);
+                client.close();
+                return;
+            }
+            Splice.start("stream", client.input(), client.output(), client, fromRuntime, toRuntime, link);
+        });
+    }
+
+    private static void relayError(Response response, ResponseHead head, byte[] body) throws IOException {
+        response.setStatus(head.status());
+        for (Map.Entry<String, String> h : head.headers()) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (NOT_RELAYED.contains(name) || name.equals("connection") || name.equals("upgrade")) continue;
+            response.getHeaders().add(h.getKey(), h.getValue());
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        FutureCallback written = new FutureCallback();
+        response.write(true, ByteBuffer.wrap(body), written);
+        await(written);
+    }
+
+    /** Go's wording of the usual dial failures, else Java's message. */
+    static String dialError(String host, int port, IOException e) {
+        String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        if (e instanceof ConnectException) return "dial tcp " + address + ": connect: connection refused";
+        if (e instanceof SocketTimeoutException) return "dial tcp " + address + ": i/o timeout";
+        return "dial tcp " + address + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+
+    private static void await(FutureCallback done) throws IOException {
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing a response");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    private static void closeQuietly(StreamDialer.Link link) {
+        try {
+            link.close();
+        } catch (IOException e) {
+            log.debug("closing the runtime's stream: {}", e.toString());
+        }
+    }
+}
