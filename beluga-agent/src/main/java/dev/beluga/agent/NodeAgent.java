@@ -16,7 +16,9 @@ import dev.beluga.agent.pods.SandboxConfigs;
 import dev.beluga.agent.pods.StatusManager;
 import dev.beluga.agent.runtime.Pleg;
 import dev.beluga.agent.server.AgentLogLocator;
+import dev.beluga.agent.server.AgentStreamingRuntime;
 import dev.beluga.agent.server.KubeletServer;
+import dev.beluga.agent.server.StreamDialer;
 import dev.beluga.agent.server.KubeletTls;
 import dev.beluga.agent.runtime.RuntimeLabels;
 import dev.beluga.controllers.runtime.EventRecorder;
@@ -79,6 +81,7 @@ public final class NodeAgent implements AutoCloseable {
     private String hostIp;
     private boolean closed;
     private KubeletTls kubeletTls;
+    private StreamDialer streamDialer = StreamDialer.TCP;
     private KubeletServer kubeletServer;
 
     /** What a {@link PodResources} implementation may use. */
@@ -101,6 +104,15 @@ public final class NodeAgent implements AutoCloseable {
     /** Serves the kubelet API (logs) with this TLS identity; without it the agent serves no API. Call before start. */
     public synchronized NodeAgent withKubeletTls(KubeletTls tls) {
         this.kubeletTls = tls;
+        return this;
+    }
+
+    /**
+     * How the kubelet API reaches the runtime's stream server for exec, attach and port-forward; plain TCP (the
+     * default) when the agent shares the runtime's network namespace. Call before start.
+     */
+    public synchronized NodeAgent withStreamDialer(StreamDialer dialer) {
+        this.streamDialer = dialer;
         return this;
     }
 
@@ -129,7 +141,7 @@ public final class NodeAgent implements AutoCloseable {
         int kubeletPort = config.kubeletPort();
         if (kubeletTls != null) {
             kubeletServer = new KubeletServer(new KubeletServer.Config("0.0.0.0", config.kubeletPort(), kubeletTls),
-                new AgentLogLocator(this::cachedPod, cri));
+                new AgentLogLocator(this::cachedPod, cri), new AgentStreamingRuntime(this::cachedPod, cri), streamDialer);
             kubeletServer.start();
             kubeletPort = kubeletServer.port();
         }

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 /** Runs the real kubectl against a test API server, with its own home and discovery cache. */
 final class Kubectl {
     static final Path BINARY = Path.of("/usr/bin/kubectl");
+    /** Google Cloud SDK's versioned kubectl binaries ({@code kubectl.1.27} ...). */
+    static final Path SDK_BIN = Path.of("/usr/lib/google-cloud-sdk/bin");
 
     record Result(int exit, String out, String err) {
         @Override
@@ -19,39 +21,73 @@ final class Kubectl {
         }
     }
 
+    private final Path binary;
     private final Path kubeconfig;
     private final Path home;
 
     Kubectl(Path kubeconfig, Path home) {
+        this(BINARY, kubeconfig, home);
+    }
+
+    Kubectl(Path binary, Path kubeconfig, Path home) {
+        this.binary = binary;
         this.kubeconfig = kubeconfig;
         this.home = home;
     }
 
-    private ProcessBuilder builder(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--kubeconfig", kubeconfig.toString(), "--cache-dir",
+    Path binary() {
+        return binary;
+    }
+
+    /** The command line: the binary, its kubeconfig and cache, then {@code args}. */
+    List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(), "--cache-dir",
             home.resolve("cache").toString()));
         cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** A process builder for {@code cmd} with this kubectl's home. */
+    ProcessBuilder builder(List<String> cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HOME", home.toString());
         return pb;
     }
 
+    private ProcessBuilder builder(String... args) {
+        return builder(command(args));
+    }
+
     /** Runs to completion (at most 60 s). */
     Result run(String... args) throws IOException, InterruptedException {
+        return runWithInput(new byte[0], args);
+    }
+
+    /** Runs to completion (at most 60 s) with {@code input} as its standard input, then closed. */
+    Result runWithInput(byte[] input, String... args) throws IOException, InterruptedException {
+        return runCommand(input, command(args));
+    }
+
+    /** Runs {@code cmd} (kubectl, or a wrapper around it) to completion (at most 60 s) with {@code input} on stdin. */
+    Result runCommand(byte[] input, List<String> cmd) throws IOException, InterruptedException {
         Path out = Files.createTempFile(home, "out", ".txt");
         Path err = Files.createTempFile(home, "err", ".txt");
-        Process p = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        p.getOutputStream().close();
+        Process p = builder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input);
+        } catch (IOException e) {
+            // it exited without reading everything; its output tells
+        }
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish");
+            throw new IllegalStateException(String.join(" ", cmd) + " did not finish");
         }
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
 
     Result ok(String... args) throws IOException, InterruptedException {
         Result r = run(args);
-        if (r.exit() != 0) throw new AssertionError("kubectl " + String.join(" ", args) + " failed: " + r);
+        if (r.exit() != 0) throw new AssertionError(binary + " " + String.join(" ", args) + " failed: " + r);
         return r;
     }
 
