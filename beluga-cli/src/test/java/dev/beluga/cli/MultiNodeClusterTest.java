@@ -143,6 +143,46 @@ class MultiNodeClusterTest {
 
     @Test
     @Order(2)
+    void execCopyLogsAndPortForwardReachPodsOnEveryNode() throws Exception {
+        for (Pod p : client.pods().inNamespace("default").withLabel("app", "web").list().getItems()) {
+            String name = p.getMetadata().getName();
+            assertThat(kubectl("exec", name, "--", "cat", "/tmp/index.html").trim()).as("exec on %s", p.getSpec().getNodeName()).isEqualTo(name);
+        }
+        String pod = client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
+            .filter(p -> "node-3".equals(p.getSpec().getNodeName())).findFirst().orElseThrow().getMetadata().getName();
+        Path local = dir.resolve("upload.txt");
+        Files.writeString(local, "x".repeat(100_000) + "\nend\n");
+        kubectl("cp", local.toString(), pod + ":/tmp/upload.txt");
+        assertThat(kubectl("exec", pod, "--", "wc", "-c", "/tmp/upload.txt")).startsWith("100005");
+        kubectl("cp", pod + ":/tmp/upload.txt", dir.resolve("download.txt").toString());
+        assertThat(Files.readString(dir.resolve("download.txt"))).isEqualTo(Files.readString(local));
+        // logs -f follows a pod on another node until its container ends
+        kubectl("run", "talker", "--image=busybox:1.35", "--restart=Never", "--overrides={\"spec\":{\"nodeName\":\"node-2\"}}",
+            "--", "sh", "-c", "for i in 1 2 3 4 5; do echo line $i; sleep 1; done");
+        awaitPhase("talker", "Running", Duration.ofSeconds(60));
+        assertThat(kubectl("logs", "-f", "talker")).isEqualTo("line 1\nline 2\nline 3\nline 4\nline 5\n");
+        // port-forward to the pod's port 80 on node-3, from 127.0.0.1
+        List<String> cmd = List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "--cache-dir", dir.resolve("kubectl-cache").toString(),
+            "port-forward", "--address", "127.0.0.1", "pod/" + pod, ":80");
+        Process pf = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            var reader = new java.io.BufferedReader(new java.io.InputStreamReader(pf.getInputStream(), StandardCharsets.UTF_8));
+            String first = reader.readLine();
+            var m = java.util.regex.Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) -> 80").matcher(String.valueOf(first));
+            assertThat(m.matches()).as(first).isTrue();
+            try (var http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+                var resp = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + m.group(1) + "/index.html"))
+                    .timeout(Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(resp.body().trim()).isEqualTo(pod);
+            }
+        } finally {
+            pf.destroy();
+            if (!pf.waitFor(10, TimeUnit.SECONDS)) pf.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(3)
     void hostPortIsReachableOnTheNodeAddress() throws Exception {
         kubectl("apply", "-f", "-", """
             apiVersion: v1
@@ -167,7 +207,7 @@ class MultiNodeClusterTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aDeadNodeGoesNotReadyAndItsPodMovesToTheOthers() throws Exception {
         Pod victim = client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
             .filter(p -> "node-3".equals(p.getSpec().getNodeName())).findFirst().orElseThrow();
