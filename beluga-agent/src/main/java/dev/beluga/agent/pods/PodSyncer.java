@@ -126,7 +126,8 @@ public final class PodSyncer {
             sandbox = rt.readySandbox().orElse(null);
             if (sandbox == null) return Outcome.after(Duration.ofSeconds(1));
         }
-        PodSandboxConfig sandboxConfig = sandboxes.build(pod, sandbox.getMetadata().getAttempt());
+        PodSandbox current = sandbox;
+        java.util.function.Supplier<PodSandboxConfig> sandboxConfig = memoize(() -> sandboxes.build(pod, current.getMetadata().getAttempt()));
         String podIp = podIp(sandbox.getId());
         boolean changed = false;
         Ctx ctx = new Ctx(pod, rt, sandbox, sandboxConfig, podIp, waiting);
@@ -222,6 +223,7 @@ public final class PodSyncer {
     public Outcome cleanup(String namespace, String name, String uid) {
         PodRuntime rt = PodRuntime.read(cri, uid);
         terminator.removeAll(rt);
+        PodRuntime.forget(rt.containers().stream().map(ContainerStatus::getId).toList());
         resources.tearDown(uid);
         statuses.forget(uid);
         probes.forget(uid);
@@ -234,8 +236,18 @@ public final class PodSyncer {
         return Outcome.done();
     }
 
-    private record Ctx(Pod pod, PodRuntime rt, PodSandbox sandbox, PodSandboxConfig sandboxConfig, String podIp,
-                       Map<String, PodStatuses.Waiting> waiting) {}
+    /** One sync's context; the sandbox config is built only when a container is created. */
+    private record Ctx(Pod pod, PodRuntime rt, PodSandbox sandbox, java.util.function.Supplier<PodSandboxConfig> sandboxConfig,
+                       String podIp, Map<String, PodStatuses.Waiting> waiting) {}
+
+    private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> s) {
+        Object[] box = new Object[1];
+        return () -> {
+            if (box[0] == null) box[0] = s.get();
+            @SuppressWarnings("unchecked") T t = (T) box[0];
+            return t;
+        };
+    }
 
     private Optional<String> newSandbox(Pod pod, PodRuntime rt) {
         Optional<PodSandbox> old = rt.latestSandbox();
@@ -265,7 +277,7 @@ public final class PodSyncer {
         String uid = pod.getMetadata().getUid();
         ImageManager.Ready image;
         try {
-            image = images.ensure(c.getImage(), c.getImagePullPolicy(), uid + "/" + c.getName(), ctx.sandboxConfig(),
+            image = images.ensure(c.getImage(), c.getImagePullPolicy(), uid + "/" + c.getName(), ctx.sandboxConfig().get(),
                 () -> events.event(pod, COMPONENT, EventRecorder.NORMAL, "Pulling", "Pulling image \"" + c.getImage() + "\""));
             events.event(pod, COMPONENT, EventRecorder.NORMAL, "Pulled", image.pulled()
                 ? "Successfully pulled image \"" + c.getImage() + "\" in " + image.pullTime().toMillis() + "ms"
@@ -287,7 +299,7 @@ public final class PodSyncer {
                 .setHostPath(termination.toString()).build());
             var config = ContainerConfigs.build(pod, c, new ContainerConfigs.Inputs(attempt, kind, image.imageRef(),
                 cmd.get(0), cmd.get(1), EnvVariable.toKeyValues(env), mounts, termination.toString()));
-            id = cri.createContainer(ctx.sandbox().getId(), config, ctx.sandboxConfig());
+            id = cri.createContainer(ctx.sandbox().getId(), config, ctx.sandboxConfig().get());
         } catch (PodResources.ConfigException e) {
             ctx.waiting().put(c.getName(), new PodStatuses.Waiting("CreateContainerConfigError", e.getMessage()));
             events.event(pod, COMPONENT, EventRecorder.WARNING, "Failed", "Error: " + e.getMessage());
@@ -408,6 +420,7 @@ public final class PodSyncer {
             if (n > KEEP_EXITED + 1 && s.getState() == ContainerState.CONTAINER_EXITED) {
                 try {
                     cri.removeContainer(s.getId());
+                    PodRuntime.forget(List.of(s.getId()));
                     deleteQuietly(s.getAnnotationsMap().get(RuntimeLabels.TERMINATION_MESSAGE_HOST_PATH));
                 } catch (CriException e) {
                     log.debug("removing old container {}: {}", s.getId(), e.getMessage());

@@ -150,7 +150,7 @@ public final class SandboxConfigs {
         if ("ClusterFirst".equals(policy) && hostNetwork) policy = "Default";
         if ("ClusterFirstWithHostNet".equals(policy)) policy = "ClusterFirst";
         if ("ClusterFirst".equals(policy) && config.clusterDns().isEmpty()) policy = "Default";
-        ResolvConf host = ResolvConf.read(hostResolvConf);
+        ResolvConf host = hostResolv();
         Set<String> servers = new LinkedHashSet<>();
         Set<String> searches = new LinkedHashSet<>();
         List<String> options = new ArrayList<>();
@@ -184,6 +184,21 @@ public final class SandboxConfigs {
         }
         return DNSConfig.newBuilder().addAllServers(servers).addAllSearches(searches.stream().limit(32).toList())
             .addAllOptions(options).build();
+    }
+
+    private volatile ResolvConf cachedResolv;
+    private volatile long cachedResolvAt;
+
+    /** The node's resolv.conf, re-read at most once a minute. */
+    private ResolvConf hostResolv() {
+        long now = System.nanoTime();
+        ResolvConf r = cachedResolv;
+        if (r == null || now - cachedResolvAt > 60_000_000_000L) {
+            r = ResolvConf.read(hostResolvConf);
+            cachedResolv = r;
+            cachedResolvAt = now;
+        }
+        return r;
     }
 
     /** The parts of a resolv.conf the kubelet uses. */

@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,7 +25,7 @@ public final class StatusManager {
     private static final Logger log = LoggerFactory.getLogger(StatusManager.class);
 
     private final KubernetesClient client;
-    private final Map<String, String> written = new ConcurrentHashMap<>();
+    private final Map<String, PodStatus> written = new ConcurrentHashMap<>();
 
     public StatusManager(KubernetesClient client) {
         this.client = client;
@@ -35,10 +34,10 @@ public final class StatusManager {
     /** Writes the status if it differs; returns whether a write happened. A pod gone from the API is not an error. */
     public boolean update(Pod pod, PodStatus status) {
         String uid = pod.getMetadata().getUid();
-        String json = Serialization.asJson(status);
-        if (json.equals(written.get(uid))) return false;
-        if (pod.getStatus() != null && Objects.equals(Serialization.asJson(pod.getStatus()), json)) {
-            written.put(uid, json);
+        // the model classes compare by value: no serialization unless something changed
+        if (status.equals(written.get(uid))) return false;
+        if (status.equals(pod.getStatus())) {
+            written.put(uid, status);
             return false;
         }
         ObjectNode patch = Serialization.jsonMapper().createObjectNode();
@@ -47,7 +46,7 @@ public final class StatusManager {
             client.pods().resource(new PodBuilder().withNewMetadata().withNamespace(pod.getMetadata().getNamespace())
                     .withName(pod.getMetadata().getName()).endMetadata().build())
                 .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-            written.put(uid, json);
+            written.put(uid, status);
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) return false;

@@ -24,6 +24,18 @@ import java.util.Optional;
 public record PodRuntime(String podUid, List<PodSandbox> sandboxes, List<ContainerStatus> containers,
                          Map<String, String> sandboxIds) {
 
+    /**
+     * The ContainerStatus answers already read, by container id: reused while the listed state is the same (a
+     * container's status changes only with its state), so a sync costs two list calls plus one status call per
+     * container that changed. Entries of removed containers are dropped by {@link #forget}.
+     */
+    private static final Map<String, ContainerStatus> STATUS_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Drops cached statuses of containers that no longer exist. */
+    public static void forget(java.util.Collection<String> containerIds) {
+        containerIds.forEach(STATUS_CACHE::remove);
+    }
+
     /** Reads the pod's sandboxes and containers. */
     public static PodRuntime read(CriClient cri, String podUid) {
         List<PodSandbox> sandboxes = new ArrayList<>(cri.listPodSandbox(
@@ -32,8 +44,16 @@ public record PodRuntime(String podUid, List<PodSandbox> sandboxes, List<Contain
         List<ContainerStatus> containers = new ArrayList<>();
         Map<String, String> sandboxIds = new HashMap<>();
         for (Container c : cri.listContainers(ContainerFilter.newBuilder().putLabelSelector(RuntimeLabels.POD_UID, podUid).build())) {
+            ContainerStatus cached = STATUS_CACHE.get(c.getId());
+            if (cached != null && cached.getState() == c.getState()) {
+                containers.add(cached);
+                sandboxIds.put(c.getId(), c.getPodSandboxId());
+                continue;
+            }
             try {
-                containers.add(cri.containerStatus(c.getId(), false).getStatus());
+                ContainerStatus status = cri.containerStatus(c.getId(), false).getStatus();
+                if (status.getState() != dev.beluga.cri.v1.ContainerState.CONTAINER_CREATED) STATUS_CACHE.put(c.getId(), status);
+                containers.add(status);
                 sandboxIds.put(c.getId(), c.getPodSandboxId());
             } catch (CriException e) {
                 if (!e.isNotFound()) throw e; // removed between the list and the status call
