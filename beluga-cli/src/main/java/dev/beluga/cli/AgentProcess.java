@@ -20,7 +20,7 @@ public final class AgentProcess implements AutoCloseable {
      * A node agent needs little heap: a small initial heap that the serial collector gives back when it shrinks, a
      * cap, and Netty (the CRI client's transport) without its pooled per-thread arenas.
      */
-    static final List<String> AGENT_JVM_FLAGS = List.of("-Xms16m", "-Xmx256m", "-XX:MinHeapFreeRatio=10",
+    static final List<String> AGENT_JVM_FLAGS = List.of("-Xms16m", "-Xmx192m", "-XX:MinHeapFreeRatio=10",
         "-XX:MaxHeapFreeRatio=30", "-Dio.netty.allocator.type=unpooled");
 
     private final Process process;
