@@ -1,5 +1,9 @@
 package dev.beluga.agent.server;
 
+import dev.beluga.http.UpgradedConnection;
+import dev.beluga.http.ResponseHead;
+import dev.beluga.http.Splice;
+
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpStream;

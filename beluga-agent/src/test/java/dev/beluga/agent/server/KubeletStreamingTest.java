@@ -1,5 +1,7 @@
 package dev.beluga.agent.server;
 
+import dev.beluga.http.ResponseHead;
+
 import dev.beluga.cri.StreamFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,7 @@
 package dev.beluga.agent.server;
 
+import dev.beluga.http.ResponseHead;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;

@@ -1,5 +1,7 @@
 package dev.beluga.agent.server;
 
+import dev.beluga.http.ResponseHead;
+
 import dev.beluga.agent.AgentConfig;
 import dev.beluga.agent.NodeAgent;
 import dev.beluga.agent.images.BuiltinImages;

@@ -1,5 +1,9 @@
 package dev.beluga.apiserver.kubelet;
 
+import dev.beluga.http.UpgradedConnection;
+import dev.beluga.http.ResponseHead;
+import dev.beluga.http.Splice;
+
 import dev.beluga.apiserver.StatusException;
 import dev.beluga.apiserver.http.Exchange;
 import org.eclipse.jetty.http.HttpHeader;

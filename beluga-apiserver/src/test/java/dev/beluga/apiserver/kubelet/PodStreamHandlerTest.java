@@ -1,5 +1,7 @@
 package dev.beluga.apiserver.kubelet;
 
+import dev.beluga.http.ResponseHead;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.beluga.agent.server;
+package dev.beluga.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -15,19 +15,18 @@ import java.util.Map;
  * after the blank line is consumed: after a {@code 101} those bytes already belong to the upgraded protocol.
  * Immutable.
  *
- * <p>The API server's kubelet proxy has the same class ({@code dev.beluga.apiserver.kubelet}); the two modules share
- * no HTTP code, so a fix to one belongs in the other.
+ * <p>Used by both hops of an upgraded request: the API server's kubelet proxy and the kubelet API.
  *
  * @param status  the status code
  * @param headers the header fields in their order, names as sent
  */
-record ResponseHead(int status, List<Map.Entry<String, String>> headers) {
+public record ResponseHead(int status, List<Map.Entry<String, String>> headers) {
     /** The most a head may take (Go's http.Transport allows 10 MB; kubelets and runtimes send a few hundred bytes). */
-    static final int MAX_HEAD_BYTES = 64 * 1024;
+    public static final int MAX_HEAD_BYTES = 64 * 1024;
     /** The most of an error body that is read and relayed. */
-    static final int MAX_BODY_BYTES = 1024 * 1024;
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
 
-    ResponseHead {
+    public ResponseHead {
         headers = List.copyOf(headers);
     }
 
@@ -36,7 +35,7 @@ record ResponseHead(int status, List<Map.Entry<String, String>> headers) {
      *
      * @throws IOException the connection ended first, the head is malformed or longer than {@link #MAX_HEAD_BYTES}
      */
-    static ResponseHead read(InputStream in) throws IOException {
+    public static ResponseHead read(InputStream in) throws IOException {
         List<String> lines = new ArrayList<>();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int total = 0;
@@ -67,7 +66,7 @@ record ResponseHead(int status, List<Map.Entry<String, String>> headers) {
     }
 
     /** The first value of a header field (case-insensitive name), or null. */
-    String header(String name) {
+    public String header(String name) {
         for (Map.Entry<String, String> h : headers) if (h.getKey().equalsIgnoreCase(name)) return h.getValue();
         return null;
     }
@@ -76,7 +75,7 @@ record ResponseHead(int status, List<Map.Entry<String, String>> headers) {
      * Reads the body that follows this head (an error answer): {@code Content-Length} bytes, chunked, or up to the end
      * of the connection; at most {@link #MAX_BODY_BYTES}, the rest is left unread.
      */
-    byte[] readBody(InputStream in) throws IOException {
+    public byte[] readBody(InputStream in) throws IOException {
         String te = header("Transfer-Encoding");
         if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) return readChunked(in);
         String cl = header("Content-Length");

@@ -1,4 +1,4 @@
-package dev.beluga.apiserver.kubelet;
+package dev.beluga.http;
 
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
@@ -35,10 +35,9 @@ import java.util.concurrent.TimeoutException;
  * complete both). {@link #close()} (or the end point's idle timeout, set in {@link #onOpen()}) closes the end point:
  * TLS close_notify and the socket; blocked reads and writes then fail. Idempotent.
  *
- * <p>Beluga-agent's kubelet API has the same class ({@code dev.beluga.agent.server}); the two modules share no
- * HTTP code, so a fix to one belongs in the other.
+ * <p>Used by both hops of an upgraded request: the API server's kubelet proxy and the kubelet API.
  */
-final class UpgradedConnection extends AbstractConnection implements Connection.UpgradeTo {
+public final class UpgradedConnection extends AbstractConnection implements Connection.UpgradeTo {
     private static final int BUFFER = 16 * 1024;
 
     private final Duration idleTimeout;
@@ -52,23 +51,23 @@ final class UpgradedConnection extends AbstractConnection implements Connection.
      * @param endPoint    the request's end point (the decrypted one under TLS)
      * @param idleTimeout how long the upgraded connection may stay without traffic in either direction
      */
-    UpgradedConnection(EndPoint endPoint, Executor executor, Duration idleTimeout) {
+    public UpgradedConnection(EndPoint endPoint, Executor executor, Duration idleTimeout) {
         super(endPoint, executor);
         this.idleTimeout = idleTimeout;
     }
 
     /** Completes once Jetty has installed this connection on the end point. */
-    CompletableFuture<Void> opened() {
+    public CompletableFuture<Void> opened() {
         return opened;
     }
 
     /** The bytes the client sends after the 101; -1 at its end of stream (or after {@link #close()}). */
-    InputStream input() {
+    public InputStream input() {
         return input;
     }
 
     /** Bytes to the client; each write blocks until the end point has taken all of it. */
-    OutputStream output() {
+    public OutputStream output() {
         return output;
     }
 

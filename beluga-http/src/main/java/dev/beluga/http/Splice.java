@@ -1,4 +1,4 @@
-package dev.beluga.apiserver.kubelet;
+package dev.beluga.http;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Each direction runs on a virtual thread of its own; {@link #done()} completes when both have ended and both
  * connections are closed.
  *
- * <p>Beluga-agent's kubelet API has the same class ({@code dev.beluga.agent.server}); the two modules share no
- * HTTP code, so a fix to one belongs in the other.
+ * <p>Used by both hops of an upgraded request: the API server's kubelet proxy and the kubelet API.
  */
-final class Splice {
+public final class Splice {
     private static final Logger log = LoggerFactory.getLogger(Splice.class);
     private static final int CHUNK = 16 * 1024;
 
@@ -44,7 +43,7 @@ final class Splice {
      * @param a    closes the first connection (whose streams are {@code aIn}, {@code aOut})
      * @param b    closes the second connection
      */
-    static Splice start(String name, InputStream aIn, OutputStream aOut, Closeable a, InputStream bIn, OutputStream bOut, Closeable b) {
+    public static Splice start(String name, InputStream aIn, OutputStream aOut, Closeable a, InputStream bIn, OutputStream bOut, Closeable b) {
         Splice s = new Splice(a, b);
         Thread.ofVirtual().name(name + "-up").start(() -> s.copy(aIn, bOut, s.aToB));
         Thread.ofVirtual().name(name + "-down").start(() -> s.copy(bIn, aOut, s.bToA));
@@ -52,7 +51,7 @@ final class Splice {
     }
 
     /** Completes when both directions have ended and both connections are closed. */
-    CompletableFuture<Void> done() {
+    public CompletableFuture<Void> done() {
         return CompletableFuture.allOf(aToB, bToA);
     }
 
