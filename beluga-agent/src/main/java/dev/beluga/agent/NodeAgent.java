@@ -101,6 +101,11 @@ public final class NodeAgent implements AutoCloseable {
         this.kubeletVersion = kubeletVersion;
     }
 
+    /** Closes {@code c} when the agent closes (after its own parts). */
+    public synchronized void closeWith(AutoCloseable c) {
+        closeables.addFirst(c);
+    }
+
     /** Serves the kubelet API (logs) with this TLS identity; without it the agent serves no API. Call before start. */
     public synchronized NodeAgent withKubeletTls(KubeletTls tls) {
         this.kubeletTls = tls;

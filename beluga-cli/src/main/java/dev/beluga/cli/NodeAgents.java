@@ -3,6 +3,7 @@ package dev.beluga.cli;
 import dev.beluga.agent.AgentConfig;
 import dev.beluga.agent.NodeAgent;
 import dev.beluga.agent.images.BuiltinImages;
+import dev.beluga.agent.images.BuiltinRegistry;
 import dev.beluga.agent.images.ImageImporter;
 import dev.beluga.agent.images.MissingHostToolException;
 import dev.beluga.agent.pods.PodResources;
@@ -46,7 +47,12 @@ final class NodeAgents {
     /** Creates (not starts) an agent whose runtime gets the built-in images from {@code imageCache}. */
     static NodeAgent create(KubernetesClient client, AgentConfig config, Path imageCache, String version,
                             Function<NodeAgent.AgentContext, PodResources> resources) {
-        return new NodeAgent(client, config, resources, socket -> importBuiltinImages(socket, imageCache), "v1.32.0-beluga-" + version);
+        NodeAgent[] agent = new NodeAgent[1];
+        agent[0] = new NodeAgent(client, config, resources, socket -> {
+            BuiltinRegistry registry = importBuiltinImages(socket, imageCache);
+            if (registry != null) agent[0].closeWith(registry);
+        }, "v1.32.0-beluga-" + version);
+        return agent[0];
     }
 
     /**
@@ -68,19 +74,28 @@ final class NodeAgents {
         return dev.beluga.agent.pods.PodResourcesFactory.cluster(ctx);
     }
 
-    static void importBuiltinImages(Path socket, Path imageCache) {
+    /**
+     * Builds and imports the built-in images, then serves them as a docker.io mirror to this containerd (so that
+     * {@code imagePullPolicy: Always} on them works offline); returns the mirror, or null when the images could not be
+     * made (the reason is logged).
+     */
+    static BuiltinRegistry importBuiltinImages(Path socket, Path imageCache) {
         try (CriClient cri = new CriClient(socket)) {
             BuiltinImages images = new BuiltinImages(imageCache);
             ImageImporter importer = new ImageImporter(socket, cri);
             long t0 = System.nanoTime();
             importer.ensureImported(images.pause());
             importer.ensureImported(images.busybox());
-            log.info("built-in images {} and {} ready in {} ms", BuiltinImages.PAUSE_IMAGE, BuiltinImages.BUSYBOX_NAMES,
-                (System.nanoTime() - t0) / 1_000_000);
+            BuiltinRegistry registry = BuiltinRegistry.start(images.all());
+            registry.writeMirrorConfig(socket.getParent().resolve("certs.d"));
+            log.info("built-in images {} and {} ready in {} ms, mirrored for docker.io on 127.0.0.1:{}", BuiltinImages.PAUSE_IMAGE,
+                BuiltinImages.BUSYBOX_NAMES, (System.nanoTime() - t0) / 1_000_000, registry.port());
+            return registry;
         } catch (MissingHostToolException e) {
             log.warn("the built-in images cannot be built here: {}", e.getMessage());
         } catch (Exception e) {
             log.warn("importing the built-in images failed: {}", e.toString());
         }
+        return null;
     }
 }

@@ -207,6 +207,20 @@ class MultiNodeClusterTest {
     }
 
     @Test
+    @Order(3)
+    void latestTagWithPullPolicyAlwaysIsPulledFromTheNodesOwnMirror() throws Exception {
+        // busybox (= :latest) defaults to imagePullPolicy Always: the pull must succeed without any network
+        kubectl("run", "latest", "--image=busybox", "--restart=Never", "--overrides={\"spec\":{\"nodeName\":\"node-1\"}}",
+            "--", "sh", "-c", "echo pulled-ok");
+        awaitPhase("latest", "Succeeded", Duration.ofSeconds(60));
+        assertThat(kubectl("logs", "latest")).isEqualTo("pulled-ok\n");
+        Pod p = client.pods().inNamespace("default").withName("latest").get();
+        assertThat(p.getSpec().getContainers().getFirst().getImagePullPolicy()).isEqualTo("Always");
+        assertThat(kubectl("get", "events", "--field-selector", "involvedObject.name=latest", "-o", "jsonpath={.items[*].message}"))
+            .contains("Successfully pulled image \"busybox\"");
+    }
+
+    @Test
     @Order(4)
     void aDeadNodeGoesNotReadyAndItsPodMovesToTheOthers() throws Exception {
         Pod victim = client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()

@@ -1,0 +1,143 @@
+package dev.beluga.agent.images;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+
+/**
+ * A read-only OCI distribution endpoint on 127.0.0.1 serving the built-in images from their archives, registered with
+ * containerd as a mirror of docker.io ({@code certs.d/docker.io/hosts.toml}, tried before the real registry), so that
+ * a pull of {@code busybox:latest} — which {@code imagePullPolicy: Always} does on every start — succeeds on a node
+ * without network, as it would against a registry. Serves {@code GET/HEAD /v2/}, {@code /v2/<name>/manifests/<tag or
+ * digest>} and {@code /v2/<name>/blobs/<digest>}; anything else is 404, so containerd goes on to the next host.
+ * Runs on the JDK's built-in HTTP server with virtual threads. Thread-safe; {@link #close()} stops it.
+ */
+public final class BuiltinRegistry implements AutoCloseable {
+    private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
+
+    private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();      // "sha256:..." -> content
+    private final Map<String, String> manifests = new ConcurrentHashMap<>();  // "library/busybox:latest" -> digest
+    private final HttpServer server;
+
+    private BuiltinRegistry(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Starts on 127.0.0.1 (any free port) serving the images of these archives. */
+    public static BuiltinRegistry start(List<BuiltImage> images) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        BuiltinRegistry r = new BuiltinRegistry(http);
+        for (BuiltImage image : images) r.load(image);
+        http.createContext("/v2/", r::handle);
+        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        http.start();
+        return r;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /**
+     * Writes containerd's host config for docker.io: this registry first (pull and resolve over plain HTTP on
+     * loopback), then docker.io itself. containerd reads it at each pull; idempotent.
+     */
+    public void writeMirrorConfig(Path certsDir) throws IOException {
+        Path dir = Files.createDirectories(certsDir.resolve("docker.io"));
+        Files.writeString(dir.resolve("hosts.toml"), """
+            server = "https://registry-1.docker.io"
+
+            [host."http://127.0.0.1:%d"]
+              capabilities = ["pull", "resolve"]
+            """.formatted(port()));
+    }
+
+    private void load(BuiltImage image) throws IOException {
+        byte[] index = null;
+        try (InputStream in = Files.newInputStream(image.archive()); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                if (!e.isFile()) continue;
+                byte[] content = tar.readAllBytes();
+                if (e.getName().startsWith("blobs/sha256/")) blobs.put("sha256:" + e.getName().substring("blobs/sha256/".length()), content);
+                else if (e.getName().equals("index.json")) index = content;
+            }
+        }
+        if (index == null) throw new IOException(image.archive() + " has no index.json");
+        for (JsonNode d : new ObjectMapper().readTree(index).path("manifests")) {
+            String name = d.path("annotations").path("io.containerd.image.name").asText("");
+            String repoTag = name.startsWith("docker.io/") ? name.substring("docker.io/".length()) : name;
+            if (!repoTag.isEmpty()) manifests.put(repoTag, d.path("digest").asText());
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            boolean head = "HEAD".equals(ex.getRequestMethod());
+            if (!head && !"GET".equals(ex.getRequestMethod())) {
+                ex.sendResponseHeaders(405, -1);
+                return;
+            }
+            if (path.equals("/v2/")) {
+                send(ex, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8), null, head);
+                return;
+            }
+            int m = path.indexOf("/manifests/");
+            int b = path.indexOf("/blobs/");
+            if (m > 0) {
+                String repo = path.substring(4, m);
+                String ref = path.substring(m + "/manifests/".length());
+                String digest = ref.startsWith("sha256:") ? ref : manifests.get(repo + ":" + ref);
+                byte[] body = digest == null ? null : blobs.get(digest);
+                if (body != null) {
+                    send(ex, 200, MANIFEST_TYPE, body, digest, head);
+                    return;
+                }
+            } else if (b > 0) {
+                String digest = path.substring(b + "/blobs/".length());
+                byte[] body = blobs.get(digest);
+                if (body != null) {
+                    send(ex, 200, "application/octet-stream", body, digest, head);
+                    return;
+                }
+            }
+            send(ex, 404, "application/json", "{\"errors\":[{\"code\":\"NAME_UNKNOWN\"}]}".getBytes(StandardCharsets.UTF_8), null, head);
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body, String digest, boolean head) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Docker-Distribution-API-Version", "registry/2.0");
+        if (digest != null) ex.getResponseHeaders().set("Docker-Content-Digest", digest);
+        if (head) {
+            ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
