@@ -76,7 +76,6 @@ public final class NodeAgent implements AutoCloseable {
     private ScheduledExecutorService timers;
     private PodSyncer syncer;
     private PodTerminator terminator;
-    private volatile String podCidr;
     private volatile boolean networkWritten;
     private String hostIp;
     private boolean closed;
@@ -235,7 +234,7 @@ public final class NodeAgent implements AutoCloseable {
         if (networkWritten) return;
         Node n = client.nodes().withName(config.nodeName()).get();
         if (n == null || n.getSpec() == null || n.getSpec().getPodCIDR() == null) return;
-        podCidr = n.getSpec().getPodCIDR();
+        String podCidr = n.getSpec().getPodCIDR();
         CniConfig.write(config.cniConfDir(), config.nodeName() + "-pods", BRIDGE, podCidr, config.dataDir().resolve("cni-ipam"));
         networkWritten = true;
         log.info("pod network of node {}: {} on {}", config.nodeName(), podCidr, BRIDGE);

@@ -11,7 +11,6 @@ import dev.beluga.agent.env.EnvVariable;
 import dev.beluga.cri.v1.Mount;
 import dev.beluga.cri.v1.PodSandbox;
 import dev.beluga.cri.v1.PodSandboxConfig;
-import dev.beluga.cri.v1.PodSandboxState;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -461,10 +460,5 @@ public final class PodSyncer {
         } catch (IOException e) {
             log.debug("deleting {}: {}", dir, e.toString());
         }
-    }
-
-    /** Whether a sandbox is ready (for tests and diagnostics). */
-    static boolean ready(PodSandbox s) {
-        return s.getState() == PodSandboxState.SANDBOX_READY;
     }
 }

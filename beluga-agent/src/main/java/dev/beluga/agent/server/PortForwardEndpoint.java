@@ -1,5 +1,7 @@
 package dev.beluga.agent.server;
 
+import dev.beluga.http.UpgradeRequests;
+
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -31,7 +33,7 @@ final class PortForwardEndpoint implements KubeletEndpoint {
     @Override
     public void serve(Request request, Response response, List<String> rest) throws Exception {
         StreamTarget t = StreamTarget.pod(request, rest);
-        boolean webSocket = "websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeader.UPGRADE)) && StreamProxy.isUpgrade(request);
+        boolean webSocket = "websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeader.UPGRADE)) && UpgradeRequests.isUpgrade(request);
         List<Integer> ports = PortForwardQuery.parse(StreamTarget.query(request), webSocket);
         URI url = StreamTarget.prepare(() -> runtime.portForward(t.namespace(), t.pod(), t.uid(), ports));
         proxy.proxy(request, response, url);

@@ -3,9 +3,9 @@ package dev.beluga.agent.server;
 import dev.beluga.http.UpgradedConnection;
 import dev.beluga.http.ResponseHead;
 import dev.beluga.http.Splice;
+import dev.beluga.http.UpgradeRequests;
 
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -74,21 +74,13 @@ final class StreamProxy {
         this.dialer = dialer;
     }
 
-    /** Whether the request asks for a protocol upgrade (Go's {@code httpstream.IsUpgradeRequest}) over HTTP/1.1. */
-    static boolean isUpgrade(Request request) {
-        if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_1_1) return false;
-        for (String v : request.getHeaders().getValuesList(HttpHeader.CONNECTION))
-            if (v.toLowerCase(Locale.ROOT).contains("upgrade")) return true;
-        return false;
-    }
-
     /**
      * Proxies the request to {@code target} (an {@code http://} URL of the stream server).
      *
      * @throws KubeletError before anything was written: not an upgrade, or the runtime could not be reached
      */
     void proxy(Request request, Response response, URI target) throws Exception {
-        if (!isUpgrade(request)) throw new KubeletError(500, "Upgrade request required\n");
+        if (!UpgradeRequests.isUpgrade(request)) throw new KubeletError(500, "Upgrade request required\n");
         String host = target.getHost();
         int port = target.getPort() < 0 ? 80 : target.getPort();
         StreamDialer.Link link;

@@ -3,11 +3,11 @@ package dev.beluga.apiserver.kubelet;
 import dev.beluga.http.UpgradedConnection;
 import dev.beluga.http.ResponseHead;
 import dev.beluga.http.Splice;
+import dev.beluga.http.UpgradeRequests;
 
 import dev.beluga.apiserver.StatusException;
 import dev.beluga.apiserver.http.Exchange;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -75,21 +75,13 @@ final class KubeletStreamProxy {
         this.dialer = dialer;
     }
 
-    /** Whether the request asks for a protocol upgrade (Go's {@code httpstream.IsUpgradeRequest}) over HTTP/1.1. */
-    static boolean isUpgrade(Request request) {
-        if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_1_1) return false;
-        for (String v : request.getHeaders().getValuesList(HttpHeader.CONNECTION))
-            if (v.toLowerCase(Locale.ROOT).contains("upgrade")) return true;
-        return false;
-    }
-
     /**
      * Proxies the exchange to {@code target} on the kubelet at {@code address}.
      *
      * @throws StatusException before anything was written (see the class comment)
      */
     void proxy(Exchange ex, KubeletAddress address, URI target) throws Exception {
-        if (!isUpgrade(ex.request())) throw StatusException.badRequest("Upgrade request required");
+        if (!UpgradeRequests.isUpgrade(ex.request())) throw StatusException.badRequest("Upgrade request required");
         SSLSocket kubelet;
         try {
             kubelet = dialer.dial(address);
