@@ -25,62 +25,69 @@ import java.util.Optional;
  * @param cgroupParent    the cgroup (cgroupfs path) under which pods' cgroups are made, e.g. /beluga/node-1
  * @param cniConfDir      where the runtime reads its CNI network config (containerd's conf_dir)
  * @param hostGwRoutes    whether the agent routes other nodes' pod CIDRs via their InternalIPs (nodes on one link)
+ * @param proxyMode       how Service traffic is forwarded on the node: nftables, userspace, none, or auto (nftables
+ *                        when the nft command and the kernel allow it, else userspace)
  */
 public record AgentConfig(String nodeName, Path dataDir, Optional<Path> criSocket, Optional<String> nodeIp,
                           int kubeletPort, Map<String, String> nodeLabels, List<String> clusterDns, String clusterDomain,
                           String sandboxImage, int maxPods, Duration syncPeriod, Duration leaseDuration,
-                          String cgroupParent, Path cniConfDir, boolean hostGwRoutes) {
+                          String cgroupParent, Path cniConfDir, boolean hostGwRoutes, String proxyMode) {
 
     /** Defaults as upstream's kubelet (and k3s's where upstream has none) for a node with this name and directory. */
     public static AgentConfig defaults(String nodeName, Path dataDir, String sandboxImage) {
         return new AgentConfig(nodeName, dataDir, Optional.empty(), Optional.empty(), 10250, Map.of(), List.of(),
             "cluster.local", sandboxImage, 110, Duration.ofSeconds(10), Duration.ofSeconds(40), "/beluga/" + nodeName,
-            dataDir.resolve("containerd").resolve("net.d"), false);
+            dataDir.resolve("containerd").resolve("net.d"), false, "auto");
     }
 
     public AgentConfig withCriSocket(Path socket) {
         return new AgentConfig(nodeName, dataDir, Optional.of(socket), nodeIp, kubeletPort, nodeLabels, clusterDns,
-            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes);
+            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes, proxyMode);
     }
 
     public AgentConfig withNodeIp(String ip) {
         return new AgentConfig(nodeName, dataDir, criSocket, Optional.of(ip), kubeletPort, nodeLabels, clusterDns,
-            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes);
+            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes, proxyMode);
     }
 
     public AgentConfig withKubeletPort(int port) {
         return new AgentConfig(nodeName, dataDir, criSocket, nodeIp, port, nodeLabels, clusterDns,
-            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes);
+            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes, proxyMode);
     }
 
     public AgentConfig withNodeLabels(Map<String, String> labels) {
         return new AgentConfig(nodeName, dataDir, criSocket, nodeIp, kubeletPort, Map.copyOf(labels), clusterDns,
-            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes);
+            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes, proxyMode);
     }
 
     public AgentConfig withClusterDns(List<String> servers) {
         return new AgentConfig(nodeName, dataDir, criSocket, nodeIp, kubeletPort, nodeLabels, List.copyOf(servers),
-            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes);
+            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes, proxyMode);
     }
 
     public AgentConfig withSyncPeriod(Duration period) {
         return new AgentConfig(nodeName, dataDir, criSocket, nodeIp, kubeletPort, nodeLabels, clusterDns,
-            clusterDomain, sandboxImage, maxPods, period, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes);
+            clusterDomain, sandboxImage, maxPods, period, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes, proxyMode);
     }
 
     public AgentConfig withCniConfDir(Path dir) {
         return new AgentConfig(nodeName, dataDir, criSocket, nodeIp, kubeletPort, nodeLabels, clusterDns,
-            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, dir, hostGwRoutes);
+            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, dir, hostGwRoutes, proxyMode);
     }
 
     public AgentConfig withCgroupParent(String parent) {
         return new AgentConfig(nodeName, dataDir, criSocket, nodeIp, kubeletPort, nodeLabels, clusterDns,
-            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, parent, cniConfDir, hostGwRoutes);
+            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, parent, cniConfDir, hostGwRoutes, proxyMode);
     }
 
     public AgentConfig withHostGwRoutes(boolean on) {
         return new AgentConfig(nodeName, dataDir, criSocket, nodeIp, kubeletPort, nodeLabels, clusterDns,
-            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, on);
+            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, on, proxyMode);
+    }
+
+    public AgentConfig withProxyMode(String mode) {
+        return new AgentConfig(nodeName, dataDir, criSocket, nodeIp, kubeletPort, nodeLabels, clusterDns,
+            clusterDomain, sandboxImage, maxPods, syncPeriod, leaseDuration, cgroupParent, cniConfDir, hostGwRoutes, mode);
     }
 
     /** Where pods' files live: {@code <dataDir>/pods/<uid>/...}. */

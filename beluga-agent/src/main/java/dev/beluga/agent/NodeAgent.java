@@ -2,6 +2,7 @@ package dev.beluga.agent;
 
 import dev.beluga.agent.network.CniConfig;
 import dev.beluga.agent.network.HostGwRoutes;
+import dev.beluga.agent.network.ServiceProxies;
 import dev.beluga.agent.node.MachineInfo;
 import dev.beluga.agent.node.NodeLease;
 import dev.beluga.agent.node.NodeRegistrar;
@@ -27,6 +28,7 @@ import dev.beluga.cri.ContainerdProcess;
 import dev.beluga.cri.CriClient;
 import dev.beluga.cri.v1.PodSandbox;
 import dev.beluga.cri.v1.PodSandboxFilter;
+import dev.beluga.proxy.ProxyRunner;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -82,6 +84,7 @@ public final class NodeAgent implements AutoCloseable {
     private KubeletTls kubeletTls;
     private StreamDialer streamDialer = StreamDialer.TCP;
     private KubeletServer kubeletServer;
+    private volatile ProxyRunner proxy;
 
     /** What a {@link PodResources} implementation may use. */
     public record AgentContext(KubernetesClient client, AgentConfig config, CriClient cri, String hostIp) {}
@@ -238,6 +241,12 @@ public final class NodeAgent implements AutoCloseable {
         CniConfig.write(config.cniConfDir(), config.nodeName() + "-pods", BRIDGE, podCidr, config.dataDir().resolve("cni-ipam"));
         networkWritten = true;
         log.info("pod network of node {}: {} on {}", config.nodeName(), podCidr, BRIDGE);
+        proxy = ServiceProxies.start(client, config.proxyMode(), config.nodeName(), podCidr).orElse(null);
+    }
+
+    /** The node's service proxy, once the pod network is configured; null before or with proxy mode none. */
+    public ProxyRunner proxy() {
+        return proxy;
     }
 
     /** Removes what the runtime holds for pods that are neither in the API nor being worked on. */
@@ -289,6 +298,7 @@ public final class NodeAgent implements AutoCloseable {
             syncer.cleanup(s.getMetadata().getNamespace(), s.getMetadata().getName(), uid);
         }
         terminator.removeCgroupParent(config.cgroupParent());
+        if (proxy != null) proxy.removeRules();
         if (networkWritten) {
             try {
                 new ProcessBuilder("ip", "link", "del", BRIDGE).start().waitFor(10, TimeUnit.SECONDS);
@@ -306,6 +316,7 @@ public final class NodeAgent implements AutoCloseable {
         closed = true;
         if (podInformer != null) podInformer.stop();
         if (timers != null) timers.shutdownNow();
+        if (proxy != null) proxy.close(); // the rules stay: Service traffic keeps flowing while the agent restarts
         if (kubeletServer != null) {
             try {
                 kubeletServer.close();

@@ -52,6 +52,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--host-gw-routes", description = "Route other nodes' pod CIDRs via their InternalIPs (nodes on one link).")
     boolean hostGwRoutes;
 
+    @Option(names = "--proxy-mode", paramLabel = "MODE", defaultValue = "auto",
+        description = "Service proxy: nftables, userspace, none, or auto (nftables when available; default: auto).")
+    String proxyMode;
+
     @Option(names = "--remove-pods-on-exit", description = "Stop and remove every pod of this node when the agent stops.")
     boolean removePodsOnExit;
 
@@ -105,7 +109,8 @@ final class AgentCommand implements Callable<Integer> {
             labels.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
         }
         AgentConfig c = AgentConfig.defaults(name, dir, BuiltinImages.PAUSE_IMAGE).withKubeletPort(kubeletPort)
-            .withNodeLabels(labels).withClusterDns(clusterDns).withHostGwRoutes(hostGwRoutes);
+            .withNodeLabels(labels).withClusterDns(clusterDns).withHostGwRoutes(hostGwRoutes)
+            .withProxyMode(proxyMode);
         if (criSocket != null) c = c.withCriSocket(criSocket);
         if (nodeIp != null) c = c.withNodeIp(nodeIp);
         return c;

@@ -58,6 +58,9 @@ public final class NetnsNodes implements AutoCloseable {
                 n.ip("-n", ns, "addr", "add", ip + "/24", "dev", "eth0");
                 n.ip("-n", ns, "link", "set", "eth0", "up");
                 run("nsenter", "--net=/run/netns/" + ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+                // no default route leads out of a node; the node's own connections to cluster IPs still need a route
+                // before the service proxy's output hook translates them — one that leads nowhere else
+                n.ip("-n", ns, "route", "add", SERVICE_CIDR, "dev", "lo");
             }
             return n;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -78,6 +81,9 @@ public final class NetnsNodes implements AutoCloseable {
     String bridge() {
         return bridge;
     }
+
+    /** The default service CIDR of {@code beluga server} (k3s's). */
+    static final String SERVICE_CIDR = "10.43.0.0/16";
 
     /** A 192.168.X.0/24 (X in 200..249) that no route of the host covers yet. */
     static String freeSubnet() throws IOException, InterruptedException {

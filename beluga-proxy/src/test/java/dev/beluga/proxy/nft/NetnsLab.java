@@ -29,9 +29,9 @@ final class NetnsLab implements AutoCloseable {
         sh("ip", "-n", node, "addr", "add", "10.42.1.1/24", "dev", "cni0");
         sh("ip", "-n", node, "link", "set", "cni0", "up");
         sh("ip", "netns", "exec", node, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-        // the lab node has no uplink and so no default route; a real node has one, and the node's own connections to
-        // cluster IPs need some route before the output hook translates them
-        sh("ip", "-n", node, "route", "add", "10.43.0.0/16", "dev", "cni0");
+        // the lab node has no uplink and so no default route; a real node has one: the node's own connections to
+        // cluster IPs need some route (here one that leads nowhere else) before the output hook translates them
+        sh("ip", "-n", node, "route", "add", "10.43.0.0/16", "dev", "lo");
     }
 
     private void add(String ns) throws Exception {
