@@ -10,7 +10,8 @@ import java.util.concurrent.Callable;
 /** {@code beluga bench ...}: the benchmarks; each prints a table and a {@code BENCH {json}} line. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
     subcommands = {BenchCommand.Store.class, BenchCommand.Api.class, BenchCommand.Scheduler.class, BenchCommand.Controllers.class,
-        BenchCommand.Node.class})
+        BenchCommand.Node.class,
+        BenchCommand.Proxy.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -134,6 +135,37 @@ final class BenchCommand implements Runnable {
                 return 2;
             }
             new NodeBenchmark(new NodeBenchmark.Config(pods, Math.min(latencyPods, pods), rate, steady, workDir), System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "proxy", mixinStandardHelpOptions = true,
+        description = "Network programming of the nftables service proxy (in a network namespace of its own, needs root): "
+            + "Services and EndpointSlices through the API, full sync at that size, EndpointSlice change -> rules in effect.")
+    static final class Proxy implements Callable<Integer> {
+        @Option(names = "--work-dir", description = "Where the server's data directory is created (default: /tmp).")
+        Path workDir = Path.of("/tmp");
+
+        @Option(names = "--services", defaultValue = "1000", description = "Services (default: 1000).")
+        int services;
+
+        @Option(names = "--endpoints-per-service", defaultValue = "10", description = "Endpoints per Service (default: 10).")
+        int endpoints;
+
+        @Option(names = "--changes", defaultValue = "300", description = "EndpointSlice changes measured (default: 300).")
+        int changes;
+
+        @Option(names = "--rate", defaultValue = "20", description = "Changes per second (default: 20).")
+        double rate;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!dev.beluga.proxy.nft.NftablesProxier.available()) {
+                System.err.println("beluga bench proxy: needs root and nftables (apt-get install nftables)");
+                return 2;
+            }
+            new dev.beluga.cli.bench.ProxyBenchmark(new dev.beluga.cli.bench.ProxyBenchmark.Config(services, endpoints, changes,
+                rate, workDir), System.out).run();
             return 0;
         }
     }

@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,11 +32,16 @@ public final class ProxyRunner implements AutoCloseable {
     private final ServiceChangeTracker tracker;
     private final Duration minSyncInterval;
     private final Duration fullSyncInterval;
-    private final ProgrammingLatency latency = new ProgrammingLatency();
+    private final LatencyHistogram latency = new LatencyHistogram();
+    private final LatencyHistogram syncDurations = new LatencyHistogram();
+    private volatile BiConsumer<Set<ServiceKey>, Long> onProgrammed = (keys, nanos) -> { };
+    private volatile boolean fullRequested;
+    private volatile long lastFullSyncNanos;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final Object signal = new Object();
     private volatile BooleanSupplier synced = () -> true;
     private volatile boolean closed;
+    private volatile boolean syncing;
     private volatile long syncs;
     private volatile long lastSyncNanos;
     private volatile long failures;
@@ -88,6 +95,21 @@ public final class ProxyRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls {@code listener} on the sync thread after every successful sync with the Services it programmed and the
+     * {@link System#nanoTime()} at which they took effect (benchmarks measure change-to-rules latency with it).
+     */
+    public ProxyRunner onProgrammed(BiConsumer<Set<ServiceKey>, Long> listener) {
+        this.onProgrammed = listener;
+        return this;
+    }
+
+    /** Makes the next sync a full one (benchmarks measure its duration). */
+    public void requestFullSync() {
+        fullRequested = true;
+        wake();
+    }
+
     public synchronized ProxyRunner start() {
         if (loop != null) return this;
         loop = Thread.ofPlatform().daemon().name("proxy-sync-" + proxier.mode()).start(this::run);
@@ -101,19 +123,22 @@ public final class ProxyRunner implements AutoCloseable {
             try {
                 synchronized (signal) {
                     long fullDue = lastFull + fullSyncInterval.toNanos() - System.nanoTime();
-                    if (!closed && (!synced.getAsBoolean() || (!needFull && !tracker.hasChanges() && fullDue > 0)))
+                    if (!closed && (!synced.getAsBoolean() || (!needFull && !fullRequested && !tracker.hasChanges() && fullDue > 0)))
                         signal.wait(Math.max(1, Math.min(needFull ? 100 : Math.max(1, fullDue / 1_000_000), 1000)));
                 }
                 if (closed || !synced.getAsBoolean()) continue;
                 long sinceLast = System.nanoTime() - lastSyncNanos;
                 if (sinceLast < minSyncInterval.toNanos()) Thread.sleep(Duration.ofNanos(minSyncInterval.toNanos() - sinceLast));
-                boolean full = needFull || System.nanoTime() - lastFull >= fullSyncInterval.toNanos();
+                boolean full = needFull || fullRequested || System.nanoTime() - lastFull >= fullSyncInterval.toNanos();
+                fullRequested = false;
                 if (!full && !tracker.hasChanges()) continue;
+                syncing = true;
                 ServiceChangeTracker.Update u = tracker.drain();
                 long t0 = System.nanoTime();
                 try {
                     proxier.sync(u.state(), u.changed(), full);
                 } catch (Exception e) {
+                    syncing = false;
                     failures++;
                     needFull = true;
                     log.warn("{} proxy sync failed ({} services): {}", proxier.mode(), u.state().services().size(), e.toString());
@@ -123,17 +148,22 @@ public final class ProxyRunner implements AutoCloseable {
                 long done = System.nanoTime();
                 lastSyncNanos = done;
                 syncs++;
+                syncDurations.record(done - t0);
                 if (full) {
                     lastFull = done;
+                    lastFullSyncNanos = done - t0;
                     needFull = false;
                     log.info("{} proxy programmed {} service ports, {} endpoints in {} ms", proxier.mode(),
                         u.state().portCount(), u.state().endpointCount(), (done - t0) / 1_000_000);
                 }
                 for (long since : u.changedSince().values()) latency.record(done - since);
+                syncing = false;
+                onProgrammed.accept(u.changed(), done);
             } catch (InterruptedException e) {
                 if (closed) return;
             } catch (RuntimeException e) {
                 log.warn("proxy loop: {}", e.toString());
+                syncing = false;
                 needFull = true;
             }
         }
@@ -143,8 +173,24 @@ public final class ProxyRunner implements AutoCloseable {
         return tracker;
     }
 
-    public ProgrammingLatency latency() {
+    /** From a change reaching this proxy to its rules in effect. */
+    public LatencyHistogram latency() {
         return latency;
+    }
+
+    /** How long each sync took. */
+    public LatencyHistogram syncDurations() {
+        return syncDurations;
+    }
+
+    /** The duration of the last full sync, milliseconds. */
+    public double lastFullSyncMillis() {
+        return lastFullSyncNanos / 1e6;
+    }
+
+    /** Whether everything the tracker holds has been programmed (no pending change, no sync running). */
+    public boolean idle() {
+        return !syncing && !tracker.hasChanges() && syncs > 0;
     }
 
     /** Successful syncs so far. */
@@ -162,7 +208,9 @@ public final class ProxyRunner implements AutoCloseable {
 
     /** The Prometheus text of the proxy's metrics. */
     public String metrics() {
-        return latency.prometheus("beluga_proxy_network_programming_duration_seconds")
+        return latency.prometheus("beluga_proxy_network_programming_duration_seconds",
+                "From a Service or EndpointSlice change reaching the proxy to its forwarding being programmed.")
+            + syncDurations.prometheus("beluga_proxy_sync_proxy_rules_duration_seconds", "How long a sync of the proxy's rules took.")
             + "# TYPE beluga_proxy_sync_proxy_rules_total counter\nbeluga_proxy_sync_proxy_rules_total " + syncs + "\n"
             + "# TYPE beluga_proxy_sync_proxy_rules_failures_total counter\nbeluga_proxy_sync_proxy_rules_failures_total " + failures + "\n";
     }

@@ -3,13 +3,14 @@ package dev.beluga.proxy;
 import java.util.Arrays;
 
 /**
- * How long Service and EndpointSlice changes took to reach the node's forwarding (upstream's
- * network_programming_duration_seconds, measured here from the moment the agent received the change): a cumulative
- * histogram for {@code /metrics} and a window of the most recent samples for percentiles in benchmarks.
+ * Durations of one kind — how long Service and EndpointSlice changes took to reach the node's forwarding (upstream's
+ * network_programming_duration_seconds, measured here from the moment the agent received the change), or how long
+ * syncs took: a cumulative histogram for {@code /metrics} and a window of the most recent samples for percentiles in
+ * benchmarks.
  *
  * <p>Threading: all methods synchronized; cheap enough to call once per changed Service per sync.
  */
-public final class ProgrammingLatency {
+public final class LatencyHistogram {
     /** Upper bounds of the histogram buckets, seconds (upstream's buckets, cut at 5 minutes). */
     static final double[] BUCKETS = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300};
     private static final int WINDOW = 100_000;
@@ -51,9 +52,9 @@ public final class ProgrammingLatency {
     }
 
     /** The histogram in the Prometheus text format, under {@code name}. */
-    public synchronized String prometheus(String name) {
+    public synchronized String prometheus(String name, String help) {
         StringBuilder b = new StringBuilder();
-        b.append("# HELP ").append(name).append(" Time from a Service or EndpointSlice change reaching the proxy to its forwarding being programmed.\n");
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
         b.append("# TYPE ").append(name).append(" histogram\n");
         for (int i = 0; i < BUCKETS.length; i++)
             b.append(name).append("_bucket{le=\"").append(BUCKETS[i]).append("\"} ").append(bucketCounts[i]).append('\n');
