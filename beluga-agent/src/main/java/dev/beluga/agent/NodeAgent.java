@@ -148,7 +148,8 @@ public final class NodeAgent implements AutoCloseable {
         int kubeletPort = config.kubeletPort();
         if (kubeletTls != null) {
             kubeletServer = new KubeletServer(new KubeletServer.Config("0.0.0.0", config.kubeletPort(), kubeletTls),
-                new AgentLogLocator(this::cachedPod, cri), new AgentStreamingRuntime(this::cachedPod, cri), streamDialer);
+                new AgentLogLocator(this::cachedPod, cri), new AgentStreamingRuntime(this::cachedPod, cri), streamDialer)
+                .withMetrics(this::metrics);
             kubeletServer.start();
             kubeletPort = kubeletServer.port();
         }
@@ -242,6 +243,12 @@ public final class NodeAgent implements AutoCloseable {
         networkWritten = true;
         log.info("pod network of node {}: {} on {}", config.nodeName(), podCidr, BRIDGE);
         proxy = ServiceProxies.start(client, config.proxyMode(), config.nodeName(), podCidr).orElse(null);
+    }
+
+    /** The agent's metrics in the Prometheus text format (today: the service proxy's). */
+    String metrics() {
+        ProxyRunner p = proxy;
+        return p == null ? "" : p.metrics();
     }
 
     /** The node's service proxy, once the pod network is configured; null before or with proxy mode none. */

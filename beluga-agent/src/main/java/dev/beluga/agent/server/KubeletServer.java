@@ -77,6 +77,7 @@ public final class KubeletServer implements AutoCloseable {
     private final StreamingRuntime streaming;
     private final StreamDialer dialer;
     private Server server;
+    private java.util.function.Supplier<String> metrics = () -> "";
 
     /**
      * Serves logs only (the streaming paths are 404).
@@ -102,6 +103,12 @@ public final class KubeletServer implements AutoCloseable {
         this.logs = Objects.requireNonNull(logs, "logs");
         this.streaming = streaming;
         this.dialer = Objects.requireNonNull(dialer, "dialer");
+    }
+
+    /** Serves {@code /metrics} from {@code metrics} (Prometheus text, called per request). Call before start. */
+    public synchronized KubeletServer withMetrics(java.util.function.Supplier<String> metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        return this;
     }
 
     /** Opens the port. */
@@ -133,6 +140,7 @@ public final class KubeletServer implements AutoCloseable {
         s.addConnector(connector);
         List<KubeletEndpoint> endpoints = new ArrayList<>();
         endpoints.add(new ContainerLogsEndpoint(logs, Clock.systemUTC(), config.logPollInterval(), config.runningCheckInterval()));
+        endpoints.add(new MetricsEndpoint(metrics));
         if (streaming != null) {
             StreamProxy proxy = new StreamProxy(dialer);
             endpoints.add(new ExecEndpoint(streaming, proxy));

@@ -19,9 +19,14 @@ final class PlainText {
 
     /** Writes {@code text} with {@code status} as the complete response; blocks until written. */
     static void send(Response response, int status, String text) throws IOException {
+        send(response, status, text, CONTENT_TYPE);
+    }
+
+    /** Writes {@code text} as {@code contentType} with {@code status} as the complete response; blocks until written. */
+    static void send(Response response, int status, String text, String contentType) throws IOException {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         FutureCallback done = new FutureCallback();
         response.write(true, ByteBuffer.wrap(body), done);

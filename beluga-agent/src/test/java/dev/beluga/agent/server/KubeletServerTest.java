@@ -43,7 +43,7 @@ class KubeletServerTest {
                 if (!ns.equals("default") || !(pod.equals("web") || pod.equals("other"))) return new LogLocation.PodNotFound();
                 LogLocation l = locations.get(pod + "/" + container + (previous ? "/previous" : ""));
                 return l == null ? new LogLocation.ContainerNotFound() : l;
-            });
+            }).withMetrics(() -> "# TYPE beluga_test counter\nbeluga_test 1\n");
         server.start();
         client = client(tls.ca, HttpClient.Version.HTTP_2);
     }
@@ -90,6 +90,15 @@ class KubeletServerTest {
                 assertThat(r.body()).isEqualTo("Unauthorized");
             }
         }
+    }
+
+    @Test
+    void servesMetricsInThePrometheusFormat() throws Exception {
+        HttpResponse<String> r = get(client, "/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("beluga_test 1");
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(get(client, "/metrics/x").statusCode()).isEqualTo(404);
     }
 
     @Test
