@@ -25,10 +25,12 @@ public final class AgentProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final List<String> command;
 
-    private AgentProcess(Process process, Path log) {
+    private AgentProcess(Process process, Path log, List<String> command) {
         this.process = process;
         this.log = log;
+        this.command = List.copyOf(command);
     }
 
     public static AgentProcess start(Path netnsFile, Path kubeconfig, Path pkiDir, Path dataDir, String nodeName, String nodeIp,
@@ -46,7 +48,31 @@ public final class AgentProcess implements AutoCloseable {
         cmd.addAll(extraArgs);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new AgentProcess(p, log);
+        return new AgentProcess(p, log, cmd);
+    }
+
+    /**
+     * Kills the agent and the containerd it started with SIGKILL, as a crash would: nothing is cleaned up, the
+     * containers keep running under their shims and the node's network rules stay. Only this process and its own
+     * children are signalled.
+     */
+    public void crash() {
+        List<ProcessHandle> children = process.children().toList();
+        process.destroyForcibly();
+        for (ProcessHandle c : children) c.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+            for (ProcessHandle c : children) c.onExit().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the agent again with the same command (after {@link #crash()} or {@link #stop}); output appended to the log. */
+    public AgentProcess startAgain() throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new AgentProcess(p, log, command);
     }
 
     public long pid() {

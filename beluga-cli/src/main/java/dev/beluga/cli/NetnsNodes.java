@@ -28,6 +28,7 @@ public final class NetnsNodes implements AutoCloseable {
     private final String bridge;
     private final String bridgeIp;
     private final List<NetnsNode> nodes = new ArrayList<>();
+    private final List<String> clients = new ArrayList<>();
     private boolean closed;
 
     private NetnsNodes(String prefix, String subnetBase) {
@@ -85,6 +86,26 @@ public final class NetnsNodes implements AutoCloseable {
     /** The default service CIDR of {@code beluga server} (k3s's). */
     static final String SERVICE_CIDR = "10.43.0.0/16";
 
+    /**
+     * Adds a namespace on the node network that is not a node — a machine next to the cluster (e.g. to reach node
+     * ports from outside) — with the address {@code .(200 + k)} for the k-th client; returns its name and address.
+     * Removed by {@link #close()}.
+     */
+    public synchronized NetnsNode addClient(String name) throws IOException, InterruptedException {
+        String ns = prefix + "-" + name;
+        String subnet = bridgeIp.substring(0, bridgeIp.lastIndexOf('.'));
+        String ip = subnet + "." + (200 + clients.size());
+        String veth = prefix + "c" + clients.size();
+        ip("netns", "add", ns);
+        clients.add(ns);
+        ip("link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip("link", "set", veth, "master", bridge, "up");
+        ip("-n", ns, "link", "set", "lo", "up");
+        ip("-n", ns, "addr", "add", ip + "/24", "dev", "eth0");
+        ip("-n", ns, "link", "set", "eth0", "up");
+        return new NetnsNode(name, ns, Path.of("/run/netns", ns), ip);
+    }
+
     /** A 192.168.X.0/24 (X in 200..249) that no route of the host covers yet. */
     static String freeSubnet() throws IOException, InterruptedException {
         String routes = run("ip", "-4", "route", "show");
@@ -100,11 +121,13 @@ public final class NetnsNodes implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        for (NetnsNode n : nodes) {
+        List<String> all = new ArrayList<>(clients);
+        for (NetnsNode n : nodes) all.add(n.netns());
+        for (String ns : all) {
             try {
-                run("ip", "netns", "del", n.netns());
+                run("ip", "netns", "del", ns);
             } catch (IOException | InterruptedException e) {
-                log.warn("deleting netns {}: {}", n.netns(), e.getMessage());
+                log.warn("deleting netns {}: {}", ns, e.getMessage());
             }
         }
         try {

@@ -37,59 +37,45 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiNodeClusterTest {
+    static NetnsCluster cluster;
     static Path dir;
     static NetnsNodes net;
-    static ServerCommand.Running server;
     static KubernetesClient client;
     static Path kubeconfig;
-    static final List<AgentProcess> agents = new ArrayList<>();
+    static List<AgentProcess> agents;
 
     @BeforeAll
     static void start() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root (network namespaces, containers)");
         assumeTrue(NodeAgents.missingPrerequisites().isEmpty(), "missing " + NodeAgents.missingPrerequisites());
         assumeTrue(dev.beluga.agent.images.BuiltinImages.missingHostTools().isEmpty(), "missing " + dev.beluga.agent.images.BuiltinImages.missingHostTools());
-        dir = Files.createTempDirectory(Path.of("/tmp"), "beluga-3nodes-");
-        net = NetnsNodes.create(3, "node-");
-        ServerCommand cmd = new ServerCommand();
-        cmd.disableAgent = true;
-        new CommandLine(cmd).parseArgs("--data-dir", dir.resolve("server").toString(), "--https-port", "0",
-            "--bind-address", net.hostIp(), "--tls-san", net.hostIp());
-        server = cmd.start();
-        // the server listens on the bridge address only, which its kubeconfig names
-        kubeconfig = server.kubeconfig();
-        assertThat(Files.readString(kubeconfig)).contains("https://" + net.hostIp() + ":");
-        client = ControlPlaneComponents.client(kubeconfig);
-        Path agentKubeconfig = kubeconfig;
-        for (NetnsNodes.NetnsNode n : net.nodes()) {
-            agents.add(AgentProcess.start(n.netnsFile(), agentKubeconfig, server.dataDir().resolve("tls"),
-                dir.resolve("nodes").resolve(n.name()), n.name(), n.ip(), List.of()));
-        }
-        if (!UpCommand.awaitReady(client, 3, Duration.ofSeconds(120), agents)) {
-            StringBuilder logs = new StringBuilder();
-            for (AgentProcess a : agents) {
-                List<String> lines = Files.exists(a.log()) ? Files.readAllLines(a.log()) : List.of();
-                logs.append("\n== ").append(a.log()).append('\n')
-                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())));
-            }
-            throw new AssertionError("the 3 nodes did not become Ready:" + logs);
-        }
+        cluster = NetnsCluster.start(3, "3nodes");
+        dir = cluster.dir;
+        net = cluster.net;
+        client = cluster.client;
+        kubeconfig = cluster.kubeconfig;
+        agents = cluster.agents;
     }
 
     @AfterAll
     static void stop() {
-        for (AgentProcess a : agents) a.stop(Duration.ofSeconds(60));
-        if (client != null) client.close();
-        if (server != null) server.close();
-        if (net != null) {
-            for (NetnsNodes.NetnsNode n : net.nodes()) killAll(n);
-            net.close();
-        }
-        if (dir != null) {
-            unmountUnder(dir);
-            for (NetnsNodes.NetnsNode n : net == null ? List.<NetnsNodes.NetnsNode>of() : net.nodes()) removeCgroups("beluga/" + n.name());
-            deleteTree(dir);
-        }
+        if (cluster != null) cluster.close();
+    }
+
+    static String kubectl(String... args) throws Exception {
+        return cluster.kubectl(args);
+    }
+
+    static void awaitPhase(String pod, String phase, Duration timeout) throws Exception {
+        cluster.awaitPhase(pod, phase, timeout);
+    }
+
+    static void await(Duration timeout, java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
+        NetnsCluster.await(timeout, cond, what);
+    }
+
+    static void killAll(NetnsNodes.NetnsNode node) {
+        NetnsCluster.killAll(node);
     }
 
     @Test
@@ -246,113 +232,4 @@ class MultiNodeClusterTest {
         assertThat(old == null || old.getMetadata().getDeletionTimestamp() != null).as("the victim is deleted or terminating").isTrue();
     }
 
-    static void awaitPhase(String pod, String phase, Duration timeout) throws Exception {
-        await(timeout, () -> {
-            Pod p = client.pods().inNamespace("default").withName(pod).get();
-            return p != null && p.getStatus() != null && phase.equals(p.getStatus().getPhase());
-        }, pod + " " + phase);
-    }
-
-    static void await(Duration timeout, java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (cond.getAsBoolean()) return;
-            Thread.sleep(250);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
-    static String kubectl(String... args) throws Exception {
-        String stdin = null;
-        List<String> list = new ArrayList<>(List.of(args));
-        if (list.contains("-f") && list.get(list.indexOf("-f") + 1).equals("-")) {
-            stdin = list.removeLast();
-        }
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
-            "--cache-dir", dir.resolve("kubectl-cache").toString()));
-        cmd.addAll(list);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("HOME", dir.toString());
-        Path out = Files.createTempFile(dir, "kubectl", ".txt");
-        pb.redirectOutput(out.toFile());
-        Process p = pb.start();
-        if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        if (!p.waitFor(150, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", list) + " did not finish");
-        }
-        String text = Files.readString(out);
-        assertThat(p.exitValue()).as("kubectl %s:%n%s", String.join(" ", list), text).isZero();
-        return text;
-    }
-
-    /**
-     * Kills every process of the node: those in its network namespace (the agent, its containerd and shims) and those
-     * in its pods' cgroups (containers live in their pods' own network namespaces).
-     */
-    static void killAll(NetnsNodes.NetnsNode node) {
-        List<String> pids = new ArrayList<>();
-        try {
-            pids.addAll(List.of(NetnsNodes.run("ip", "netns", "pids", node.netns()).split("\\s+")));
-        } catch (IOException | InterruptedException e) {
-            // the namespace is gone already
-        }
-        Path cg = Path.of("/sys/fs/cgroup/pids/beluga", node.name());
-        if (Files.isDirectory(cg)) {
-            try (Stream<Path> walk = Files.walk(cg)) {
-                for (Path tasks : walk.filter(p -> p.getFileName().toString().equals("tasks")).toList()) {
-                    pids.addAll(Files.readAllLines(tasks));
-                }
-            } catch (IOException | java.io.UncheckedIOException ignored) {
-                // raced with the runtime
-            }
-        }
-        for (String pid : pids) {
-            if (pid.isBlank()) continue;
-            try {
-                new ProcessBuilder("kill", "-9", pid.trim()).start().waitFor(5, TimeUnit.SECONDS);
-            } catch (IOException | InterruptedException ignored) {
-                // gone
-            }
-        }
-    }
-
-    static void unmountUnder(Path root) {
-        try {
-            List<String> mounts = new ArrayList<>();
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String mp = line.split(" ")[4];
-                if (mp.startsWith(root.toString())) mounts.add(mp);
-            }
-            mounts.sort(Comparator.comparingInt(String::length).reversed());
-            for (String m : mounts) new ProcessBuilder("umount", "-l", m).start().waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException | InterruptedException ignored) {
-            // best effort
-        }
-    }
-
-    /** Removes the cgroups a killed node left (its agent could not). */
-    static void removeCgroups(String rel) {
-        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path h : hierarchies.toList()) {
-                Path d = h.resolve(rel);
-                if (!Files.isDirectory(d)) continue;
-                try (Stream<Path> walk = Files.walk(d)) {
-                    walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-                h.resolve("beluga").toFile().delete();
-            }
-        } catch (IOException | java.io.UncheckedIOException ignored) {
-            // best effort
-        }
-    }
-
-    static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | java.io.UncheckedIOException ignored) {
-            // best effort
-        }
-    }
 }
