@@ -138,7 +138,7 @@ public final class BuiltinResources {
         r.register(type("coordination.k8s.io", "v1", "Lease", "leases", true, List.of(), List.of(), List.of(),
             SimpleStrategy.builder().table(Printers.LEASE).build(), ALL));
         r.register(type("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, List.of(), List.of(), List.of(),
-            SimpleStrategy.builder().validation((o, e) -> {
+            SimpleStrategy.builder().table(Printers.ENDPOINT_SLICE).validation((o, e) -> {
                 String at = o.path("addressType").asText("");
                 if (at.isEmpty()) e.required("addressType");
                 else if (!List.of("IPv4", "IPv6", "FQDN").contains(at)) e.notSupported("addressType", at, List.of("IPv4", "IPv6", "FQDN"));

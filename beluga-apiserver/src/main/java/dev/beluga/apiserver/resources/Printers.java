@@ -120,6 +120,12 @@ final class Printers {
         .column("Endpoints", "Endpoints of the service.", Printers::endpoints)
         .age().build();
 
+    static final TableColumns ENDPOINT_SLICE = TableColumns.builder()
+        .column("AddressType", "The type of address carried by this EndpointSlice.", o -> o.path("addressType").asText(""))
+        .column("Ports", "The ports of the EndpointSlice.", Printers::slicePorts)
+        .column("Endpoints", "The addresses of the endpoints.", Printers::sliceEndpoints)
+        .age().build();
+
     static final TableColumns EVENT = new TableColumns(List.of(
         new TableColumns.Column("Last Seen", "string", "", "The time the event was last seen.", 0,
             o -> Durations.age(firstNonEmpty(Cells.text(o, "lastTimestamp"), Cells.text(o, "eventTime"), Cells.text(o, "metadata", "creationTimestamp")), Instant.now())),
@@ -283,6 +289,26 @@ final class Printers {
         if (out.isEmpty()) return "<none>";
         if (out.size() > 3) return String.join(",", out.subList(0, 3)) + " + " + (out.size() - 3) + " more...";
         return String.join(",", out);
+    }
+
+    /** As upstream's formatDiscoveryPorts: port numbers, {@code <unset>} for a port without one. */
+    private static String slicePorts(ObjectNode o) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode p : o.path("ports")) out.add(p.hasNonNull("port") ? p.path("port").asText() : "<unset>");
+        return firstThree(out, "<unset>");
+    }
+
+    /** As upstream's formatDiscoveryEndpoints: every address of every endpoint. */
+    private static String sliceEndpoints(ObjectNode o) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : o.path("endpoints")) for (JsonNode a : e.path("addresses")) out.add(a.asText());
+        return firstThree(out, "<none>");
+    }
+
+    private static String firstThree(List<String> items, String none) {
+        if (items.isEmpty()) return none;
+        if (items.size() > 3) return String.join(",", items.subList(0, 3)) + " + " + (items.size() - 3) + " more...";
+        return String.join(",", items);
     }
 
     private static String accessModes(JsonNode modes) {

@@ -151,6 +151,22 @@ class KubectlScenarioTest {
         assertThat(k.ok("get", "cm", "made", "-n", ns, "-o", "jsonpath={.data.a}").out()).isEqualTo("1");
         assertThat(k.ok("get", "secret", "made", "-n", ns, "-o", "jsonpath={.data.p}").out()).isEqualTo("czNjcmV0");
 
+        // EndpointSlices print their address type, ports and addresses as upstream
+        k.apply("""
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}
+            addressType: IPv4
+            ports: [{name: http, port: 8080, protocol: TCP}]
+            endpoints:
+            - addresses: [10.42.0.5]
+            - addresses: [10.42.0.6]
+            - addresses: [10.42.0.7]
+            - addresses: [10.42.0.8]
+            """, "-n", ns);
+        assertThat(k.ok("get", "endpointslices", "-n", ns).out()).contains("ADDRESSTYPE", "PORTS", "ENDPOINTS",
+            "web-1", "IPv4", "8080", "10.42.0.5,10.42.0.6,10.42.0.7 + 1 more...");
+
         // get -w sees changes made while it runs
         Process watch = k.start("get", "cm", "-n", ns, "-w", "--request-timeout=20s");
         Thread.sleep(1500);
