@@ -54,6 +54,7 @@ public final class RegistryStore {
     private final Function<String, ObjectNode> namespaceLookup;
     private final dev.beluga.api.patch.PatchMeta patchMeta;
     private final Class<?> model;
+    private volatile WriteHooks hooks = WriteHooks.NONE;
 
     /**
      * @param namespaceLookup returns the Namespace object of a name, or null if it does not exist (used to refuse
@@ -79,6 +80,11 @@ public final class RegistryStore {
 
     public void start() {
         cache.start();
+    }
+
+    /** Sets what runs around this resource's writes (see {@link WriteHooks}); set before serving requests. */
+    public void hooks(WriteHooks hooks) {
+        this.hooks = hooks;
     }
 
     // ---------------------------------------------------------------- reads
@@ -214,15 +220,21 @@ public final class RegistryStore {
             if (generated) meta.put("name", generateName + randomSuffix());
             validate(obj, null);
             String key = type.storageKey(Json.text(meta, "namespace"), meta.path("name").asText());
+            WriteHooks.Completion done = hooks.beforeCreate(obj, w.dryRun());
             if (w.dryRun()) return obj;
+            WriteHooks.Outcome outcome = WriteHooks.Outcome.NOT_STORED;
             try {
                 WriteResult r = store.create(bytes(key), encode(obj));
+                outcome = WriteHooks.Outcome.STORED;
                 return withRv(obj, r.revision());
             } catch (PreconditionFailedException e) {
                 if (generated && attempt < 5) continue;
                 throw StatusException.alreadyExists(type.group(), type.plural(), meta.path("name").asText());
             } catch (StoreException e) {
+                outcome = WriteHooks.Outcome.UNKNOWN;
                 throw storeFailure(e);
+            } finally {
+                done.finish(outcome);
             }
         }
     }
@@ -341,24 +353,34 @@ public final class RegistryStore {
         if (w.applied() != null) ManagedFields.recordApply(result, old, w.applied(), w.fieldManager(), type.apiVersion(), now(), patchMeta);
         else ManagedFields.recordUpdate(result, old, w.fieldManager(), type.apiVersion(), now(), w.subresource(), patchMeta);
         Json.with(result, "metadata").remove("resourceVersion");
-        if (w.dryRun()) return withRv(result, modRevision);
         ObjectNode rm = (ObjectNode) result.get("metadata");
         boolean finalize = rm.hasNonNull("deletionTimestamp") && isEmpty(rm.get("finalizers"))
             && rm.path("deletionGracePeriodSeconds").asLong(0) == 0 && type.strategy().gracePeriod(result, null) == null
             && !type.strategy().retainOnDelete(result.deepCopy());
+        // an update that removes the object (its last finalizer) reserves nothing: what it held is released below
+        WriteHooks.Completion done = w.subresource() == null && !finalize
+            ? hooks.beforeUpdate(result, old, w.dryRun()) : WriteHooks.Completion.NOTHING;
+        if (w.dryRun()) return withRv(result, modRevision);
+        WriteHooks.Outcome outcome = WriteHooks.Outcome.NOT_STORED;
         try {
             if (finalize) {
                 WriteResult r = store.delete(bytes(key), modRevision);
+                outcome = WriteHooks.Outcome.STORED;
+                hooks.afterDelete(old);
                 return withRv(result, r.revision());
             }
             WriteResult r = store.update(bytes(key), encode(result), modRevision);
+            outcome = WriteHooks.Outcome.STORED;
             return withRv(result, r.revision());
         } catch (PreconditionFailedException e) {
             if (e.reason() == PreconditionFailedException.Reason.KEY_NOT_FOUND)
                 throw StatusException.notFound(type.group(), type.plural(), Json.text(rm, "name"));
             throw new RetryableConflict();
         } catch (StoreException e) {
+            outcome = WriteHooks.Outcome.UNKNOWN;
             throw storeFailure(e);
+        } finally {
+            done.finish(outcome);
         }
     }
 
@@ -402,6 +424,7 @@ public final class RegistryStore {
                     // a forced delete of a gracefully terminating object: remove it now
                     try {
                         WriteResult r = store.delete(bytes(key), current.modRevision());
+                        hooks.afterDelete(obj);
                         return withRv(marked, r.revision());
                     } catch (PreconditionFailedException e) {
                         if (attempt < MAX_PATCH_RETRIES) continue;
@@ -421,6 +444,7 @@ public final class RegistryStore {
             if (o.dryRun()) return obj;
             try {
                 WriteResult r = store.delete(bytes(key), current.modRevision());
+                hooks.afterDelete(obj);
                 return withRv(obj, r.revision());
             } catch (PreconditionFailedException e) {
                 if (attempt < MAX_PATCH_RETRIES) continue;
