@@ -12,6 +12,10 @@ import dev.beluga.apiserver.registry.RegistryStore;
 import dev.beluga.apiserver.registry.ResourceRegistry;
 import dev.beluga.apiserver.registry.WriteOptions;
 import dev.beluga.apiserver.resources.BuiltinResources;
+import dev.beluga.apiserver.services.AllocationRepair;
+import dev.beluga.apiserver.services.ServiceAllocations;
+import dev.beluga.apiserver.services.ServiceNetwork;
+import dev.beluga.apiserver.services.WellKnownServices;
 import dev.beluga.pki.ClusterPki;
 import dev.beluga.store.KvStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -31,20 +35,27 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Kubernetes API server: HTTPS (HTTP/2 and HTTP/1.1) over the {@link ResourceRegistry}, with client-certificate
  * and bearer-token authentication. Serves discovery, OpenAPI v3, health, version and metrics.
  *
- * <p>Lifecycle: {@link #start()} loads every watch cache, creates the default namespaces, the {@code kubernetes}
- * Service and the default StorageClass {@code local-path} if missing, then opens the port; {@link #close()} stops it.
+ * <p>Lifecycle: {@link #start()} loads every watch cache, repairs the Services' allocation records, creates the default
+ * namespaces, the {@code kubernetes} and {@code kube-dns} Services and the default StorageClass {@code local-path} if
+ * missing, then opens the port and repairs the allocation records every {@link #REPAIR_PERIOD}; {@link #close()}
+ * stops it.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     public static final String KUBERNETES_VERSION = "v1.32.0";
+    public static final Duration REPAIR_PERIOD = Duration.ofMinutes(3);
 
     /**
      * TLS material: the serving key store (key + chain), the CA that client certificates must chain to, and how to
@@ -62,10 +73,23 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** @param tls supplies the TLS material when the port opens, so that certificates can be made meanwhile */
-    public record Config(String bindAddress, int port, java.util.function.Supplier<Tls> tls, String belugaVersion) {
+    /**
+     * @param tls      supplies the TLS material when the port opens, so that certificates can be made meanwhile
+     * @param services the service CIDR and node port range Services get their cluster IPs and node ports from
+     */
+    public record Config(String bindAddress, int port, java.util.function.Supplier<Tls> tls, String belugaVersion,
+                         ServiceNetwork services) {
+        public Config(String bindAddress, int port, java.util.function.Supplier<Tls> tls, String belugaVersion) {
+            this(bindAddress, port, tls, belugaVersion, ServiceNetwork.defaults());
+        }
+
         public Config(String bindAddress, int port, Tls tls, String belugaVersion) {
             this(bindAddress, port, () -> tls, belugaVersion);
+        }
+
+        /** The same configuration with another service network. */
+        public Config withServices(ServiceNetwork network) {
+            return new Config(bindAddress, port, tls, belugaVersion, network);
         }
     }
 
@@ -74,6 +98,8 @@ public final class ApiServer implements AutoCloseable {
     private final PrometheusRegistry metrics;
     private final Authenticator authenticator = new Authenticator();
     private final ResourceRegistry registry;
+    private final AllocationRepair serviceRepair;
+    private ScheduledExecutorService repairTimer;
     private Server server;
     private PodLogHandler podLogs;
     private volatile boolean ready;
@@ -84,6 +110,10 @@ public final class ApiServer implements AutoCloseable {
         this.metrics = metrics;
         this.registry = new ResourceRegistry(store, Clock.systemUTC());
         BuiltinResources.register(registry);
+        RegistryStore services = registry.get("", "v1", "services");
+        ServiceAllocations allocations = new ServiceAllocations(store, config.services(), Clock.systemUTC(), new SecureRandom());
+        services.hooks(allocations);
+        this.serviceRepair = new AllocationRepair(allocations, services, Clock.systemUTC());
     }
 
     public Authenticator authenticator() {
@@ -94,10 +124,16 @@ public final class ApiServer implements AutoCloseable {
         return registry;
     }
 
+    /** The repair of Services' cluster IP and node port records (runs at start and every {@link #REPAIR_PERIOD}). */
+    public AllocationRepair serviceRepair() {
+        return serviceRepair;
+    }
+
     public void start() throws Exception {
         long t0 = System.nanoTime();
         registry.start();
         long t1 = System.nanoTime();
+        serviceRepair.runOnce(); // before bootstrap: old Services' addresses are recorded before new ones are handed out
         bootstrap();
         log.info("watch caches of {} resources loaded in {} ms, bootstrap objects checked in {} ms", registry.types().size(),
             (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
@@ -151,6 +187,8 @@ public final class ApiServer implements AutoCloseable {
             List.of(new dev.beluga.apiserver.http.PodSubresources(registry), podLogs, new PodStreamHandler(registry, kubeletClient)),
             version, websockets));
         server.start();
+        repairTimer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon(true).name("service-allocation-repair").factory());
+        repairTimer.scheduleWithFixedDelay(this::repairServiceAllocations, REPAIR_PERIOD.toMillis(), REPAIR_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         ready = true;
         Thread.ofPlatform().daemon(true).name("openapi-warmup").priority(Thread.MIN_PRIORITY).start(openApi::warmUp);
         log.info("API server listening on https://{}:{}", config.bindAddress(), port());
@@ -173,7 +211,18 @@ public final class ApiServer implements AutoCloseable {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    /** Creates what every cluster has: the default namespaces, the {@code kubernetes} Service, the default StorageClass. */
+    private void repairServiceAllocations() {
+        try {
+            serviceRepair.runOnce();
+        } catch (RuntimeException e) {
+            log.warn("service allocation repair failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Creates what every cluster has: the default namespaces, the {@code kubernetes} and {@code kube-dns} Services,
+     * the default StorageClass.
+     */
     private void bootstrap() {
         RegistryStore namespaces = registry.get("", "v1", "namespaces");
         for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
@@ -187,20 +236,7 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         for (String ns : List.of("default", "kube-system")) namespaces.cache().waitFor(store.currentRevision(), 5000);
-        RegistryStore services = registry.get("", "v1", "services");
-        try {
-            services.get("default", "kubernetes", null);
-        } catch (StatusException e) {
-            if (e.code() != 404) throw e;
-            ObjectNode svc = Json.object();
-            svc.putObject("metadata").put("name", "kubernetes").put("namespace", "default").putObject("labels")
-                .put("component", "apiserver").put("provider", "kubernetes");
-            ObjectNode spec = svc.putObject("spec");
-            spec.put("type", "ClusterIP").put("clusterIP", "10.43.0.1").put("sessionAffinity", "None");
-            spec.putArray("clusterIPs").add("10.43.0.1");
-            spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP").put("targetPort", 6443);
-            services.create("default", svc, new WriteOptions(false, "beluga-apiserver", "Ignore", null));
-        }
+        WellKnownServices.ensure(registry.get("", "v1", "services"), config.services().cidr());
         reconcileKubernetesEndpoints();
         ensureDefaultStorageClass();
     }
@@ -275,6 +311,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         ready = false;
+        if (repairTimer != null) repairTimer.shutdownNow();
         if (server != null) server.stop();
         if (podLogs != null) podLogs.close();
         for (RegistryStore s : registry.stores()) s.cache().close();

@@ -39,8 +39,7 @@ public final class BuiltinResources {
             new PodStrategy(), ALL));
         r.register(type("", "v1", "Service", "services", true, List.of("svc"), List.of("all"),
             List.of(status("", "v1", "Service"), new Subresource("proxy", "", "v1", "ServiceProxyOptions", List.of("create", "delete", "get", "patch", "update"))),
-            SimpleStrategy.builder().defaults(BuiltinResources::defaultService).validation(BuiltinResources::validateService)
-                .table(Printers.SERVICE).build(), ALL));
+            new ServiceStrategy(), ALL));
         r.register(type("", "v1", "Endpoints", "endpoints", true, List.of("ep"), List.of(), List.of(),
             SimpleStrategy.builder().table(Printers.ENDPOINTS).build(), ALL));
         r.register(type("", "v1", "Node", "nodes", false, List.of("no"), List.of(),
@@ -239,48 +238,6 @@ public final class BuiltinResources {
         if (!spec.hasNonNull("backoffLimit")) spec.put("backoffLimit", 6);
         if (!spec.hasNonNull("completionMode")) spec.put("completionMode", "NonIndexed");
         if (!spec.hasNonNull("suspend")) spec.put("suspend", false);
-    }
-
-    private static void defaultService(ObjectNode o) {
-        ObjectNode spec = Json.with(o, "spec");
-        if (!spec.hasNonNull("type")) spec.put("type", "ClusterIP");
-        if (!spec.hasNonNull("sessionAffinity")) spec.put("sessionAffinity", "None");
-        if (!spec.path("type").asText().equals("ExternalName")) {
-            if (!spec.hasNonNull("internalTrafficPolicy")) spec.put("internalTrafficPolicy", "Cluster");
-            if (!spec.has("ipFamilies")) spec.putArray("ipFamilies").add("IPv4");
-            if (!spec.hasNonNull("ipFamilyPolicy")) spec.put("ipFamilyPolicy", "SingleStack");
-        }
-        for (JsonNode p : spec.path("ports")) {
-            if (!(p instanceof ObjectNode po)) continue;
-            if (!po.hasNonNull("protocol")) po.put("protocol", "TCP");
-            if (!po.hasNonNull("targetPort") && po.has("port")) po.set("targetPort", po.get("port"));
-        }
-        if (!o.has("status")) o.putObject("status").putObject("loadBalancer");
-    }
-
-    private static void validateService(ObjectNode o, FieldErrors e) {
-        JsonNode spec = o.path("spec");
-        String type = spec.path("type").asText("ClusterIP");
-        if (!List.of("ClusterIP", "NodePort", "LoadBalancer", "ExternalName").contains(type))
-            e.notSupported("spec.type", type, List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort"));
-        if (type.equals("ExternalName") && spec.path("externalName").asText("").isEmpty()) e.required("spec.externalName");
-        JsonNode ports = spec.path("ports");
-        if (!type.equals("ExternalName") && !"None".equals(spec.path("clusterIP").asText()) && (!ports.isArray() || ports.isEmpty()))
-            e.required("spec.ports");
-        int i = 0;
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (JsonNode p : ports) {
-            String path = "spec.ports[" + i++ + "]";
-            JsonNode port = p.path("port");
-            if (!port.canConvertToInt() || port.asInt() < 1 || port.asInt() > 65535)
-                e.invalid(path + ".port", port.asText(), "must be between 1 and 65535, inclusive");
-            if (ports.size() > 1 && p.path("name").asText("").isEmpty()) e.required(path + ".name");
-            else if (!p.path("name").asText("").isEmpty() && !names.add(p.path("name").asText())) e.duplicate(path + ".name", p.path("name").asText());
-            String proto = p.path("protocol").asText("TCP");
-            if (!List.of("TCP", "UDP", "SCTP").contains(proto)) e.notSupported(path + ".protocol", proto, List.of("SCTP", "TCP", "UDP"));
-        }
-        String aff = spec.path("sessionAffinity").asText("None");
-        if (!List.of("None", "ClientIP").contains(aff)) e.notSupported("spec.sessionAffinity", aff, List.of("ClientIP", "None"));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.beluga.apiserver.testing;
 
 import dev.beluga.apiserver.ApiServer;
+import dev.beluga.apiserver.services.ServiceNetwork;
 import dev.beluga.pki.ClusterPki;
 import dev.beluga.pki.Kubeconfig;
 import dev.beluga.store.embedded.EmbeddedStore;
@@ -22,10 +23,15 @@ public final class TestServer implements AutoCloseable {
 
     /** On a given port (0 = any), e.g. to restart a server where clients expect it. */
     public TestServer(Path dir, int port) throws Exception {
+        this(dir, port, ServiceNetwork.defaults());
+    }
+
+    /** With Services' cluster IPs and node ports from {@code services}. */
+    public TestServer(Path dir, int port, ServiceNetwork services) throws Exception {
         store = EmbeddedStore.open(dir.resolve("db"));
         pki = ClusterPki.loadOrCreate(dir.resolve("tls"), List.of(), List.of());
         char[] pw = "test".toCharArray();
-        api = new ApiServer(new ApiServer.Config("127.0.0.1", port, ApiServer.Tls.fromPki(pki, pw), "test"),
+        api = new ApiServer(new ApiServer.Config("127.0.0.1", port, ApiServer.Tls.fromPki(pki, pw), "test").withServices(services),
             store, new PrometheusRegistry());
         api.start();
         kubeconfig = dir.resolve("kubeconfig.yaml");
