@@ -1,6 +1,7 @@
 package dev.beluga.cli;
 
 import dev.beluga.apiserver.ApiServer;
+import dev.beluga.apiserver.services.ServiceNetwork;
 import dev.beluga.pki.ClusterPki;
 import dev.beluga.pki.Kubeconfig;
 import dev.beluga.store.Compactor;
@@ -53,6 +54,15 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--tls-san", paramLabel = "NAME", description = "Extra host name or IP for the serving certificate (repeatable).")
     List<String> tlsSans = new ArrayList<>();
+
+    @Option(names = "--service-cidr", paramLabel = "CIDR", defaultValue = ServiceNetwork.DEFAULT_CIDR,
+        description = "IPv4 range of Services' cluster IPs (default: ${DEFAULT-VALUE}); its first address is the kubernetes"
+            + " Service's, its 10th the cluster DNS Service's.")
+    String serviceCidr = ServiceNetwork.DEFAULT_CIDR;
+
+    @Option(names = "--service-node-port-range", paramLabel = "FIRST-LAST", defaultValue = ServiceNetwork.DEFAULT_NODE_PORTS,
+        description = "Port range of NodePort and LoadBalancer Services' node ports (default: ${DEFAULT-VALUE}).")
+    String serviceNodePortRange = ServiceNetwork.DEFAULT_NODE_PORTS;
 
     @Option(names = "--disable-scheduler", description = "Do not run the scheduler in this server.")
     boolean disableScheduler;
@@ -147,6 +157,12 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new StartFailure(e.getMessage());
         }
+        ServiceNetwork services;
+        try {
+            services = ServiceNetwork.parse(serviceCidr, serviceNodePortRange);
+        } catch (IllegalArgumentException e) {
+            throw new StartFailure(e.getMessage());
+        }
         List<String> dns = new ArrayList<>();
         List<InetAddress> ips = new ArrayList<>();
         for (String san : tlsSans) {
@@ -174,7 +190,7 @@ final class ServerCommand implements Callable<Integer> {
         ApiServer api = new ApiServer(new ApiServer.Config(bindAddress, httpsPort, () -> {
             ClusterPki p = pkiReady.join();
             return ApiServer.Tls.fromPki(p, password);
-        }, BelugaVersion.version()), store, registry);
+        }, BelugaVersion.version(), services), store, registry);
         try {
             api.start();
         } catch (Exception e) {
