@@ -27,6 +27,7 @@ public final class BuiltinControllers {
         all.add(new dev.beluga.controllers.gc.GarbageCollector());
         all.add(new dev.beluga.controllers.endpoints.EndpointsController());
         all.add(new dev.beluga.controllers.endpoints.EndpointSliceController());
+        all.add(new dev.beluga.controllers.servicelb.ServiceLbController());
         all.add(new dev.beluga.controllers.nodelifecycle.NodeLifecycleController());
         all.add(new dev.beluga.controllers.nodelifecycle.TaintEvictionController());
         all.add(new dev.beluga.controllers.nodeipam.NodeIpamController());
