@@ -63,7 +63,7 @@ class AllocationLifecycleTest {
             client.services().inNamespace("default").withName("s2").delete();
             e = catchThrowableOfType(KubernetesClientException.class, () -> create(client, "np-3", "NodePort"));
             assertThat(e.getStatus().getMessage()).contains("failed to allocate a nodePort: range is full");
-            assertThat(server.store.get((AllocationRecords.IPS + ips.get(3)).getBytes(StandardCharsets.UTF_8)))
+            assertThat(StoredRecords.value(server.store, AllocationRecords.IPS + ips.get(3)))
                 .as("the cluster IP reserved before the node ports ran out is released").isNull();
         }
     }
@@ -110,8 +110,8 @@ class AllocationLifecycleTest {
             String sameIp = same.getSpec().getClusterIP();
             put(server, AllocationRecords.IPS + sameIp, "same-name", Instant.now().minusSeconds(600));
             assertThat(server.api.serviceRepair().runOnce()).isEqualTo(new AllocationRepair.Result(1, 1));
-            assertThat(Json.parseObject(server.store.get((AllocationRecords.IPS + sameIp).getBytes(StandardCharsets.UTF_8)).value())
-                .path("uid").asText()).isEqualTo(same.getMetadata().getUid());
+            assertThat(StoredRecords.value(server.store, AllocationRecords.IPS + sameIp).path("uid").asText())
+                .isEqualTo(same.getMetadata().getUid());
         }
     }
 
@@ -122,9 +122,6 @@ class AllocationLifecycleTest {
     }
 
     private static String owner(TestServer server, String key) {
-        var kv = server.store.get(key.getBytes(StandardCharsets.UTF_8));
-        if (kv == null) return null;
-        var v = Json.parseObject(kv.value());
-        return v.path("namespace").asText() + "/" + v.path("name").asText();
+        return StoredRecords.owner(server.store, key);
     }
 }

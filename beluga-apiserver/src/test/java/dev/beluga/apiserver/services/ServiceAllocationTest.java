@@ -1,6 +1,5 @@
 package dev.beluga.apiserver.services;
 
-import dev.beluga.apiserver.Json;
 import dev.beluga.apiserver.testing.TestServer;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,20 +71,13 @@ class ServiceAllocationTest {
         client.services().inNamespace("default").withName(name).delete();
     }
 
-    /** The Service the record of {@code value} names ({@code ns/name}), or null when there is no record. */
-    static String recordOwner(String prefix, Object value) {
-        var kv = server.store.get((prefix + value).getBytes(StandardCharsets.UTF_8));
-        if (kv == null) return null;
-        var v = Json.parseObject(kv.value());
-        return v.path("namespace").asText() + "/" + v.path("name").asText();
-    }
-
+    /** The Service ({@code ns/name}) the record of {@code ip} names, or null when there is no record. */
     static String ipOwner(String ip) {
-        return recordOwner(AllocationRecords.IPS, ip);
+        return StoredRecords.owner(server.store, AllocationRecords.IPS + ip);
     }
 
     static String portOwner(int port) {
-        return recordOwner(AllocationRecords.NODE_PORTS, port);
+        return StoredRecords.owner(server.store, AllocationRecords.NODE_PORTS + port);
     }
 
     static KubernetesClientException refused(Runnable r) {
