@@ -61,8 +61,7 @@ class UserspaceProxierTest {
     void tcpRoundRobinReachesEveryBackendWithHalfClose() throws Exception {
         List<TcpBackend> bs = tcpBackends(3);
         int port = freePort();
-        ServicePortInfo p = port(WEB, Protocol.TCP, SVC_IP, port);
-        proxier.sync(new States().add(p, endpoints(bs)).build(), Set.of(WEB), true);
+        syncWeb(port, bs);
 
         Map<String, Integer> served = new HashMap<>();
         for (int i = 0; i < 9; i++) {
@@ -92,8 +91,7 @@ class UserspaceProxierTest {
     void removedEndpointGetsNoNewConnectionsButOpenOnesKeepFlowing() throws Exception {
         List<TcpBackend> bs = tcpBackends(3);
         int port = freePort();
-        ServicePortInfo p = port(WEB, Protocol.TCP, SVC_IP, port);
-        proxier.sync(new States().add(p, endpoints(bs)).build(), Set.of(WEB), true);
+        ServicePortInfo p = syncWeb(port, bs);
 
         try (Socket open = connect(SVC_IP, port)) {
             BufferedReader in = reader(open);
@@ -205,7 +203,7 @@ class UserspaceProxierTest {
     void removedServiceClosesItsPortAndConnections() throws Exception {
         List<TcpBackend> bs = tcpBackends(1);
         int port = freePort();
-        proxier.sync(new States().add(port(WEB, Protocol.TCP, SVC_IP, port), endpoints(bs)).build(), Set.of(WEB), true);
+        syncWeb(port, bs);
 
         try (Socket open = connect(SVC_IP, port)) {
             open.getOutputStream().write("one\n".getBytes(StandardCharsets.UTF_8));
@@ -311,6 +309,13 @@ class UserspaceProxierTest {
     }
 
     // --- helpers
+
+    /** A full sync of one Service, "web": TCP on SVC_IP:port to {@code bs}. */
+    private ServicePortInfo syncWeb(int port, List<TcpBackend> bs) throws IOException {
+        ServicePortInfo p = port(WEB, Protocol.TCP, SVC_IP, port);
+        proxier.sync(new States().add(p, endpoints(bs)).build(), Set.of(WEB), true);
+        return p;
+    }
 
     private List<TcpBackend> tcpBackends(int n) throws IOException {
         List<TcpBackend> out = new ArrayList<>();
