@@ -40,7 +40,7 @@ import java.util.TreeSet;
  * <p>On sync, only the Services in {@code changed} are touched (all of them on a full sync): a port's backends are
  * swapped in one step, and connections already established keep flowing to their backend (UDP sessions to a backend
  * that is gone end); the sockets of a Service that went away close, with their connections. A socket that cannot be
- * bound (e.g. a node port some other process has) is logged and tried again on the next full sync; a failure to add
+ * bound (e.g. a node port some other process has) is logged and tried again at every later sync; a failure to add
  * an address makes the sync throw, after every Service was handled, so that the runner follows with a full sync.
  *
  * <p>Threading: {@link #sync} and {@link #close} as the {@link Proxier} contract (one thread at a time); the data
@@ -66,6 +66,9 @@ public final class UserspaceProxier implements Proxier {
         }
     }
 
+    private record Unbound(ServiceKey service, Balancer balancer) {
+    }
+
     /** The balancers of one Service port: external traffic shares the cluster's unless externalTrafficPolicy is Local. */
     private record PortBalancers(Balancer cluster, Balancer external) {
     }
@@ -80,8 +83,8 @@ public final class UserspaceProxier implements Proxier {
     private final Map<String, Integer> addressUsers = new HashMap<>();
     /** Addresses this proxier added (or adopted from an earlier agent), hence removes. */
     private final Set<String> added = new HashSet<>();
-    /** Sockets that could not be bound (warned about once), by the Service that wants them. */
-    private final Map<ListenKey, ServiceKey> bindFailures = new HashMap<>();
+    /** Sockets that could not be bound (warned about once), with the Service and balancer they are for. */
+    private final Map<ListenKey, Unbound> unbound = new HashMap<>();
     private boolean closed;
 
     public UserspaceProxier(String nodeName, AddressManager addresses) {
@@ -113,6 +116,7 @@ public final class UserspaceProxier implements Proxier {
         LocalAddresses local = new LocalAddresses();
         List<IOException> failures = new ArrayList<>();
         for (ServiceKey key : todo) syncService(key, state, local, failures);
+        retryUnbound(todo);
         if (full) {
             for (String a : List.copyOf(added)) if (!addressUsers.containsKey(a)) removeAddress(a, failures);
         }
@@ -146,7 +150,7 @@ public final class UserspaceProxier implements Proxier {
             }
             if (p.nodePort() > 0) want.putIfAbsent(new ListenKey(p.name().protocol(), ANY, p.nodePort()), pb.external);
         }
-        bindFailures.entrySet().removeIf(e -> e.getValue().equals(key) && !want.containsKey(e.getKey()));
+        unbound.entrySet().removeIf(e -> e.getValue().service().equals(key) && !want.containsKey(e.getKey()));
         if (balancers.isEmpty()) balancersOf.remove(key);
         else balancersOf.put(key, balancers);
 
@@ -182,6 +186,15 @@ public final class UserspaceProxier implements Proxier {
         }
     }
 
+    /** Tries again to bind the sockets of Services this sync did not touch (those it did were tried just now). */
+    private void retryUnbound(Set<ServiceKey> synced) {
+        for (Map.Entry<ListenKey, Unbound> e : List.copyOf(unbound.entrySet())) {
+            ServiceKey service = e.getValue().service();
+            if (!synced.contains(service) && openListener(service, e.getKey(), e.getValue().balancer()))
+                listenersOf.computeIfAbsent(service, s -> new HashSet<>()).add(e.getKey());
+        }
+    }
+
     private PortBalancers balancers(PortBalancers old, boolean externalLocal) {
         Balancer cluster = old != null ? old.cluster : newBalancer();
         if (!externalLocal) return new PortBalancers(cluster, cluster);
@@ -206,17 +219,17 @@ public final class UserspaceProxier implements Proxier {
 
     private boolean openListener(ServiceKey service, ListenKey k, Balancer b) {
         if (listeners.containsKey(k)) {
-            if (bindFailures.put(k, service) == null) log.warn("{} of service {}: in use by another service", k, service);
+            if (unbound.put(k, new Unbound(service, b)) == null) log.warn("{} of service {}: in use by another service", k, service);
             return false;
         }
         Listener l = Listener.of(k, b, options);
         try {
             l.open();
         } catch (IOException | RuntimeException e) {
-            if (bindFailures.put(k, service) == null) log.warn("{} of service {}: cannot listen: {}", k, service, e.toString());
+            if (unbound.put(k, new Unbound(service, b)) == null) log.warn("{} of service {}: cannot listen: {}", k, service, e.toString());
             return false;
         }
-        bindFailures.remove(k);
+        unbound.remove(k);
         listeners.put(k, l);
         log.debug("{} of service {}: listening", k, service);
         return true;
@@ -287,7 +300,7 @@ public final class UserspaceProxier implements Proxier {
         balancersOf.clear();
         addressesOf.clear();
         addressUsers.clear();
-        bindFailures.clear();
+        unbound.clear();
         List<IOException> failures = new ArrayList<>();
         for (String a : List.copyOf(added)) removeAddress(a, failures);
         for (IOException e : failures) log.warn("removing a service address: {}", e.getMessage());

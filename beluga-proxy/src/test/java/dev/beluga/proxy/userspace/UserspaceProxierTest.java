@@ -216,21 +216,33 @@ class UserspaceProxierTest {
 
     @Test
     void onlyChangedServicesAreTouchedUnlessFull() throws Exception {
-        List<TcpBackend> bs = tcpBackends(1);
-        int webPort = freePort();
-        int dnsPort = freePort();
-        ServicePortInfo web = port(WEB, Protocol.TCP, SVC_IP, webPort);
-        ServicePortInfo dns = port(DNS, Protocol.TCP, "127.0.77.11", dnsPort);
-        proxier.sync(new States().add(web, endpoints(bs)).add(dns, endpoints(bs)).build(), Set.of(WEB, DNS), true);
+        TwoServices two = twoServices();
+        proxier.sync(two.both(), Set.of(WEB, DNS), true);
 
         // a state without "web", but "web" not said to have changed: left as it is
-        ProxyState onlyDns = new States().add(dns, endpoints(bs)).build();
-        proxier.sync(onlyDns, Set.of(DNS), false);
-        assertThat(request(SVC_IP, webPort, "still")).isEqualTo("b0 still\n");
+        proxier.sync(two.dnsOnly(), Set.of(DNS), false);
+        assertThat(request(SVC_IP, two.web.port(), "still")).isEqualTo("b0 still\n");
 
-        proxier.sync(onlyDns, Set.of(), true);
-        assertThatThrownBy(() -> connect(SVC_IP, webPort)).isInstanceOf(ConnectException.class);
-        assertThat(request("127.0.77.11", dnsPort, "dns")).isEqualTo("b0 dns\n");
+        proxier.sync(two.dnsOnly(), Set.of(), true);
+        assertThatThrownBy(() -> connect(SVC_IP, two.web.port())).isInstanceOf(ConnectException.class);
+        assertThat(request("127.0.77.11", two.dns.port(), "dns")).isEqualTo("b0 dns\n");
+    }
+
+    @Test
+    void aPortThatCannotBeBoundIsTriedAgainAtTheNextSync() throws Exception {
+        TwoServices two = twoServices();
+        int port = two.web.port();
+        try (ServerSocket squatter = bind(SVC_IP, port)) {
+            proxier.sync(two.webOnly(), Set.of(WEB), true);
+            assertThat(squatter.isBound()).isTrue();
+        }
+        // a sync for another Service only; "web" is unchanged, but its socket can be bound now
+        proxier.sync(two.both(), Set.of(DNS), false);
+        assertThat(request(SVC_IP, port, "late")).isEqualTo("b0 late\n");
+        assertThat(request("127.0.77.11", two.dns.port(), "dns")).isEqualTo("b0 dns\n");
+
+        proxier.sync(two.dnsOnly(), Set.of(WEB), false);
+        assertThatThrownBy(() -> connect(SVC_IP, port)).isInstanceOf(ConnectException.class);
     }
 
     @Test
@@ -309,6 +321,27 @@ class UserspaceProxierTest {
     }
 
     // --- helpers
+
+    /** Two TCP Services to one backend: "web" on SVC_IP, "dns" on 127.0.77.11. */
+    private record TwoServices(ServicePortInfo web, ServicePortInfo dns, List<ProxyEndpoint> endpoints) {
+        ProxyState both() {
+            return new States().add(web, endpoints).add(dns, endpoints).build();
+        }
+
+        ProxyState webOnly() {
+            return new States().add(web, endpoints).build();
+        }
+
+        ProxyState dnsOnly() {
+            return new States().add(dns, endpoints).build();
+        }
+    }
+
+    private TwoServices twoServices() throws IOException {
+        List<TcpBackend> bs = tcpBackends(1);
+        return new TwoServices(port(WEB, Protocol.TCP, SVC_IP, freePort()), port(DNS, Protocol.TCP, "127.0.77.11", freePort()),
+            endpoints(bs));
+    }
 
     /** A full sync of one Service, "web": TCP on SVC_IP:port to {@code bs}. */
     private ServicePortInfo syncWeb(int port, List<TcpBackend> bs) throws IOException {
