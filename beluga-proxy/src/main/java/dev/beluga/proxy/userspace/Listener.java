@@ -10,8 +10,7 @@ import java.time.Duration;
 
 /**
  * One bound socket of the userspace proxier — a Service port's cluster IP, an external or load-balancer IP, or a node
- * port — with one virtual thread accepting (TCP) or receiving (UDP) on it, and the connections or sessions it
- * forwards.
+ * port — with one thread accepting (TCP) or receiving (UDP) on it, and the connections or sessions it forwards.
  *
  * <p>Threading: {@link #open}, {@link #use} and {@link #close} are called by the proxier's sync thread; the data
  * paths run on virtual threads of their own and read {@link #balancer} (volatile) for each new connection.
@@ -62,7 +61,8 @@ abstract sealed class Listener permits TcpListener, UdpListener {
 
     /**
      * Waits (bounded) for the loop thread to end after {@link #close()}: a socket closed while a virtual thread is
-     * blocked on it is released only once that thread has woken up, and until then its port cannot be bound again.
+     * blocked on it, or registered with a selector, is released only once that thread has woken up; until then its
+     * port cannot be bound again.
      */
     final void awaitClosed() {
         Thread t = loop;

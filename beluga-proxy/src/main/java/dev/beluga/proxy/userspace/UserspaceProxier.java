@@ -43,8 +43,8 @@ import java.util.TreeSet;
  * bound (e.g. a node port some other process has) is logged and tried again at every later sync; a failure to add
  * an address makes the sync throw, after every Service was handled, so that the runner follows with a full sync.
  *
- * <p>Threading: {@link #sync} and {@link #close} as the {@link Proxier} contract (one thread at a time); the data
- * paths run on virtual threads.
+ * <p>Threading: {@link #sync} and {@link #close} as the {@link Proxier} contract (one thread at a time); TCP data
+ * paths run on virtual threads, each UDP socket on one platform thread of its own.
  */
 public final class UserspaceProxier implements Proxier {
     private static final Logger log = LoggerFactory.getLogger(UserspaceProxier.class);
@@ -52,7 +52,8 @@ public final class UserspaceProxier implements Proxier {
 
     /**
      * @param udpIdleTimeout     a UDP session ends after this long without a datagram either way
-     * @param maxUdpSessions     UDP sessions at once per listening socket
+     * @param maxUdpSessions     UDP sessions at once per listening socket; a new client beyond that ends the least
+     *                           recently active one
      * @param dialTimeouts       one connection attempt to a backend per element, each with that timeout
      * @param maxAffinityClients client IPs remembered per Service port entry under ClientIP affinity
      */
