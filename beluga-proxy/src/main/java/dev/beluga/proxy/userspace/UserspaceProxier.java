@@ -70,7 +70,7 @@ public final class UserspaceProxier implements Proxier {
     private record Unbound(ServiceKey service, Balancer balancer) {
     }
 
-    /** The balancers of one Service port: external traffic shares the cluster's unless externalTrafficPolicy is Local. */
+    /** The balancers of one Service port: external traffic shares the cluster IP's unless their traffic policies differ. */
     private record PortBalancers(Balancer cluster, Balancer external) {
     }
 
@@ -135,7 +135,7 @@ public final class UserspaceProxier implements Proxier {
         Map<ListenKey, Balancer> want = new LinkedHashMap<>();
         Set<String> wantAddresses = new TreeSet<>();
         for (ServicePortInfo p : ports) {
-            PortBalancers pb = balancers(oldBalancers.get(p.name()), p.externalPolicyLocal());
+            PortBalancers pb = balancers(oldBalancers.get(p.name()), p.externalPolicyLocal() != p.internalPolicyLocal());
             balancers.put(p.name(), pb);
             EndpointSelection sel = EndpointSelection.of(p, state.endpoints(p.name()), nodeName);
             pb.cluster.update(backends(sel.cluster()), p.affinitySeconds());
@@ -196,9 +196,9 @@ public final class UserspaceProxier implements Proxier {
         }
     }
 
-    private PortBalancers balancers(PortBalancers old, boolean externalLocal) {
+    private PortBalancers balancers(PortBalancers old, boolean separate) {
         Balancer cluster = old != null ? old.cluster : newBalancer();
-        if (!externalLocal) return new PortBalancers(cluster, cluster);
+        if (!separate) return new PortBalancers(cluster, cluster);
         return new PortBalancers(cluster, old != null && old.external != old.cluster ? old.external : newBalancer());
     }
 

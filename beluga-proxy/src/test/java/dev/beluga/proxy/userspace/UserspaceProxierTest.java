@@ -263,25 +263,28 @@ class UserspaceProxierTest {
     }
 
     @Test
-    void nodePortServesExternalTrafficOnlyFromLocalEndpointsUnderPolicyLocal() throws Exception {
+    void trafficPoliciesChooseTheEndpointsOfTheClusterIpAndTheNodePortApart() throws Exception {
         TcpBackend local = closeLater(new TcpBackend("local", "127.0.77.21"));
         TcpBackend remote = closeLater(new TcpBackend("remote", "127.0.77.22"));
-        int port = freePort();
-        int nodePort = freePort();
-        ServicePortInfo p = new ServicePortInfo(new ServicePortName(WEB, "http", Protocol.TCP), SVC_IP, port, nodePort,
-            List.of(), List.of(), 0, true, false);
         List<ProxyEndpoint> eps = List.of(new ProxyEndpoint(local.ip(), local.port(), true, true, false, NODE),
             new ProxyEndpoint(remote.ip(), remote.port(), true, true, false, "node-b"));
-        proxier.sync(new States().add(p, eps).build(), Set.of(WEB), true);
+        for (boolean externalLocal : new boolean[]{true, false}) {
+            int port = freePort();
+            int nodePort = freePort();
+            ServicePortInfo p = new ServicePortInfo(new ServicePortName(WEB, "http", Protocol.TCP), SVC_IP, port, nodePort,
+                List.of(), List.of(), 0, externalLocal, !externalLocal);
+            proxier.sync(new States().add(p, eps).build(), Set.of(WEB), true);
 
-        Set<String> viaNodePort = new HashSet<>();
-        Set<String> viaClusterIp = new HashSet<>();
-        for (int i = 0; i < 4; i++) {
-            viaNodePort.add(request("127.0.0.1", nodePort, "x").split(" ")[0]);
-            viaClusterIp.add(request(SVC_IP, port, "x").split(" ")[0]);
+            Set<String> viaNodePort = new HashSet<>();
+            Set<String> viaClusterIp = new HashSet<>();
+            for (int i = 0; i < 4; i++) {
+                viaNodePort.add(request("127.0.0.1", nodePort, "x").split(" ")[0]);
+                viaClusterIp.add(request(SVC_IP, port, "x").split(" ")[0]);
+            }
+            Set<String> both = Set.of("local", "remote");
+            assertThat(viaNodePort).as("external Local: %s", externalLocal).isEqualTo(externalLocal ? Set.of("local") : both);
+            assertThat(viaClusterIp).as("internal Local: %s", !externalLocal).isEqualTo(externalLocal ? both : Set.of("local"));
         }
-        assertThat(viaNodePort).containsExactly("local");
-        assertThat(viaClusterIp).containsExactlyInAnyOrder("local", "remote");
     }
 
     @Test
