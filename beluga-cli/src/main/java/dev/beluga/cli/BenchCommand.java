@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
     subcommands = {BenchCommand.Store.class, BenchCommand.Api.class, BenchCommand.Scheduler.class, BenchCommand.Controllers.class,
         BenchCommand.Node.class,
-        BenchCommand.Proxy.class})
+        BenchCommand.Proxy.class, BenchCommand.Dns.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -166,6 +166,31 @@ final class BenchCommand implements Runnable {
             }
             new dev.beluga.cli.bench.ProxyBenchmark(new dev.beluga.cli.bench.ProxyBenchmark.Config(services, endpoints, changes,
                 rate, workDir), System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "dns", mixinStandardHelpOptions = true,
+        description = "Cluster DNS: queries/s and latency for cached cluster names (1,000 services, 10,000 endpoints) from a "
+            + "UDP load generator on loopback, then the same while endpoints change.")
+    static final class Dns implements Callable<Integer> {
+        @Option(names = "--queries", defaultValue = "300000", description = "Queries per measured pass (default: 300000).")
+        int queries;
+
+        @Option(names = "--senders", defaultValue = "4", description = "Load generator threads (default: 4).")
+        int senders;
+
+        @Option(names = "--window", defaultValue = "8", description = "Outstanding queries per sender (default: 8).")
+        int window;
+
+        @Option(names = "--churn", defaultValue = "100", description = "Endpoint changes per second in the second pass (0: skip; default: 100).")
+        int churn;
+
+        @Override
+        public Integer call() throws Exception {
+            var d = dev.beluga.dns.bench.DnsBenchmark.Config.defaults();
+            new dev.beluga.dns.bench.DnsBenchmark(new dev.beluga.dns.bench.DnsBenchmark.Config(d.services(), d.endpointsPerService(),
+                queries, d.warmupQueries(), d.maxDuration(), senders, window, d.udpWorkers(), churn), System.out).run();
             return 0;
         }
     }
