@@ -56,7 +56,7 @@ public final class ClusterDnsServer implements AutoCloseable {
             config.bindAddress().isAnyLocalAddress() ? null : config.bindAddress());
         UpstreamResolver upstream = new UpstreamResolver(new Forwarder(config.upstreams(), config.upstreamTimeout()),
             new ForwardCache(config.cacheSize(), System::nanoTime));
-        QueryHandler handler = new QueryHandler(zone, index, new ResponseCache(config.cacheSize()), upstream, stats);
+        QueryHandler handler = new QueryHandler(zone, new ResponseCache(index, config.cacheSize()), upstream, stats);
         virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
         bind(handler);
         udp.start(config.udpWorkers());

@@ -23,9 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * it.
  *
  * <p>Threading: any number of threads may feed and read at once. Writers serialise on one lock and recompute only the
- * service they touch; readers never lock: they read concurrent maps holding immutable values. Every change that alters
- * what is served increments {@link #generation()} after the maps are updated, so a reader that read the generation first
- * and then the maps answered from data at least that new (the response cache relies on this).
+ * service they touch; readers never lock: they read concurrent maps holding immutable values. A changed service gets a new
+ * {@link ServiceRecords} object, and the addresses it had or has new {@link #reverse} lists, so an answer computed from one
+ * such object stays right exactly as long as the index still returns it; a service added or removed increments
+ * {@link #structureGeneration()} after the maps are updated, so a reader that read the generation first and then the maps
+ * answered from data at least that new. The response cache relies on both ({@link Validity}).
  */
 public final class ClusterIndex {
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -41,8 +43,8 @@ public final class ClusterIndex {
     private final ConcurrentHashMap<String, ServiceRecords> records = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> servicesPerNamespace = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetAddress, List<PtrTarget>> reverse = new ConcurrentHashMap<>();
-    private volatile long generation;
-    private volatile long changedAtSeconds = System.currentTimeMillis() / 1000;
+    private volatile long structureGeneration;
+    private volatile long structureChangedAtSeconds = System.currentTimeMillis() / 1000;
 
     public void onServiceChanged(Service service) {
         String key = key(service);
@@ -89,6 +91,11 @@ public final class ClusterIndex {
         return records.get(namespace + "/" + name);
     }
 
+    /** The records of the service with key {@code namespace/name} (see {@link ServiceRecords#key()}), or null. */
+    ServiceRecords service(String key) {
+        return records.get(key);
+    }
+
     /** Whether {@code namespace} (lower case) has at least one service: its {@code <ns>.svc.<zone>} name exists. */
     public boolean hasNamespace(String namespace) {
         return servicesPerNamespace.containsKey(namespace);
@@ -99,14 +106,14 @@ public final class ClusterIndex {
         return reverse.getOrDefault(address, List.of());
     }
 
-    /** Incremented after every change of what is served. */
-    public long generation() {
-        return generation;
+    /** Incremented after a service was added or removed (which names exist, which namespaces have services). */
+    public long structureGeneration() {
+        return structureGeneration;
     }
 
-    /** Seconds since the epoch at the last change: the zone's SOA serial. */
-    public long changedAtSeconds() {
-        return changedAtSeconds;
+    /** Seconds since the epoch when a service was last added or removed: the zone's SOA serial. */
+    public long structureChangedAtSeconds() {
+        return structureChangedAtSeconds;
     }
 
     /** Number of services indexed. */
@@ -122,7 +129,7 @@ public final class ClusterIndex {
         recompute(owner);
     }
 
-    /** Rebuilds one service's records and its reverse entries; bumps the generation if anything served changed. */
+    /** Rebuilds one service's records and its reverse entries; bumps the structure generation if it came or went. */
     private void recompute(String key) {
         Service svc = services.get(key);
         ServiceRecords old = records.get(key);
@@ -149,8 +156,10 @@ public final class ClusterIndex {
             for (InetAddress a : now.clusterIps()) addReverse(a, new PtrTarget(now, null));
             for (EndpointRecord e : now.endpoints()) addReverse(e.address(), new PtrTarget(now, e.host()));
         }
-        changedAtSeconds = System.currentTimeMillis() / 1000;
-        generation++; // only the writer (under writeLock) writes it; volatile publishes the maps above
+        if (old == null || now == null) {
+            structureChangedAtSeconds = System.currentTimeMillis() / 1000;
+            structureGeneration++; // only the writer (under writeLock) writes it; the volatile write publishes the maps above
+        }
     }
 
     private void addReverse(InetAddress a, PtrTarget target) {

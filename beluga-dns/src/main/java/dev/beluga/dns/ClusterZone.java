@@ -77,8 +77,14 @@ final class ClusterZone {
         return qname.subdomain(IN_ADDR_ARPA) || qname.subdomain(IP6_ARPA);
     }
 
-    /** The answer for a name in the zone ({@link #contains} must hold). */
+    /** The answer for a name in the zone ({@link #contains} must hold), with its {@link Validity}. */
     ZoneAnswer resolve(Name qname, int qtype) {
+        long structure = index.structureGeneration(); // before reading the index
+        ZoneAnswer a = resolveName(qname, qtype);
+        return a.validity() == null ? a.validWhile(new Validity.Structure(structure)) : a;
+    }
+
+    private ZoneAnswer resolveName(Name qname, int qtype) {
         String[] rel = relativeLabels(qname, origin);
         int n = rel.length;
         if (n == 0) return apex(qname, qtype);
@@ -106,13 +112,15 @@ final class ClusterZone {
         if (address == null) return null;
         List<PtrTarget> targets = index.reverse(address);
         if (targets.isEmpty()) return null;
+        Validity validity = new Validity.Reverse(address, targets);
         List<Record> ptrs = new ArrayList<>();
         for (PtrTarget t : targets) {
             Name target = name((t.host() == null ? "" : t.host() + ".") + t.service().relativeName() + ".svc." + domain);
             ptrs.add(new PTRRecord(qname, DClass.IN, ttl, target));
         }
-        return qtype == Type.PTR || qtype == Type.ANY ? ZoneAnswer.of(ptrs, List.of())
-            : new ZoneAnswer(org.xbill.DNS.Rcode.NOERROR, List.of(), List.of(), List.of(), null);
+        ZoneAnswer a = qtype == Type.PTR || qtype == Type.ANY ? ZoneAnswer.of(ptrs, List.of())
+            : new ZoneAnswer(org.xbill.DNS.Rcode.NOERROR, List.of(), List.of(), List.of(), null, null);
+        return a.validWhile(validity);
     }
 
     private ZoneAnswer apex(Name qname, int qtype) {
@@ -127,8 +135,14 @@ final class ClusterZone {
         if (n == 2) return index.hasNamespace(rel[0]) ? nodata() : nxdomain();
         ServiceRecords s = index.service(rel[n - 2], rel[n - 3]);
         if (s == null) return nxdomain();
-        Name serviceName = n == 3 ? qname : name(s.relativeName() + ".svc." + domain);
+        return serviceNames(qname, qtype, rel, s).validWhile(new Validity.Service(s));
+    }
+
+    /** Names at and below an existing service's name: answered from its records alone. */
+    private ZoneAnswer serviceNames(Name qname, int qtype, String[] rel, ServiceRecords s) {
+        int n = rel.length;
         if (n == 3) return service(qname, qtype, s);
+        Name serviceName = name(s.relativeName() + ".svc." + domain);
         String first = rel[0];
         if (n == 4 && first.startsWith("_")) {
             String proto = first.substring(1);
@@ -158,7 +172,7 @@ final class ClusterZone {
                 Name target = name(s.externalName());
                 List<Record> cname = List.of(new CNAMERecord(qname, DClass.IN, ttl, target));
                 boolean chase = qtype != Type.CNAME && qtype != Type.ANY;
-                return new ZoneAnswer(org.xbill.DNS.Rcode.NOERROR, cname, List.of(), List.of(), chase ? target : null);
+                return new ZoneAnswer(org.xbill.DNS.Rcode.NOERROR, cname, List.of(), List.of(), chase ? target : null, null);
             }
             case CLUSTER_IP -> {
                 if (qtype == Type.SRV) {
@@ -253,7 +267,7 @@ final class ClusterZone {
 
     /** The SOA (as CoreDNS: refresh 7200, retry 1800, expire 86400, negative TTL = the record TTL). */
     Record soa() {
-        return new SOARecord(origin, DClass.IN, ttl, nameserver, hostmaster, index.changedAtSeconds() & 0xffffffffL,
+        return new SOARecord(origin, DClass.IN, ttl, nameserver, hostmaster, index.structureChangedAtSeconds() & 0xffffffffL,
             7200, 1800, 86400, ttl);
     }
 

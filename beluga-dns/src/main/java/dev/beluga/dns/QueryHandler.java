@@ -23,8 +23,8 @@ import java.util.List;
 /**
  * Turns query bytes into response bytes, for both transports.
  * <ol>
- *   <li>{@link #answerCached}: the fast path, for a plain query whose encoded response is in the {@link ResponseCache} for
- *       the index's current generation; never blocks, allocates only the cache key;</li>
+ *   <li>{@link #answerCached}: the fast path, for a plain query whose encoded response is in the {@link ResponseCache} and
+ *       still valid; never blocks, allocates only the cache key;</li>
  *   <li>{@link #answer}: everything else: parses the query (dnsjava), answers names of the cluster zone and reverse names
  *       the index knows from the {@link ClusterZone} (and caches the encoding), and the rest through the
  *       {@link UpstreamResolver}, which may block on upstreams.</li>
@@ -36,14 +36,12 @@ final class QueryHandler {
     private static final int MAX_CNAME_HOPS = 8;
 
     private final ClusterZone zone;
-    private final ClusterIndex index;
     private final ResponseCache cache;
     private final UpstreamResolver upstream;
     private final DnsStats stats;
 
-    QueryHandler(ClusterZone zone, ClusterIndex index, ResponseCache cache, UpstreamResolver upstream, DnsStats stats) {
+    QueryHandler(ClusterZone zone, ResponseCache cache, UpstreamResolver upstream, DnsStats stats) {
         this.zone = zone;
-        this.index = index;
         this.cache = cache;
         this.upstream = upstream;
         this.stats = stats;
@@ -56,14 +54,13 @@ final class QueryHandler {
     int answerCached(byte[] query, int len, boolean tcp, WireQuery scratch, byte[] out) {
         stats.queries.increment();
         if (!scratch.parse(query, len)) return -1;
-        int n = cache.copyTo(scratch, tcp, index.generation(), query, out);
+        int n = cache.copyTo(scratch, tcp, query, out);
         if (n >= 0) stats.cacheHits.increment();
         return n;
     }
 
     /** The slow path: the response to the query in {@code query[0, len)}, or null when there is nothing to answer. */
     byte[] answer(byte[] query, int len, boolean tcp) {
-        long generation = index.generation();
         Message q;
         try {
             q = new Message(len == query.length ? query : Arrays.copyOf(query, len));
@@ -80,14 +77,14 @@ final class QueryHandler {
         if (question == null || h.getCount(Section.QUESTION) != 1) return Replies.error(q, Rcode.FORMERR, limit);
         if (opt != null && opt.getVersion() != 0) return Replies.error(q, Rcode.BADVERS, limit);
         try {
-            return resolve(q, question, limit, tcp, query, len, generation);
+            return resolve(q, question, limit, tcp, query, len);
         } catch (RuntimeException e) {
             log.warn("failed to answer {}: {}", question, e.toString());
             return Replies.error(q, Rcode.SERVFAIL, limit);
         }
     }
 
-    private byte[] resolve(Message q, Record question, int limit, boolean tcp, byte[] query, int len, long generation) {
+    private byte[] resolve(Message q, Record question, int limit, boolean tcp, byte[] query, int len) {
         Name qname = question.getName();
         int qtype = question.getType();
         boolean ours = zone.contains(qname);
@@ -103,7 +100,7 @@ final class QueryHandler {
         if (local.chase() != null) return withChasedTarget(q, local, qtype, limit);
         byte[] response = Replies.encode(q, local.rcode(), true, local.answers(), local.authority(), local.additional(), limit);
         WireQuery wq = new WireQuery();
-        if (local.cacheable() && wq.parse(query, len)) cache.put(wq.key(tcp), generation, response);
+        if (local.cacheable() && wq.parse(query, len)) cache.put(wq.key(tcp), local.validity(), response);
         return response;
     }
 

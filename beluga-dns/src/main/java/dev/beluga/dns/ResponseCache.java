@@ -4,9 +4,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Encoded responses for the cluster zone, keyed by {@link ResponseKey} and tagged with the {@link ClusterIndex#generation()}
- * they were computed at: an entry of an older generation is a miss. A hit is copied with the query's ID and question
- * name (its letter case) written over the stored ones, so serving it allocates nothing.
+ * Encoded responses for the cluster zone and the cluster's reverse names, keyed by {@link ResponseKey}, each kept with the
+ * {@link Validity} of the answer it encodes: a hit is an entry whose validity still holds, so one service's endpoint
+ * changes do not throw away the answers about other services. A hit is copied with the query's ID and question name (its
+ * letter case) written over the stored ones, so serving it allocates nothing but the key.
  *
  * <p>Bounded: when more than {@code capacity} entries would be held, the whole cache is dropped and refills (the zone's
  * distinct questions are few; a flood of random names must not grow memory).
@@ -14,14 +15,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threading: any number of threads; lock-free reads.
  */
 final class ResponseCache {
-    private record Entry(long generation, byte[] response) {
+    private record Entry(byte[] response, Validity validity) {
     }
 
     private final ConcurrentHashMap<ResponseKey, Entry> map = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final ClusterIndex index;
     private final int capacity;
 
-    ResponseCache(int capacity) {
+    ResponseCache(ClusterIndex index, int capacity) {
+        this.index = index;
         this.capacity = capacity;
     }
 
@@ -29,9 +32,9 @@ final class ResponseCache {
      * Copies the cached response for the query in {@code query} (parsed into {@code q}) into {@code out}, with the query's
      * ID and question name; returns its length, or -1 on a miss.
      */
-    int copyTo(WireQuery q, boolean tcp, long generation, byte[] query, byte[] out) {
+    int copyTo(WireQuery q, boolean tcp, byte[] query, byte[] out) {
         Entry e = map.get(q.key(tcp));
-        if (e == null || e.generation != generation) return -1;
+        if (e == null || !e.validity.holds(index)) return -1;
         byte[] r = e.response;
         System.arraycopy(r, 0, out, 0, r.length);
         out[0] = query[0];
@@ -40,8 +43,8 @@ final class ResponseCache {
         return r.length;
     }
 
-    void put(ResponseKey key, long generation, byte[] response) {
-        if (map.put(key, new Entry(generation, response)) == null && size.incrementAndGet() > capacity) {
+    void put(ResponseKey key, Validity validity, byte[] response) {
+        if (map.put(key, new Entry(response, validity)) == null && size.incrementAndGet() > capacity) {
             map.clear();
             size.set(0);
         }

@@ -27,6 +27,11 @@ public record ServiceRecords(String namespace, String name, Kind kind, List<Inet
         EXTERNAL_NAME
     }
 
+    /** {@code namespace/name}: the index's key of the service. */
+    public String key() {
+        return namespace + "/" + name;
+    }
+
     /** {@code name.namespace}: the service's name relative to {@code svc.<zone>}, reversed as in DNS. */
     public String relativeName() {
         return name + "." + namespace;

@@ -14,22 +14,29 @@ import java.util.List;
  * @param authority  authority section: the SOA for NXDOMAIN and NODATA
  * @param additional additional section: addresses of SRV targets
  * @param chase      a CNAME target (of an ExternalName service) whose records the server should add, else null
+ * @param validity   how long the answer stays right (null: not to be cached)
  */
-record ZoneAnswer(int rcode, List<Record> answers, List<Record> authority, List<Record> additional, Name chase) {
+record ZoneAnswer(int rcode, List<Record> answers, List<Record> authority, List<Record> additional, Name chase,
+                  Validity validity) {
     static ZoneAnswer of(List<Record> answers, List<Record> additional) {
-        return new ZoneAnswer(Rcode.NOERROR, answers, List.of(), additional, null);
+        return new ZoneAnswer(Rcode.NOERROR, answers, List.of(), additional, null, null);
     }
 
     static ZoneAnswer nxdomain(Record soa) {
-        return new ZoneAnswer(Rcode.NXDOMAIN, List.of(), List.of(soa), List.of(), null);
+        return new ZoneAnswer(Rcode.NXDOMAIN, List.of(), List.of(soa), List.of(), null, null);
     }
 
     static ZoneAnswer nodata(Record soa) {
-        return new ZoneAnswer(Rcode.NOERROR, List.of(), List.of(soa), List.of(), null);
+        return new ZoneAnswer(Rcode.NOERROR, List.of(), List.of(soa), List.of(), null, null);
     }
 
-    /** Whether the encoded response may be cached until the index changes (not if it holds upstream data). */
+    /** The same answer with its validity. */
+    ZoneAnswer validWhile(Validity v) {
+        return new ZoneAnswer(rcode, answers, authority, additional, chase, v);
+    }
+
+    /** Whether the encoded response may be cached while its validity holds (not if it holds upstream data). */
     boolean cacheable() {
-        return chase == null;
+        return validity != null && chase == null;
     }
 }

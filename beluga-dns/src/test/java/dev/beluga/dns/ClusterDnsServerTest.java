@@ -272,6 +272,33 @@ class ClusterDnsServerTest {
     }
 
     @Test
+    void cachedNegativeAnswersEndWhenTheNameAppears() throws IOException {
+        assertNegative(dns.udp("web.default.svc.cluster.local", Type.A), Rcode.NXDOMAIN);
+        assertNegative(dns.udp("default.svc.cluster.local", Type.A), Rcode.NXDOMAIN);
+        assertNegative(dns.udp("web.default.svc.cluster.local", Type.A), Rcode.NXDOMAIN); // from the cache
+        index.onServiceChanged(clusterIp("default", "web", "10.96.0.10"));
+        assertThat(answers(dns.udp("web.default.svc.cluster.local", Type.A), Type.A)).containsExactly("10.96.0.10");
+        assertNegative(dns.udp("default.svc.cluster.local", Type.A), Rcode.NOERROR);
+    }
+
+    @Test
+    void cachedAnswersOutliveChangesToOtherServices() throws IOException {
+        index.onServiceChanged(clusterIp("default", "web", "10.96.0.10"));
+        index.onServiceChanged(headless("default", "db", false));
+        index.onEndpointSliceChanged(slice("default", "db-x", "db", List.of(), endpoint("10.244.0.1", "db-0", true, false)));
+        dns.udp("web.default.svc.cluster.local", Type.A);
+        dns.udp("10.0.96.10.in-addr.arpa", Type.PTR);
+        long hits = server.stats().cacheHits();
+        index.onEndpointSliceChanged(slice("default", "db-x", "db", List.of(), endpoint("10.244.0.2", "db-0", true, false)));
+        assertThat(answers(dns.udp("web.default.svc.cluster.local", Type.A), Type.A)).containsExactly("10.96.0.10");
+        assertThat(answers(dns.udp("10.0.96.10.in-addr.arpa", Type.PTR), Type.PTR)).containsExactly("web.default.svc.cluster.local.");
+        assertThat(server.stats().cacheHits()).isEqualTo(hits + 2);
+        // while the changed service's answers are new
+        assertThat(answers(dns.udp("db-0.db.default.svc.cluster.local", Type.A), Type.A)).containsExactly("10.244.0.2");
+        assertThat(answers(dns.udp("2.0.244.10.in-addr.arpa", Type.PTR), Type.PTR)).containsExactly("db-0.db.default.svc.cluster.local.");
+    }
+
+    @Test
     void malformedAndUnsupportedQueries() throws IOException {
         byte[] garbage = {0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 'a'};
         byte[] r = dns.udpRaw(garbage);

@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code beluga bench dns}: a {@link ClusterDnsServer} on 127.0.0.1 (random port, no upstreams) serving 1,000 services
@@ -67,38 +70,17 @@ public final class DnsBenchmark {
         List<BenchCluster.Question> questions = BenchCluster.questions(20_000, config.services(), config.endpointsPerService(), 42);
         DnsConfig dns = DnsConfig.of(InetAddress.getLoopbackAddress(), 0).withUpstreams(List.of()).withUdpWorkers(config.udpWorkers());
         Map<String, Object> results = new LinkedHashMap<>();
+        results.put("services", config.services());
+        results.put("endpoints", config.services() * config.endpointsPerService());
+        results.put("index_feed_ms", feedMs);
+        results.put("senders", config.senders());
+        results.put("window_per_sender", config.window());
+        results.put("server_udp_workers", config.udpWorkers());
         try (ClusterDnsServer server = new ClusterDnsServer(dns, index).start()) {
             UdpLoadGenerator load = new UdpLoadGenerator(server.address(), questions, config.senders(), config.window());
             UdpLoadGenerator.Result warm = load.run(config.warmupQueries(), config.maxDuration().toNanos());
             out.printf("warm-up: %d queries, %.0f/s (not counted)%n", warm.answered(), warm.perSecond());
-            long hitsBefore = server.stats().cacheHits();
-            long queriesBefore = server.stats().queries();
-            long cpuBefore = processCpuNanos();
-            UdpLoadGenerator.Result r = load.run(config.queries(), config.maxDuration().toNanos());
-            long cpu = processCpuNanos() - cpuBefore;
-            long served = server.stats().queries() - queriesBefore;
-            double hitRatio = served == 0 ? 0 : (double) (server.stats().cacheHits() - hitsBefore) / served;
-            results.put("services", config.services());
-            results.put("endpoints", config.services() * config.endpointsPerService());
-            results.put("index_feed_ms", feedMs);
-            results.put("senders", config.senders());
-            results.put("window_per_sender", config.window());
-            results.put("server_udp_workers", config.udpWorkers());
-            results.put("queries", r.answered() + r.lost());
-            results.put("answered", r.answered());
-            results.put("lost", r.lost());
-            results.put("wrong_rcode", r.wrongRcode());
-            results.put("seconds", r.seconds());
-            results.put("queries_per_s", Math.round(r.perSecond()));
-            results.put("p50_ms", r.latencies().percentileMs(0.5));
-            results.put("p99_ms", r.latencies().percentileMs(0.99));
-            results.put("max_ms", r.latencies().percentileMs(1.0));
-            results.put("response_cache_hit_ratio", hitRatio);
-            results.put("process_cpu_cores", cpu / 1e9 / r.seconds());
-            out.printf("cluster names over UDP: %d answered in %.1f s: %.0f queries/s, p50 %.3f ms, p99 %.3f ms, max %.2f ms; "
-                    + "%d lost, %d wrong rcode; response cache hits %.1f%%; server + load generator used %.2f cores%n",
-                r.answered(), r.seconds(), r.perSecond(), r.latencies().percentileMs(0.5), r.latencies().percentileMs(0.99),
-                r.latencies().percentileMs(1.0), r.lost(), r.wrongRcode(), hitRatio * 100, cpu / 1e9 / r.seconds());
+            results.putAll(measuredPass("cluster names over UDP", server, load));
             out.println("goal (issue 7): >= 30,000 queries/s, p99 < 5 ms, load generator on the same machine");
             if (config.churnPerSecond() > 0) results.put("with_churn", withChurn(index, server, load));
         }
@@ -110,44 +92,57 @@ public final class DnsBenchmark {
         return line;
     }
 
+    /** One bounded load run: throughput, latency, losses, response cache hit ratio and CPU used (printed and returned). */
+    private Map<String, Object> measuredPass(String title, ClusterDnsServer server, UdpLoadGenerator load) throws InterruptedException {
+        long hitsBefore = server.stats().cacheHits();
+        long queriesBefore = server.stats().queries();
+        long cpuBefore = processCpuNanos();
+        UdpLoadGenerator.Result r = load.run(config.queries(), config.maxDuration().toNanos());
+        double cores = (processCpuNanos() - cpuBefore) / 1e9 / r.seconds();
+        long served = server.stats().queries() - queriesBefore;
+        double hitRatio = served == 0 ? 0 : (double) (server.stats().cacheHits() - hitsBefore) / served;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("queries", r.answered() + r.lost());
+        m.put("answered", r.answered());
+        m.put("lost", r.lost());
+        m.put("wrong_rcode", r.wrongRcode());
+        m.put("seconds", r.seconds());
+        m.put("queries_per_s", Math.round(r.perSecond()));
+        m.put("p50_ms", r.latencies().percentileMs(0.5));
+        m.put("p99_ms", r.latencies().percentileMs(0.99));
+        m.put("max_ms", r.latencies().percentileMs(1.0));
+        m.put("response_cache_hit_ratio", hitRatio);
+        m.put("process_cpu_cores", cores);
+        out.printf("%s: %d answered in %.1f s: %.0f queries/s, p50 %.3f ms, p99 %.3f ms, max %.2f ms; %d lost, %d wrong rcode; "
+                + "response cache hits %.1f%%; server + load generator used %.2f cores%n", title, r.answered(), r.seconds(), r.perSecond(),
+            r.latencies().percentileMs(0.5), r.latencies().percentileMs(0.99), r.latencies().percentileMs(1.0), r.lost(), r.wrongRcode(),
+            hitRatio * 100, cores);
+        return m;
+    }
+
     /** The measured pass again while a background thread changes one service's endpoints {@code churnPerSecond} times a second. */
     private Map<String, Object> withChurn(ClusterIndex index, ClusterDnsServer server, UdpLoadGenerator load) throws InterruptedException {
         long periodNanos = 1_000_000_000L / config.churnPerSecond();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong changes = new AtomicLong();
         Thread churn = Thread.ofPlatform().name("dns-bench-churn").start(() -> {
             long next = System.nanoTime();
             while (!stop.get()) {
                 BenchCluster.flapEndpoint(index, 1, config.endpointsPerService(), changes.incrementAndGet() % 2 == 0);
                 next += periodNanos;
                 long wait = next - System.nanoTime();
-                if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                if (wait > 0) LockSupport.parkNanos(wait);
             }
         });
-        long hitsBefore = server.stats().cacheHits();
-        long queriesBefore = server.stats().queries();
-        UdpLoadGenerator.Result r;
+        long t0 = System.nanoTime();
+        Map<String, Object> m = new LinkedHashMap<>();
         try {
-            r = load.run(config.queries(), config.maxDuration().toNanos());
+            m.putAll(measuredPass("same, with " + config.churnPerSecond() + " endpoint changes/s requested", server, load));
         } finally {
             stop.set(true);
             churn.join();
         }
-        long served = server.stats().queries() - queriesBefore;
-        double hitRatio = served == 0 ? 0 : (double) (server.stats().cacheHits() - hitsBefore) / served;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("changes_per_s", Math.round(changes.get() / r.seconds()));
-        m.put("answered", r.answered());
-        m.put("lost", r.lost());
-        m.put("wrong_rcode", r.wrongRcode());
-        m.put("queries_per_s", Math.round(r.perSecond()));
-        m.put("p50_ms", r.latencies().percentileMs(0.5));
-        m.put("p99_ms", r.latencies().percentileMs(0.99));
-        m.put("max_ms", r.latencies().percentileMs(1.0));
-        m.put("response_cache_hit_ratio", hitRatio);
-        out.printf("same, with %d endpoint changes/s: %.0f queries/s, p50 %.3f ms, p99 %.3f ms, max %.2f ms; %d lost, %d wrong rcode; "
-                + "response cache hits %.1f%%%n", Math.round(changes.get() / r.seconds()), r.perSecond(), r.latencies().percentileMs(0.5),
-            r.latencies().percentileMs(0.99), r.latencies().percentileMs(1.0), r.lost(), r.wrongRcode(), hitRatio * 100);
+        m.put("changes_per_s", Math.round(changes.get() / ((System.nanoTime() - t0) / 1e9)));
         return m;
     }
 
