@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * Encodes responses to a query: same ID, question and RD/CD flags, RA set (names outside the zone are resolved), an OPT
- * record when the query had one, truncated with TC set when larger than the transport allows. Stateless.
+ * record when the query had one. Larger than the transport allows, a response loses additional records first (without TC,
+ * RFC 2181 §9), then answers (with TC set); dnsjava's {@code toWire(limit)} does both. Stateless.
  */
 final class Replies {
     /** The UDP payload size this server advertises (DNS flag day 2020). */

@@ -250,6 +250,18 @@ class ClusterDnsServerTest {
     }
 
     @Test
+    void additionalRecordsThatDoNotFitAreLeftOutWithoutTruncation() throws IOException {
+        index.onServiceChanged(headless("default", "db", false, port("pg", "TCP", 5432)));
+        var endpoints = new io.fabric8.kubernetes.api.model.discovery.v1.Endpoint[8]; // 8 SRV fit in 512 bytes, their A records do not
+        for (int i = 0; i < endpoints.length; i++) endpoints[i] = endpoint("10.244.0." + (i + 1), "db-" + i, true, false);
+        index.onEndpointSliceChanged(slice("default", "db-x", "db", List.of(slicePort("pg", "TCP", 5432)), endpoints));
+        Message m = dns.udp("_pg._tcp.db.default.svc.cluster.local", Type.SRV);
+        assertThat(m.getHeader().getFlag(Flags.TC)).isFalse();
+        assertThat(answers(m, Type.SRV)).hasSize(8);
+        assertThat(m.toWire().length).isLessThanOrEqualTo(512);
+    }
+
+    @Test
     void changesAreVisibleInTheNextAnswer() throws IOException {
         index.onServiceChanged(clusterIp("default", "web", "10.96.0.10"));
         assertThat(answers(dns.udp("web.default.svc.cluster.local", Type.A), Type.A)).containsExactly("10.96.0.10");
