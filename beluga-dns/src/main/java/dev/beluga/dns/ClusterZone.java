@@ -7,6 +7,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SRVRecord;
@@ -16,11 +17,10 @@ import org.xbill.DNS.Type;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -119,7 +119,7 @@ final class ClusterZone {
             ptrs.add(new PTRRecord(qname, DClass.IN, ttl, target));
         }
         ZoneAnswer a = qtype == Type.PTR || qtype == Type.ANY ? ZoneAnswer.of(ptrs, List.of())
-            : new ZoneAnswer(org.xbill.DNS.Rcode.NOERROR, List.of(), List.of(), List.of(), null, null);
+            : new ZoneAnswer(Rcode.NOERROR, List.of(), List.of(), List.of(), null, null);
         return a.validWhile(validity);
     }
 
@@ -172,7 +172,7 @@ final class ClusterZone {
                 Name target = name(s.externalName());
                 List<Record> cname = List.of(new CNAMERecord(qname, DClass.IN, ttl, target));
                 boolean chase = qtype != Type.CNAME && qtype != Type.ANY;
-                return new ZoneAnswer(org.xbill.DNS.Rcode.NOERROR, cname, List.of(), List.of(), chase ? target : null, null);
+                return new ZoneAnswer(Rcode.NOERROR, cname, List.of(), List.of(), chase ? target : null, null);
             }
             case CLUSTER_IP -> {
                 if (qtype == Type.SRV) {
@@ -214,10 +214,10 @@ final class ClusterZone {
         if (targets.isEmpty()) return List.of();
         int weight = Math.max(1, 100 / targets.size());
         List<Record> out = new ArrayList<>(targets.size());
-        Map<String, Boolean> added = new LinkedHashMap<>();
+        Set<String> added = new HashSet<>();
         for (Target t : targets) {
             out.add(new SRVRecord(owner, DClass.IN, ttl, 0, weight, t.port(), t.name()));
-            if (t.address() != null && added.put(t.name() + "/" + t.address().getHostAddress(), Boolean.TRUE) == null) {
+            if (t.address() != null && added.add(t.name() + "/" + t.address().getHostAddress())) {
                 additional.addAll(addressRecords(t.name(), List.of(t.address()), Type.ANY));
             }
         }
