@@ -20,6 +20,15 @@ public interface Proxier extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Whether the forwarding outlives this process (kernel rules do; a forwarder's sockets do not). A runner that
+     * stops closes a proxier whose forwarding would not survive anyway, so a restart in the same process finds its
+     * ports free.
+     */
+    default boolean survivesProcessExit() {
+        return true;
+    }
+
     /** A short name for logs and metrics ("nftables", "userspace"). */
     String mode();
 }

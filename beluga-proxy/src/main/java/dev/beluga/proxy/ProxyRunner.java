@@ -22,8 +22,9 @@ import java.util.function.BooleanSupplier;
  * synced (so a restarted agent replaces the previous rules in one step and never programs a half-known state),
  * after any failed sync, and every {@code fullSyncInterval}.
  *
- * <p>{@link #close()} stops the loop and the informers but leaves the rules in place (a restarting agent keeps
- * Service traffic flowing); {@link #removeRules()} removes them.
+ * <p>{@link #close()} stops the loop and the informers but leaves kernel rules in place (a restarting agent keeps
+ * Service traffic flowing; a userspace forwarder is closed, its sockets die with the process anyway);
+ * {@link #removeRules()} removes everything.
  */
 public final class ProxyRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyRunner.class);
@@ -232,6 +233,7 @@ public final class ProxyRunner implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (!proxier.survivesProcessExit()) proxier.close();
     }
 
     /** Stops the loop and removes everything the proxier installed. */

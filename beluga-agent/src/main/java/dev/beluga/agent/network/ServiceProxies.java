@@ -4,6 +4,8 @@ import dev.beluga.proxy.Proxier;
 import dev.beluga.proxy.ProxyRunner;
 import dev.beluga.proxy.ServiceChangeTracker;
 import dev.beluga.proxy.nft.NftablesProxier;
+import dev.beluga.proxy.userspace.IpAddressManager;
+import dev.beluga.proxy.userspace.UserspaceProxier;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +15,8 @@ import java.util.Optional;
 
 /**
  * Chooses and starts the node's service proxy (the agent's kube-proxy) for a {@code proxyMode}: {@code nftables},
- * {@code userspace}, {@code none}, or {@code auto} (nftables when the nft command and the kernel allow it).
+ * {@code userspace}, {@code none}, or {@code auto} (nftables when the nft command and the kernel allow it, else
+ * userspace).
  */
 public final class ServiceProxies {
     private static final Logger log = LoggerFactory.getLogger(ServiceProxies.class);
@@ -34,9 +37,11 @@ public final class ServiceProxies {
         Proxier proxier = switch (mode) {
             case "none" -> null;
             case "nftables" -> new NftablesProxier(nodeName, podCidr);
+            case "userspace" -> new UserspaceProxier(nodeName, new IpAddressManager());
             case "auto" -> {
                 if (NftablesProxier.available()) yield new NftablesProxier(nodeName, podCidr);
-                throw new IllegalStateException("no service proxy is available on this node: install nftables (apt-get install nftables)");
+                log.warn("nftables is not usable on node {} (apt-get install nftables, and root): userspace service proxy", nodeName);
+                yield new UserspaceProxier(nodeName, new IpAddressManager());
             }
             default -> throw new IllegalArgumentException("unknown proxy mode " + mode + " (nftables, userspace, none, auto)");
         };

@@ -99,6 +99,11 @@ public final class UserspaceProxier implements Proxier {
     }
 
     @Override
+    public boolean survivesProcessExit() {
+        return false;
+    }
+
+    @Override
     public String mode() {
         return "userspace";
     }
