@@ -2,6 +2,7 @@ package dev.beluga.agent;
 
 import dev.beluga.agent.network.CniConfig;
 import dev.beluga.agent.network.HostGwRoutes;
+import dev.beluga.agent.network.NodeDns;
 import dev.beluga.agent.network.ServiceProxies;
 import dev.beluga.agent.node.MachineInfo;
 import dev.beluga.agent.node.NodeLease;
@@ -85,6 +86,7 @@ public final class NodeAgent implements AutoCloseable {
     private StreamDialer streamDialer = StreamDialer.TCP;
     private KubeletServer kubeletServer;
     private volatile ProxyRunner proxy;
+    private NodeDns dns;
 
     /** What a {@link PodResources} implementation may use. */
     public record AgentContext(KubernetesClient client, AgentConfig config, CriClient cri, String hostIp) {}
@@ -161,12 +163,17 @@ public final class NodeAgent implements AutoCloseable {
         NodeLease lease = new NodeLease(client, config.nodeName(), node.getMetadata().getUid(),
             (int) config.leaseDuration().toSeconds());
         lease.renew();
+        try {
+            dns = NodeDns.start(client, node, hostIp, config.clusterDomain());
+        } catch (Exception e) {
+            log.warn("node {} serves no cluster DNS: {}", config.nodeName(), e.toString());
+        }
 
         EventRecorder events = new EventRecorder(client);
         closeables.add(events);
         StatusManager statuses = new StatusManager(client);
         PodResources resources = resourcesFactory.apply(new AgentContext(client, config, cri, hostIp));
-        SandboxConfigs sandboxes = new SandboxConfigs(config, Path.of("/etc/resolv.conf"));
+        SandboxConfigs sandboxes = new SandboxConfigs(withClusterDns(config), Path.of("/etc/resolv.conf"));
         terminator = new PodTerminator(cri, client, Path.of("/sys/fs/cgroup"));
         Clock clock = Clock.systemUTC();
         PodWorkers[] self = new PodWorkers[1];
@@ -216,6 +223,26 @@ public final class NodeAgent implements AutoCloseable {
         }
         log.info("node agent {} started in {} ms (runtime {}, node IP {})", config.nodeName(),
             (System.nanoTime() - t0) / 1_000_000, runtimeVersion, hostIp);
+    }
+
+    /**
+     * The config with the cluster DNS servers pods use: those configured, else the cluster IP of the
+     * {@code kube-system/kube-dns} Service if the cluster has one (the API server makes it), else none (pods with
+     * dnsPolicy ClusterFirst then get the node's resolv.conf, as upstream's kubelet without cluster DNS).
+     */
+    private AgentConfig withClusterDns(AgentConfig c) {
+        if (!c.clusterDns().isEmpty()) return c;
+        try {
+            io.fabric8.kubernetes.api.model.Service dns = client.services().inNamespace("kube-system").withName("kube-dns").get();
+            String ip = dns == null || dns.getSpec() == null ? null : dns.getSpec().getClusterIP();
+            if (ip != null && !ip.isEmpty() && !ip.equals("None")) {
+                log.info("cluster DNS for pods of node {}: {} (Service kube-system/kube-dns)", c.nodeName(), ip);
+                return c.withClusterDns(List.of(ip));
+            }
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            log.warn("looking up the kube-dns Service: {}", e.getMessage());
+        }
+        return c;
     }
 
     /** Whether an update changed nothing the agent acts on (spec, labels, annotations, deletion). */
@@ -306,6 +333,7 @@ public final class NodeAgent implements AutoCloseable {
         }
         terminator.removeCgroupParent(config.cgroupParent());
         if (proxy != null) proxy.removeRules();
+        if (dns != null) dns.withdraw();
         if (networkWritten) {
             try {
                 new ProcessBuilder("ip", "link", "del", BRIDGE).start().waitFor(10, TimeUnit.SECONDS);
@@ -324,6 +352,7 @@ public final class NodeAgent implements AutoCloseable {
         if (podInformer != null) podInformer.stop();
         if (timers != null) timers.shutdownNow();
         if (proxy != null) proxy.close(); // the rules stay: Service traffic keeps flowing while the agent restarts
+        if (dns != null) dns.close();
         if (kubeletServer != null) {
             try {
                 kubeletServer.close();

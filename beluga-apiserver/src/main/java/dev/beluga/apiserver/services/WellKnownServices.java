@@ -71,6 +71,9 @@ public final class WellKnownServices {
         ArrayNode ports = (ArrayNode) svc.path("spec").get("ports");
         port(ports, "dns", 53, "UDP", 53);
         port(ports, "dns-tcp", 53, "TCP", 53);
+        // every node agent serves DNS and publishes itself as an endpoint (EndpointSlice kube-dns-<node>); each node's
+        // proxy sends its pods' queries to its own server — node-local DNS, no pod to schedule
+        ((ObjectNode) svc.get("spec")).put("internalTrafficPolicy", "Local");
         return svc;
     }
 
