@@ -57,6 +57,9 @@ final class NetnsLab implements AutoCloseable {
         sh("ip", "-n", ns, "link", "set", "eth0", "up");
         sh("ip", "-n", ns, "route", "add", "default", "via", "10.42.1.1");
         if (serve) {
+            // UDP on port 9000: every datagram is answered with the pod's name (socat, one child per datagram)
+            servers.add(new ProcessBuilder("ip", "netns", "exec", ns, "socat", "UDP4-RECVFROM:9000,fork", "SYSTEM:echo " + name)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
             Path www = Files.createDirectories(dir.resolve(name));
             Files.writeString(www.resolve("index.html"), name + "\n");
             servers.add(new ProcessBuilder("ip", "netns", "exec", ns, "busybox", "httpd", "-f", "-p", "80", "-h", www.toString())
@@ -75,6 +78,37 @@ final class NetnsLab implements AutoCloseable {
             return null;
         }
         return p.exitValue() == 0 ? out : null;
+    }
+
+    /**
+     * Adds a machine outside the node: namespace "outside" linked to the node by a veth pair, the node 192.168.50.1,
+     * the outside 192.168.50.2 routing everything through the node.
+     */
+    String outside() throws Exception {
+        String ns = "bpo-" + id;
+        add(ns);
+        sh("ip", "-n", node, "link", "add", "up" + id, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        sh("ip", "-n", node, "addr", "add", "192.168.50.1/24", "dev", "up" + id);
+        sh("ip", "-n", node, "link", "set", "up" + id, "up");
+        sh("ip", "-n", ns, "link", "set", "lo", "up");
+        sh("ip", "-n", ns, "addr", "add", "192.168.50.2/24", "dev", "eth0");
+        sh("ip", "-n", ns, "link", "set", "eth0", "up");
+        sh("ip", "-n", ns, "route", "add", "default", "via", "192.168.50.1");
+        return ns;
+    }
+
+    /** One UDP datagram from {@code ns} (source port {@code sourcePort}) to ip:port; the answer, or null. */
+    String udp(String ns, String ip, int port, int sourcePort) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "socat", "-T", "2", "-",
+            "UDP4:" + ip + ":" + port + ",sourceport=" + sourcePort + ",reuseaddr").redirectErrorStream(true).start();
+        p.getOutputStream().write("ping\n".getBytes());
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return null;
+        }
+        return out.isEmpty() ? null : out;
     }
 
     /** Waits until every server answers on its own address (they start asynchronously). */

@@ -128,6 +128,54 @@ class NftablesProxierTest {
         }
     }
 
+    static ProxyState state(List<ServicePortInfo> ports, Map<ServicePortName, List<ProxyEndpoint>> endpoints) {
+        TreeMap<ServiceKey, List<ServicePortInfo>> services = new TreeMap<>();
+        for (ServicePortInfo p : ports) services.computeIfAbsent(p.name().service(), k -> new ArrayList<>()).add(p);
+        return new ProxyState(services, endpoints);
+    }
+
+    @Test
+    void udpFollowsItsEndpointsAndStaleFlowsAreCleared() throws Exception {
+        ServicePortName dns = new ServicePortName(new ServiceKey("default", "echo"), "udp", Protocol.UDP);
+        ServicePortInfo svc = new ServicePortInfo(dns, "10.43.0.53", 53, 0, List.of(), List.of(), 0, false, false);
+        NftablesProxier p = proxier();
+        try {
+            p.sync(state(List.of(svc), Map.of(dns, List.of(new ProxyEndpoint("10.42.1.11", 9000, true, true, false, "node-a")))),
+                Set.of(dns.service()), true);
+            assertThat(lab.udp(client, "10.43.0.53", 53, 40053)).isEqualTo("web-1");
+            // the same client flow (same source port) after its endpoint is replaced: conntrack must not pin it
+            p.sync(state(List.of(svc), Map.of(dns, List.of(new ProxyEndpoint("10.42.1.12", 9000, true, true, false, "node-a")))),
+                Set.of(dns.service()), false);
+            assertThat(lab.udp(client, "10.43.0.53", 53, 40053)).isEqualTo("web-2");
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void localTrafficPoliciesKeepTrafficOnTheNode() throws Exception {
+        String outside = lab.outside();
+        ServicePortName name = new ServicePortName(new ServiceKey("default", "local"), "http", Protocol.TCP);
+        ProxyEndpoint here = ep(11, true);
+        ProxyEndpoint elsewhere = new ProxyEndpoint("10.42.1.12", 80, true, true, false, "node-b");
+        NftablesProxier p = proxier();
+        try {
+            // internalTrafficPolicy Local: the cluster IP goes to this node's endpoint only
+            ServicePortInfo internal = new ServicePortInfo(name, "10.43.0.60", 80, 0, List.of(), List.of(), 0, false, true);
+            p.sync(state(List.of(internal), Map.of(name, List.of(here, elsewhere))), Set.of(name.service()), true);
+            assertThat(hits(client, "http://10.43.0.60/", 12)).containsExactly("web-1");
+            // externalTrafficPolicy Local: from outside, only this node's endpoints; none here = dropped, not forwarded
+            ServicePortInfo external = new ServicePortInfo(name, "10.43.0.60", 80, 30081, List.of(), List.of(), 0, true, false);
+            p.sync(state(List.of(external), Map.of(name, List.of(elsewhere))), Set.of(name.service()), false);
+            assertThat(lab.get(outside, "http://192.168.50.1:30081/")).isNull();
+            assertThat(lab.get(client, "http://10.43.0.60/")).as("cluster traffic still goes anywhere").isEqualTo("web-2");
+            p.sync(state(List.of(external), Map.of(name, List.of(here, elsewhere))), Set.of(name.service()), false);
+            assertThat(hits(outside, "http://192.168.50.1:30081/", 10)).containsExactly("web-1");
+        } finally {
+            p.close();
+        }
+    }
+
     @Test
     void aRestartedProxierReplacesTheRulesAndUnchangedServicesAreNotRewritten() throws Exception {
         NftablesProxier first = proxier();
