@@ -25,7 +25,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real three-node cluster on this machine, as {@code beluga up --nodes 3} makes it: the server in the host network
@@ -46,9 +45,7 @@ class MultiNodeClusterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root (network namespaces, containers)");
-        assumeTrue(NodeAgents.missingPrerequisites().isEmpty(), "missing " + NodeAgents.missingPrerequisites());
-        assumeTrue(dev.beluga.agent.images.BuiltinImages.missingHostTools().isEmpty(), "missing " + dev.beluga.agent.images.BuiltinImages.missingHostTools());
+        NetnsCluster.assumeSupported();
         cluster = NetnsCluster.start(3, "3nodes");
         dir = cluster.dir;
         net = cluster.net;

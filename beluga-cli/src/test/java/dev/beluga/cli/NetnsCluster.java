@@ -39,6 +39,14 @@ final class NetnsCluster implements AutoCloseable {
         this.kubeconfig = kubeconfig;
     }
 
+    /** Skips the calling test class unless this machine can run such a cluster (root, containerd, runc, CNI, tools). */
+    static void assumeSupported() throws InterruptedException {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (network namespaces, containers)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(NodeAgents.missingPrerequisites().isEmpty(), "missing " + NodeAgents.missingPrerequisites());
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.beluga.agent.images.BuiltinImages.missingHostTools().isEmpty(),
+            "missing " + dev.beluga.agent.images.BuiltinImages.missingHostTools());
+    }
+
     /** Starts the server and {@code nodes} agents and waits until every node is Ready. */
     static NetnsCluster start(int nodes, String name) throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "beluga-" + name + "-");

@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Services on a real three-node cluster (network namespaces, real containerd, real kubectl): cluster IPs balanced
@@ -32,9 +31,7 @@ class ServicesClusterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root (network namespaces, containers)");
-        assumeTrue(NodeAgents.missingPrerequisites().isEmpty(), "missing " + NodeAgents.missingPrerequisites());
-        assumeTrue(dev.beluga.agent.images.BuiltinImages.missingHostTools().isEmpty(), "missing " + dev.beluga.agent.images.BuiltinImages.missingHostTools());
+        NetnsCluster.assumeSupported();
         cluster = NetnsCluster.start(3, "services");
         outside = cluster.net.addClient("outside");
         cluster.kubectl("apply", "-f", "-", """
