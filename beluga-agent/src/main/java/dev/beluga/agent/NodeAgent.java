@@ -3,6 +3,7 @@ package dev.beluga.agent;
 import dev.beluga.agent.network.CniConfig;
 import dev.beluga.agent.network.HostGwRoutes;
 import dev.beluga.agent.network.NodeDns;
+import dev.beluga.agent.network.PodEgressMasquerade;
 import dev.beluga.agent.network.ServiceProxies;
 import dev.beluga.agent.node.MachineInfo;
 import dev.beluga.agent.node.NodeLease;
@@ -15,6 +16,7 @@ import dev.beluga.agent.pods.PodWorkers;
 import dev.beluga.agent.probes.ProbeManager;
 import dev.beluga.agent.probes.Prober;
 import dev.beluga.agent.pods.SandboxConfigs;
+import dev.beluga.agent.pods.StaticPods;
 import dev.beluga.agent.pods.StatusManager;
 import dev.beluga.agent.runtime.Pleg;
 import dev.beluga.agent.server.AgentLogLocator;
@@ -87,6 +89,8 @@ public final class NodeAgent implements AutoCloseable {
     private KubeletServer kubeletServer;
     private volatile ProxyRunner proxy;
     private NodeDns dns;
+    private StaticPods staticPods;
+    private volatile boolean egress;
 
     /** What a {@link PodResources} implementation may use. */
     public record AgentContext(KubernetesClient client, AgentConfig config, CriClient cri, String hostIp) {}
@@ -197,22 +201,29 @@ public final class NodeAgent implements AutoCloseable {
         long sync = config.syncPeriod().toMillis();
         timers.scheduleWithFixedDelay(() -> guard("resync", workers::signalAll), sync, sync, TimeUnit.MILLISECONDS);
 
+        staticPods = new StaticPods(config.podManifestDir(), node, client, workers::update, workers::remove);
+        staticPods.watch();
+        closeables.add(staticPods);
+        timers.scheduleWithFixedDelay(() -> guard("static pods", staticPods::scan), 0, 20, TimeUnit.SECONDS);
         podInformer = client.pods().inAnyNamespace().withField("spec.nodeName", config.nodeName())
             .inform(new ResourceEventHandler<>() {
                 @Override
                 public void onAdd(Pod pod) {
-                    workers.update(pod);
+                    if (StaticPods.isMirror(pod)) staticPods.onMirror(pod);
+                    else workers.update(pod);
                 }
 
                 @Override
                 public void onUpdate(Pod oldPod, Pod pod) {
-                    if (onlyStatusChanged(oldPod, pod)) workers.refresh(pod);
+                    if (StaticPods.isMirror(pod)) staticPods.onMirror(pod);
+                    else if (onlyStatusChanged(oldPod, pod)) workers.refresh(pod);
                     else workers.update(pod);
                 }
 
                 @Override
                 public void onDelete(Pod pod, boolean unknownFinalState) {
-                    workers.remove(pod);
+                    if (StaticPods.isMirror(pod)) staticPods.onMirrorDeleted(pod);
+                    else workers.remove(pod);
                 }
             }, 0);
         timers.scheduleWithFixedDelay(() -> guard("housekeeping", this::housekeeping), 10, 10, TimeUnit.SECONDS);
@@ -256,7 +267,10 @@ public final class NodeAgent implements AutoCloseable {
             && java.util.Objects.equals(ma.getAnnotations(), mb.getAnnotations());
     }
 
+    /** The pod the agent runs under this name: a static pod (not its mirror), or the API's. */
     private Pod cachedPod(String namespace, String name) {
+        Pod s = staticPods == null ? null : staticPods.get(namespace, name);
+        if (s != null) return s;
         return podInformer == null ? null : podInformer.getStore().getByKey(namespace + "/" + name);
     }
 
@@ -270,6 +284,7 @@ public final class NodeAgent implements AutoCloseable {
         networkWritten = true;
         log.info("pod network of node {}: {} on {}", config.nodeName(), podCidr, BRIDGE);
         proxy = ServiceProxies.start(client, config.proxyMode(), config.nodeName(), podCidr).orElse(null);
+        egress = !config.clusterCidr().isEmpty() && PodEgressMasquerade.apply(podCidr, config.clusterCidr());
     }
 
     /** The agent's metrics in the Prometheus text format (today: the service proxy's). */
@@ -334,6 +349,7 @@ public final class NodeAgent implements AutoCloseable {
         terminator.removeCgroupParent(config.cgroupParent());
         if (proxy != null) proxy.removeRules();
         if (dns != null) dns.withdraw();
+        if (egress) PodEgressMasquerade.remove();
         if (networkWritten) {
             try {
                 new ProcessBuilder("ip", "link", "del", BRIDGE).start().waitFor(10, TimeUnit.SECONDS);

@@ -269,4 +269,38 @@ class PodLifecycleTest {
             return "";
         }
     }
+
+    @Test
+    void staticPodRunsFromItsFileWithAMirrorPodThatComesBackAndGoesWithTheFile() throws Exception {
+        Path manifest = agent.config().podManifestDir().resolve("static-web.yaml");
+        Files.createDirectories(manifest.getParent());
+        Files.writeString(manifest, """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: static-web, labels: {app: static}}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers: [{name: main, image: 'busybox:1.35', command: [sleep, '3600']}]
+            """);
+        Pod mirror = awaitPod("static-web-node-1", Duration.ofSeconds(60), p -> "Running".equals(p.getStatus().getPhase()), "Running");
+        String configHash = mirror.getMetadata().getAnnotations().get("kubernetes.io/config.mirror");
+        assertThat(configHash).isNotBlank();
+        assertThat(mirror.getMetadata().getAnnotations()).containsEntry("kubernetes.io/config.source", "file");
+        assertThat(mirror.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("Node"));
+        PodSandboxFilter byHash = PodSandboxFilter.newBuilder().putLabelSelector("io.kubernetes.pod.uid", configHash).build();
+        assertThat(node.cri.listPodSandbox(byHash)).hasSize(1);
+
+        // a deleted mirror pod comes back; the static pod itself is not touched
+        String apiUid = mirror.getMetadata().getUid();
+        client.pods().inNamespace("default").withName("static-web-node-1").delete();
+        Pod again = awaitPod("static-web-node-1", Duration.ofSeconds(60),
+            p -> !p.getMetadata().getUid().equals(apiUid) && "Running".equals(p.getStatus().getPhase()), "mirrored again");
+        assertThat(main(again).getRestartCount()).isZero();
+        assertThat(node.cri.listPodSandbox(byHash)).hasSize(1);
+
+        // the file goes: the pod stops and its mirror leaves the API
+        Files.delete(manifest);
+        await(Duration.ofSeconds(60), () -> client.pods().inNamespace("default").withName("static-web-node-1").get() == null
+            && node.cri.listPodSandbox(byHash).isEmpty(), "the static pod and its mirror gone");
+    }
 }

@@ -56,6 +56,10 @@ final class AgentCommand implements Callable<Integer> {
         description = "Service proxy: nftables, userspace, none, or auto (nftables when available; default: auto).")
     String proxyMode;
 
+    @Option(names = "--cluster-cidr", paramLabel = "CIDR", defaultValue = "10.42.0.0/16",
+        description = "Where all pods have their addresses; pods' connections elsewhere are masqueraded (default: 10.42.0.0/16; empty: never).")
+    String clusterCidr;
+
     @Option(names = "--remove-pods-on-exit", description = "Stop and remove every pod of this node when the agent stops.")
     boolean removePodsOnExit;
 
@@ -110,7 +114,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         AgentConfig c = AgentConfig.defaults(name, dir, BuiltinImages.PAUSE_IMAGE).withKubeletPort(kubeletPort)
             .withNodeLabels(labels).withClusterDns(clusterDns).withHostGwRoutes(hostGwRoutes)
-            .withProxyMode(proxyMode);
+            .withProxyMode(proxyMode).withClusterCidr(clusterCidr);
         if (criSocket != null) c = c.withCriSocket(criSocket);
         if (nodeIp != null) c = c.withNodeIp(nodeIp);
         return c;

@@ -245,6 +245,28 @@ class ServicesClusterTest {
     }
 
     @Test
+    @Order(9)
+    void podsReachAMachineOutsideTheClusterThroughTheirNode() throws Exception {
+        // the outside machine has no route to the pod network: only a masqueraded connection gets an answer back
+        Process server = new ProcessBuilder("ip", "netns", "exec", outside.netns(), "socat", "TCP4-LISTEN:8099,fork,reuseaddr",
+            "SYSTEM:echo HTTP/1.0 200 OK; echo; echo outside").redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String url = "http://" + outside.ip() + ":8099/";
+            NetnsCluster.await(Duration.ofSeconds(20), () -> {
+                try {
+                    return requests(url, 1).containsKey("outside");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, url + " from the client pod");
+        } finally {
+            server.destroy();
+            server.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     @Order(20)
     void restartingAnAgentKeepsServiceTrafficFlowing() throws Exception {
         String ip = service("web").getSpec().getClusterIP();
