@@ -8,6 +8,8 @@ import dev.beluga.agent.network.ServiceProxies;
 import dev.beluga.agent.node.MachineInfo;
 import dev.beluga.agent.node.NodeLease;
 import dev.beluga.agent.node.NodeRegistrar;
+import dev.beluga.agent.pods.ImageGarbageCollector;
+import dev.beluga.agent.pods.ImageGcPolicy;
 import dev.beluga.agent.pods.ImageManager;
 import dev.beluga.agent.pods.PodResources;
 import dev.beluga.agent.pods.PodSyncer;
@@ -90,6 +92,7 @@ public final class NodeAgent implements AutoCloseable {
     private volatile ProxyRunner proxy;
     private NodeDns dns;
     private StaticPods staticPods;
+    private ImageGcPolicy imageGc = ImageGcPolicy.DEFAULT;
     private volatile boolean egress;
 
     /** What a {@link PodResources} implementation may use. */
@@ -126,6 +129,12 @@ public final class NodeAgent implements AutoCloseable {
      */
     public synchronized NodeAgent withStreamDialer(StreamDialer dialer) {
         this.streamDialer = dialer;
+        return this;
+    }
+
+    /** When unused images are removed ({@link ImageGcPolicy#DEFAULT} unless set). Call before start. */
+    public synchronized NodeAgent withImageGc(ImageGcPolicy policy) {
+        this.imageGc = policy;
         return this;
     }
 
@@ -227,6 +236,11 @@ public final class NodeAgent implements AutoCloseable {
                 }
             }, 0);
         timers.scheduleWithFixedDelay(() -> guard("housekeeping", this::housekeeping), 10, 10, TimeUnit.SECONDS);
+        // upstream's ImageGCPeriod: every 5 minutes; the image filesystem is containerd's root
+        Path imageFs = containerd != null ? config.containerdDir() : Path.of("/var/lib/containerd");
+        ImageGarbageCollector gc = new ImageGarbageCollector(cri, imageGc, () -> ImageGarbageCollector.DiskUsage.of(imageFs),
+            Set.of(config.sandboxImage()), clock);
+        timers.scheduleWithFixedDelay(() -> guard("image GC", gc::collect), 1, 5, TimeUnit.MINUTES);
         if (config.hostGwRoutes()) {
             HostGwRoutes routes = new HostGwRoutes(config.nodeName());
             timers.scheduleWithFixedDelay(() -> guard("routes", () -> routes.sync(client.nodes().list().getItems())),

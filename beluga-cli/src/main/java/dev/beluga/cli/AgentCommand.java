@@ -60,6 +60,18 @@ final class AgentCommand implements Callable<Integer> {
         description = "Where all pods have their addresses; pods' connections elsewhere are masqueraded (default: 10.42.0.0/16; empty: never).")
     String clusterCidr;
 
+    @Option(names = "--image-gc-high-threshold", paramLabel = "PERCENT", defaultValue = "85",
+        description = "Image filesystem usage from which unused images are removed (default: 85; 100 disables).")
+    int imageGcHigh;
+
+    @Option(names = "--image-gc-low-threshold", paramLabel = "PERCENT", defaultValue = "80",
+        description = "Image filesystem usage image GC brings it down to (default: 80).")
+    int imageGcLow;
+
+    @Option(names = "--image-minimum-gc-age", paramLabel = "DURATION", defaultValue = "PT2M",
+        description = "Minimum age of an unused image before it may be removed (default: PT2M).")
+    java.time.Duration imageGcMinAge;
+
     @Option(names = "--remove-pods-on-exit", description = "Stop and remove every pod of this node when the agent stops.")
     boolean removePodsOnExit;
 
@@ -81,7 +93,8 @@ final class AgentCommand implements Callable<Integer> {
         Path dir = DataDir.prepare(dataDir == null ? DataDir.defaultPath().resolve("agent") : dataDir);
         AgentConfig config = config(dir, nodeName == null ? dev.beluga.agent.node.MachineInfo.read(dir).hostname() : nodeName);
         KubernetesClient client = ControlPlaneComponents.client(kubeconfig);
-        NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(), NodeAgents::resources);
+        NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(), NodeAgents::resources)
+            .withImageGc(new dev.beluga.agent.pods.ImageGcPolicy(imageGcHigh, imageGcLow, imageGcMinAge));
         if (clusterPkiDir != null) {
             agent.withKubeletTls(NodeAgents.kubeletTls(dev.beluga.pki.ClusterPki.loadOrCreate(clusterPkiDir, List.of(), List.of()),
                 config.nodeName(), nodeIp));
