@@ -72,6 +72,14 @@ final class AgentCommand implements Callable<Integer> {
         description = "Minimum age of an unused image before it may be removed (default: PT2M).")
     java.time.Duration imageGcMinAge;
 
+    @Option(names = "--registries", paramLabel = "FILE",
+        description = "Registry mirrors and credentials, in k3s's registries.yaml format (default: /etc/beluga/registries.yaml when it exists).")
+    Path registries;
+
+    @Option(names = "--disable-default-registry-endpoint",
+        description = "Pull mirrored registries only through their mirrors, never from the registry's own address.")
+    boolean disableDefaultRegistryEndpoint;
+
     @Option(names = "--remove-pods-on-exit", description = "Stop and remove every pod of this node when the agent stops.")
     boolean removePodsOnExit;
 
@@ -93,7 +101,9 @@ final class AgentCommand implements Callable<Integer> {
         Path dir = DataDir.prepare(dataDir == null ? DataDir.defaultPath().resolve("agent") : dataDir);
         AgentConfig config = config(dir, nodeName == null ? dev.beluga.agent.node.MachineInfo.read(dir).hostname() : nodeName);
         KubernetesClient client = ControlPlaneComponents.client(kubeconfig);
-        NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(), NodeAgents::resources)
+        NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(), NodeAgents::resources,
+                dev.beluga.agent.images.RegistriesConfig.load(registries != null ? registries : dev.beluga.agent.images.RegistriesConfig.DEFAULT_PATH),
+                disableDefaultRegistryEndpoint)
             .withImageGc(new dev.beluga.agent.pods.ImageGcPolicy(imageGcHigh, imageGcLow, imageGcMinAge));
         if (clusterPkiDir != null) {
             agent.withKubeletTls(NodeAgents.kubeletTls(dev.beluga.pki.ClusterPki.loadOrCreate(clusterPkiDir, List.of(), List.of()),

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code beluga images import FILE.tar}: loads an OCI or Docker image archive into a node's containerd (air-gapped nodes). */
 @Command(name = "images", mixinStandardHelpOptions = true, description = "Manage the images of this node's container runtime.",
-    subcommands = ImagesCommand.Import.class)
+    subcommands = {ImagesCommand.Import.class, ImagesCommand.Push.class})
 final class ImagesCommand implements Runnable {
     @Override
     public void run() {
@@ -58,6 +58,32 @@ final class ImagesCommand implements Runnable {
         static Path defaultSocket(Path dir) {
             Path own = dir.resolve("containerd").resolve("containerd.sock");
             return Files.exists(own) ? own : dir.resolve("agent").resolve("containerd").resolve("containerd.sock");
+        }
+    }
+
+    @Command(name = "push", mixinStandardHelpOptions = true,
+        description = "Push the image of an OCI archive to a registry (OCI distribution API; no authentication).")
+    static final class Push implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The OCI archive (as `beluga images import` takes).")
+        java.nio.file.Path archive;
+
+        @Parameters(index = "1", paramLabel = "REGISTRY", description = "The registry, e.g. http://127.0.0.1:5000")
+        java.net.URI registry;
+
+        @Parameters(index = "2", paramLabel = "REPOSITORY:TAG", description = "Where to push it, e.g. tools/busybox:1.35")
+        String target;
+
+        @Override
+        public Integer call() throws Exception {
+            int colon = target.lastIndexOf(':');
+            if (colon <= 0 || target.indexOf('/', colon) >= 0) {
+                System.err.println("beluga images push: give the target as REPOSITORY:TAG, got " + target);
+                return 2;
+            }
+            String digest = new dev.beluga.agent.images.RegistryPush(registry)
+                .push(archive, target.substring(0, colon), target.substring(colon + 1));
+            System.out.println(target + " " + digest);
+            return 0;
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.beluga.agent.AgentConfig;
 import dev.beluga.agent.NodeAgent;
 import dev.beluga.agent.images.BuiltinImages;
 import dev.beluga.agent.images.BuiltinRegistry;
+import dev.beluga.agent.images.RegistriesConfig;
+import dev.beluga.agent.images.RegistryHosts;
 import dev.beluga.agent.images.ImageImporter;
 import dev.beluga.agent.images.MissingHostToolException;
 import dev.beluga.agent.pods.PodResources;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -44,13 +47,33 @@ final class NodeAgents {
         return missing;
     }
 
-    /** Creates (not starts) an agent whose runtime gets the built-in images from {@code imageCache}. */
+    /**
+     * Creates (not starts) an agent whose runtime gets the built-in images from {@code imageCache}, with the registry
+     * configuration of {@link RegistriesConfig#DEFAULT_PATH} when that file exists.
+     */
     static NodeAgent create(KubernetesClient client, AgentConfig config, Path imageCache, String version,
-                            Function<NodeAgent.AgentContext, PodResources> resources) {
+                            Function<NodeAgent.AgentContext, PodResources> resources) throws java.io.IOException {
+        return create(client, config, imageCache, version, resources, RegistriesConfig.load(RegistriesConfig.DEFAULT_PATH), false);
+    }
+
+    /**
+     * Creates (not starts) an agent whose runtime gets the built-in images from {@code imageCache} and pulls through
+     * the mirrors of {@code registries} (written as containerd host configs when the agent runs its own containerd).
+     */
+    static NodeAgent create(KubernetesClient client, AgentConfig config, Path imageCache, String version,
+                            Function<NodeAgent.AgentContext, PodResources> resources, RegistriesConfig registries,
+                            boolean disableDefaultRegistryEndpoint) {
         NodeAgent[] agent = new NodeAgent[1];
         agent[0] = new NodeAgent(client, config, resources, socket -> {
             BuiltinRegistry registry = importBuiltinImages(socket, imageCache);
             if (registry != null) agent[0].closeWith(registry);
+            if (config.criSocket().isPresent()) return; // a runtime of the user's: its registry config is theirs
+            try {
+                RegistryHosts.write(socket.getParent().resolve("certs.d"), registries,
+                    registry == null ? Optional.empty() : Optional.of(registry.port()), disableDefaultRegistryEndpoint);
+            } catch (java.io.IOException e) {
+                log.warn("writing the registry configuration: {}", e.toString());
+            }
         }, "v1.32.0-beluga-" + version);
         return agent[0];
     }
@@ -75,9 +98,9 @@ final class NodeAgents {
     }
 
     /**
-     * Builds and imports the built-in images, then serves them as a docker.io mirror to this containerd (so that
-     * {@code imagePullPolicy: Always} on them works offline); returns the mirror, or null when the images could not be
-     * made (the reason is logged).
+     * Builds and imports the built-in images, then serves them from a registry on loopback (the caller makes it the
+     * first docker.io mirror of this containerd, so that {@code imagePullPolicy: Always} on them works offline);
+     * returns that registry, or null when the images could not be made (the reason is logged).
      */
     static BuiltinRegistry importBuiltinImages(Path socket, Path imageCache) {
         try (CriClient cri = new CriClient(socket)) {
@@ -87,7 +110,6 @@ final class NodeAgents {
             importer.ensureImported(images.pause());
             importer.ensureImported(images.busybox());
             BuiltinRegistry registry = BuiltinRegistry.start(images.all());
-            registry.writeMirrorConfig(socket.getParent().resolve("certs.d"));
             log.info("built-in images {} and {} ready in {} ms, mirrored for docker.io on 127.0.0.1:{}", BuiltinImages.PAUSE_IMAGE,
                 BuiltinImages.BUSYBOX_NAMES, (System.nanoTime() - t0) / 1_000_000, registry.port());
             return registry;

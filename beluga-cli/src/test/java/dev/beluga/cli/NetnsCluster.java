@@ -100,10 +100,20 @@ final class NetnsCluster implements AutoCloseable {
     }
 
     void awaitPhase(String pod, String phase, Duration timeout) throws Exception {
-        await(timeout, () -> {
-            Pod p = client.pods().inNamespace("default").withName(pod).get();
-            return p != null && p.getStatus() != null && phase.equals(p.getStatus().getPhase());
-        }, pod + " " + phase);
+        try {
+            await(timeout, () -> {
+                Pod p = client.pods().inNamespace("default").withName(pod).get();
+                return p != null && p.getStatus() != null && phase.equals(p.getStatus().getPhase());
+            }, pod + " " + phase);
+        } catch (AssertionError e) {
+            String detail;
+            try {
+                detail = kubectl("describe", "pod", pod) + kubectl("logs", pod);
+            } catch (Exception | AssertionError d) {
+                detail = "(no details: " + d.getMessage() + ")";
+            }
+            throw new AssertionError(e.getMessage() + "\n" + detail, e);
+        }
     }
 
     static void await(Duration timeout, java.util.function.BooleanSupplier cond, String what) throws InterruptedException {

@@ -54,20 +54,6 @@ public final class BuiltinRegistry implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /**
-     * Writes containerd's host config for docker.io: this registry first (pull and resolve over plain HTTP on
-     * loopback), then docker.io itself. containerd reads it at each pull; idempotent.
-     */
-    public void writeMirrorConfig(Path certsDir) throws IOException {
-        Path dir = Files.createDirectories(certsDir.resolve("docker.io"));
-        Files.writeString(dir.resolve("hosts.toml"), """
-            server = "https://registry-1.docker.io"
-
-            [host."http://127.0.0.1:%d"]
-              capabilities = ["pull", "resolve"]
-            """.formatted(port()));
-    }
-
     private void load(BuiltImage image) throws IOException {
         byte[] index = null;
         try (InputStream in = Files.newInputStream(image.archive()); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
