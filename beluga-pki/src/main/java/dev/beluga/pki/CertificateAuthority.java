@@ -167,6 +167,28 @@ public final class CertificateAuthority {
      * @throws IllegalStateException    when the CA has expired
      */
     public X509Certificate signClientCsr(byte[] csrPem, String commonName, List<String> organizations, Duration validity) {
+        PublicKey publicKey = requestedKey(csrPem);
+        return issue(SubjectNames.build(commonName, organizations), publicKey, validity, KeyPurposeId.id_kp_clientAuth, SubjectAltNames.NONE);
+    }
+
+    /**
+     * A serving certificate (as {@link #issueServing}, with the O values {@code organizations} in the subject) for the
+     * key of a PKCS#10 request in PEM, whose signature must verify; the request's subject and extensions are ignored,
+     * the CA decides the names. For a node's kubelet: {@code CN=system:node:<name>, O=system:nodes}.
+     *
+     * @throws IllegalArgumentException when the request is malformed, its signature does not verify, its key is too
+     *                                  weak, a DNS name is invalid or the arguments are otherwise invalid
+     * @throws IllegalStateException    when the CA has expired
+     */
+    public X509Certificate signServingCsr(byte[] csrPem, String commonName, List<String> organizations, List<String> dnsNames,
+                                          List<InetAddress> ips, Duration validity) {
+        SubjectAltNames names = SubjectAltNames.of(dnsNames, ips);
+        PublicKey publicKey = requestedKey(csrPem);
+        return issue(SubjectNames.build(commonName, organizations), publicKey, validity, KeyPurposeId.id_kp_serverAuth, names);
+    }
+
+    /** The public key of a PKCS#10 request whose signature verifies (proof of possession) and whose key is strong enough. */
+    private static PublicKey requestedKey(byte[] csrPem) {
         PKCS10CertificationRequest request = Pem.certificateRequest(csrPem);
         PublicKey publicKey;
         try {
@@ -177,7 +199,7 @@ public final class CertificateAuthority {
             throw new IllegalArgumentException("unusable certificate request: " + e.getMessage(), e);
         }
         Keys.requireAcceptable(publicKey);
-        return issue(SubjectNames.build(commonName, organizations), publicKey, validity, KeyPurposeId.id_kp_clientAuth, SubjectAltNames.NONE);
+        return publicKey;
     }
 
     /** {@link #signClientCsr(byte[], String, List, Duration)} of PEM text. */

@@ -57,12 +57,14 @@ public final class ClusterPki {
     private final CertificateAuthority ca;
     private final IssuedCertificate serving;
     private final IssuedCertificate admin;
+    private final byte[] caBundle;
 
-    private ClusterPki(Path directory, CertificateAuthority ca, IssuedCertificate serving, IssuedCertificate admin) {
+    private ClusterPki(Path directory, CertificateAuthority ca, IssuedCertificate serving, IssuedCertificate admin, byte[] caBundle) {
         this.directory = directory;
         this.ca = ca;
         this.serving = serving;
         this.admin = admin;
+        this.caBundle = caBundle;
     }
 
     /**
@@ -103,7 +105,7 @@ public final class ClusterPki {
                 leaf -> LeafCheck.problem(leaf, ca, now, renewBefore, CLIENT_AUTH)
                     .or(() -> LeafCheck.wrongSubject(leaf.certificate(), ADMIN_USER, List.of(ADMIN_GROUP))),
                 () -> ca.issueClient(ADMIN_USER, List.of(ADMIN_GROUP), LEAF_VALIDITY));
-            return new ClusterPki(dir, ca, serving, admin);
+            return new ClusterPki(dir, ca, serving, admin, Files.readAllBytes(dir.resolve(CertificateAuthority.CERT_FILE)));
         } finally {
             lock.close();
         }
@@ -165,6 +167,14 @@ public final class ClusterPki {
     /** The cluster CA certificate: what clients trust. */
     public X509Certificate caCertificate() {
         return ca.certificate();
+    }
+
+    /**
+     * The content of {@code ca.crt} as read at load, byte for byte: the CA bundle the server hands to joining agents
+     * ({@code /cacerts}), whose SHA-256 the join token carries ({@link NodeToken}).
+     */
+    public byte[] caBundlePem() {
+        return caBundle.clone();
     }
 
     /** The API server's certificate, key and chain {@code [serving, ca]}. */

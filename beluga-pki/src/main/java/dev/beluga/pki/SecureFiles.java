@@ -20,7 +20,7 @@ import java.util.Set;
  * Secrets get mode 0600, other files 0644 (set explicitly, whatever the umask). On file systems without POSIX
  * permissions the modes are skipped.
  */
-final class SecureFiles {
+public final class SecureFiles {
     static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
     static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
@@ -29,17 +29,17 @@ final class SecureFiles {
     }
 
     /** Writes {@code content} (UTF-8) to {@code file} atomically with mode 0600. */
-    static void writeSecret(Path file, String content) throws IOException {
+    public static void writeSecret(Path file, String content) throws IOException {
         write(file, content.getBytes(StandardCharsets.UTF_8), SECRET);
     }
 
     /** Writes {@code content} (UTF-8) to {@code file} atomically with mode 0644. */
-    static void writePublic(Path file, String content) throws IOException {
+    public static void writePublic(Path file, String content) throws IOException {
         write(file, content.getBytes(StandardCharsets.UTF_8), PUBLIC);
     }
 
     /** Creates {@code dir} and missing parents; a directory created here gets mode 0700, an existing one is left alone. */
-    static void createPrivateDirectories(Path dir) throws IOException {
+    public static void createPrivateDirectories(Path dir) throws IOException {
         if (Files.isDirectory(dir)) return;
         Path parent = dir.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);

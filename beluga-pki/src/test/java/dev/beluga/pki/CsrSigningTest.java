@@ -36,6 +36,28 @@ class CsrSigningTest {
     }
 
     @Test
+    void signsAServingRequestForTheNamesTheCaChooses() throws Exception {
+        KeyPair keys = KeyAlgorithm.EC_P256.generate();
+        String csr = CertificateRequests.create(keys, "anything", List.of());
+        var ip = java.net.InetAddress.getByName("192.0.2.7");
+
+        X509Certificate cert = ca.signServingCsr(csr.getBytes(StandardCharsets.US_ASCII), "system:node:n1", List.of("system:nodes"),
+            List.of("n1"), List.of(ip), Duration.ofDays(1));
+
+        validate(cert, ca.certificate());
+        assertThat(cert.getPublicKey()).isEqualTo(keys.getPublic());
+        assertThat(X509Identity.fromCertificate(cert)).isEqualTo(new X509Identity("system:node:n1", List.of("system:nodes")));
+        assertThat(cert.getExtendedKeyUsage()).containsExactly(TestSupport.SERVER_AUTH);
+        assertThat(cert.getBasicConstraints()).isEqualTo(-1);
+        assertThat(cert.getKeyUsage()[0]).isTrue(); // digitalSignature
+        assertThat(SubjectAltNames.of(cert)).isEqualTo(SubjectAltNames.of(List.of("n1"), List.of(ip)));
+        assertThatThrownBy(() -> ca.signServingCsr(csr.getBytes(StandardCharsets.US_ASCII), "system:node:x", List.of(), List.of("bad name"),
+            List.of(), Duration.ofDays(1))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DNS name");
+        assertThatThrownBy(() -> ca.signServingCsr("junk".getBytes(StandardCharsets.US_ASCII), "system:node:x", List.of(), List.of("x"),
+            List.of(), Duration.ofDays(1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void signsAnRsaRequest() throws Exception {
         KeyPair keys = KeyAlgorithm.RSA_2048.generate();
         X509Certificate cert = ca.signClientCsr(CertificateRequests.create(keys, "x", List.of()), "agent", List.of(), Duration.ofDays(1));
