@@ -2,6 +2,8 @@ package dev.beluga.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beluga.apiserver.auth.Authenticator;
+import dev.beluga.apiserver.bootstrap.NodeBootstrap;
+import dev.beluga.apiserver.bootstrap.NodeBootstrapHandler;
 import dev.beluga.apiserver.discovery.Discovery;
 import dev.beluga.apiserver.discovery.OpenApi;
 import dev.beluga.apiserver.http.ApiHandler;
@@ -102,6 +104,7 @@ public final class ApiServer implements AutoCloseable {
     private ScheduledExecutorService repairTimer;
     private Server server;
     private PodLogHandler podLogs;
+    private java.util.function.Supplier<NodeBootstrap> nodeBootstrap;
     private volatile boolean ready;
 
     public ApiServer(Config config, KvStore store, PrometheusRegistry metrics) {
@@ -114,6 +117,16 @@ public final class ApiServer implements AutoCloseable {
         ServiceAllocations allocations = new ServiceAllocations(store, config.services(), Clock.systemUTC(), new SecureRandom());
         services.hooks(allocations);
         this.serviceRepair = new AllocationRepair(allocations, services, Clock.systemUTC());
+    }
+
+    /**
+     * Lets agents join by token ({@link NodeBootstrapHandler}: {@code /cacerts}, {@code /v1-beluga/node-credentials});
+     * the supplier is called once by {@link #start()} (so the CA may still be in the making now). Call before
+     * {@link #start()}.
+     */
+    public ApiServer withNodeBootstrap(java.util.function.Supplier<NodeBootstrap> bootstrap) {
+        this.nodeBootstrap = bootstrap;
+        return this;
     }
 
     public Authenticator authenticator() {
@@ -175,7 +188,7 @@ public final class ApiServer implements AutoCloseable {
             .put("gitVersion", KUBERNETES_VERSION + "+beluga-" + config.belugaVersion()).put("gitCommit", "")
             .put("gitTreeState", "clean").put("buildDate", "").put("goVersion", "java" + Runtime.version().feature())
             .put("compiler", "javac").put("platform", "linux/amd64");
-        Discovery discovery = new Discovery(registry, List.of(authorizationGroup()));
+        Discovery discovery = new Discovery(registry, List.of(authorizationGroup(), authenticationGroup()));
         OpenApi openApi = new OpenApi(registry);
         ServerWebSocketContainer websockets = ServerWebSocketContainer.ensure(server);
         websockets.setIdleTimeout(java.time.Duration.ofHours(1));
@@ -183,9 +196,11 @@ public final class ApiServer implements AutoCloseable {
         KubeletClientTls kubeletClient = material.kubeletClient() != null ? material.kubeletClient()
             : KubeletClientTls.withoutIdentity(material.clientCa());
         podLogs = new PodLogHandler(registry, kubeletClient);
+        List<ApiHandler.PublicHandler> publicHandlers = nodeBootstrap == null ? List.of()
+            : List.of(new NodeBootstrapHandler(nodeBootstrap.get(), registry, Clock.systemUTC()));
         server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready,
             List.of(new dev.beluga.apiserver.http.PodSubresources(registry), podLogs, new PodStreamHandler(registry, kubeletClient)),
-            version, websockets));
+            publicHandlers, version, websockets));
         server.start();
         repairTimer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon(true).name("service-allocation-repair").factory());
         repairTimer.scheduleWithFixedDelay(this::repairServiceAllocations, REPAIR_PERIOD.toMillis(), REPAIR_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
@@ -204,6 +219,18 @@ public final class ApiServer implements AutoCloseable {
         aggregated.put("scope", "Cluster").put("singularResource", "selfsubjectaccessreview");
         aggregated.putArray("verbs").add("create");
         return new Discovery.ExtraGroup("authorization.k8s.io", "v1", List.of(legacy), List.of(aggregated));
+    }
+
+    /** authentication.k8s.io/v1 for discovery: selfsubjectreviews ({@code kubectl auth whoami}; create only, not stored). */
+    private static Discovery.ExtraGroup authenticationGroup() {
+        ObjectNode legacy = Json.object().put("name", "selfsubjectreviews").put("singularName", "selfsubjectreview")
+            .put("namespaced", false).put("kind", "SelfSubjectReview");
+        legacy.putArray("verbs").add("create");
+        ObjectNode aggregated = Json.object().put("resource", "selfsubjectreviews");
+        aggregated.putObject("responseKind").put("group", "authentication.k8s.io").put("version", "v1").put("kind", "SelfSubjectReview");
+        aggregated.put("scope", "Cluster").put("singularResource", "selfsubjectreview");
+        aggregated.putArray("verbs").add("create");
+        return new Discovery.ExtraGroup("authentication.k8s.io", "v1", List.of(legacy), List.of(aggregated));
     }
 
     /** The port actually bound (useful with port 0 in tests). */

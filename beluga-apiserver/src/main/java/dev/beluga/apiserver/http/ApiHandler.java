@@ -49,6 +49,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final BooleanSupplier ready;
     private final Map<RegistryStore, ResourceHandler> handlers = new HashMap<>();
     private final List<SubresourceHandler> subresourceHandlers;
+    private final List<PublicHandler> publicHandlers;
     private final Counter requests;
     private final Histogram latency;
     private final String versionJson;
@@ -59,10 +60,27 @@ public final class ApiHandler extends Handler.Abstract {
         boolean handle(Exchange ex, ResourceType type, String namespace, String name, String subresource) throws Exception;
     }
 
+    /**
+     * Serves paths outside the Kubernetes API that need no Kubernetes authentication (the node join endpoints, which
+     * authenticate on their own); asked before a request is authenticated.
+     */
+    public interface PublicHandler {
+        /** Handles it and returns true, or returns false if it is not this handler's path. */
+        boolean handle(Exchange ex) throws Exception;
+    }
+
     public ApiHandler(ResourceRegistry registry, Discovery discovery, OpenApi openApi, Authenticator authenticator,
                       PrometheusRegistry metrics, BooleanSupplier ready, List<SubresourceHandler> subresourceHandlers,
                       ObjectNode version, org.eclipse.jetty.websocket.server.ServerWebSocketContainer websockets) {
+        this(registry, discovery, openApi, authenticator, metrics, ready, subresourceHandlers, List.of(), version, websockets);
+    }
+
+    public ApiHandler(ResourceRegistry registry, Discovery discovery, OpenApi openApi, Authenticator authenticator,
+                      PrometheusRegistry metrics, BooleanSupplier ready, List<SubresourceHandler> subresourceHandlers,
+                      List<PublicHandler> publicHandlers, ObjectNode version,
+                      org.eclipse.jetty.websocket.server.ServerWebSocketContainer websockets) {
         super(InvocationType.BLOCKING);
+        this.publicHandlers = List.copyOf(publicHandlers);
         this.registry = registry;
         this.discovery = discovery;
         this.openApi = openApi;
@@ -151,6 +169,14 @@ public final class ApiHandler extends Handler.Abstract {
             ex.send(200, "text/plain; charset=utf-8", "ok".getBytes(StandardCharsets.UTF_8));
             return;
         }
+        if (!path.startsWith("/api/") && !path.startsWith("/apis/")) {
+            for (PublicHandler h : publicHandlers) {
+                if (h.handle(ex)) {
+                    metric[1] = path;
+                    return;
+                }
+            }
+        }
         UserInfo user = authenticator.authenticate(ex.request());
         if (user == null) throw StatusException.unauthorized();
         ex.user(user);
@@ -192,6 +218,11 @@ public final class ApiHandler extends Handler.Abstract {
         }
         if (path.equals("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews") && ex.method().equals("POST")) {
             selfSubjectAccessReview(ex);
+            return;
+        }
+        if ((path.equals("/apis/authentication.k8s.io/v1/selfsubjectreviews")
+            || path.equals("/apis/authentication.k8s.io/v1beta1/selfsubjectreviews")) && ex.method().equals("POST")) {
+            selfSubjectReview(ex, path.contains("/v1beta1/") ? "v1beta1" : "v1");
             return;
         }
         String[] segs = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
@@ -260,6 +291,18 @@ public final class ApiHandler extends Handler.Abstract {
         review.put("apiVersion", "authorization.k8s.io/v1").put("kind", "SelfSubjectAccessReview");
         ObjectNode status = review.putObject("status");
         status.put("allowed", true).put("reason", "Beluga does not enforce RBAC yet: every authenticated user is allowed");
+        ex.sendJson(201, review);
+    }
+
+    /** {@code kubectl auth whoami}: who the request authenticated as (user name and groups). */
+    private static void selfSubjectReview(Exchange ex, String version) {
+        ex.body(); // the request carries nothing but its kind
+        ObjectNode review = Json.object().put("apiVersion", "authentication.k8s.io/" + version).put("kind", "SelfSubjectReview");
+        review.putObject("metadata").putNull("creationTimestamp");
+        ObjectNode userInfo = review.putObject("status").putObject("userInfo");
+        userInfo.put("username", ex.user().name());
+        var groups = userInfo.putArray("groups");
+        for (String g : ex.user().groups()) groups.add(g);
         ex.sendJson(201, review);
     }
 
