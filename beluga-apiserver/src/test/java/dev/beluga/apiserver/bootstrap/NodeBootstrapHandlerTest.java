@@ -6,6 +6,7 @@ import dev.beluga.apiserver.ApiServer;
 import dev.beluga.apiserver.Json;
 import dev.beluga.apiserver.StatusException;
 import dev.beluga.apiserver.registry.WriteOptions;
+import dev.beluga.apiserver.testing.TestServer;
 import dev.beluga.pki.CertificateRequests;
 import dev.beluga.pki.ClusterPki;
 import dev.beluga.pki.KeyAlgorithm;
@@ -14,8 +15,6 @@ import dev.beluga.pki.NodeToken;
 import dev.beluga.pki.Pem;
 import dev.beluga.pki.SubjectAltNames;
 import dev.beluga.pki.X509Identity;
-import dev.beluga.store.embedded.EmbeddedStore;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,21 +52,15 @@ class NodeBootstrapHandlerTest {
     static Path dir;
     private static Server server;
 
-    /** An API server with the join endpoints over an embedded store. */
-    record Server(EmbeddedStore store, ApiServer api, ClusterPki pki, NodeToken token, HttpClient http) implements AutoCloseable {
+    /** An API server with the join endpoints, and an HTTP client trusting its CA. */
+    record Server(TestServer server, ApiServer api, ClusterPki pki, NodeToken token, HttpClient http) implements AutoCloseable {
         static Server start(Path dir) throws Exception {
-            EmbeddedStore store = EmbeddedStore.open(dir.resolve("db"));
-            ClusterPki pki = ClusterPki.loadOrCreate(dir.resolve("tls"), List.of(), List.of());
-            NodeToken token = NodeToken.forCa(pki.caBundlePem(), "s3cret-of-the-test");
-            ApiServer api = new ApiServer(new ApiServer.Config("127.0.0.1", 0, ApiServer.Tls.fromPki(pki, "t".toCharArray()), "test"),
-                store, new PrometheusRegistry())
-                .withNodeBootstrap(() -> new NodeBootstrap(pki.caBundlePem(), pki.ca(), token, ClusterPki.LEAF_VALIDITY));
-            api.start();
-            return new Server(store, api, pki, token, HttpClient.newBuilder().sslContext(context(pki, null, null)).build());
+            TestServer s = TestServer.withNodeBootstrap(dir, "127.0.0.1", "s3cret-of-the-test");
+            return new Server(s, s.api, s.pki, s.token, HttpClient.newBuilder().sslContext(context(s.pki, null, null)).build());
         }
 
         HttpResponse<String> send(String method, String path, String authorization, String body) throws Exception {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + api.port() + path));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path));
             if (authorization != null) b.header("Authorization", authorization);
             b.header("Content-Type", "application/json");
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -84,8 +77,7 @@ class NodeBootstrapHandlerTest {
 
         @Override
         public void close() throws Exception {
-            api.close();
-            store.close();
+            server.close();
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.beluga.apiserver.testing;
 
 import dev.beluga.apiserver.ApiServer;
+import dev.beluga.apiserver.bootstrap.NodeBootstrap;
 import dev.beluga.apiserver.services.ServiceNetwork;
 import dev.beluga.pki.ClusterPki;
 import dev.beluga.pki.Kubeconfig;
+import dev.beluga.pki.NodeToken;
 import dev.beluga.store.embedded.EmbeddedStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -16,9 +18,20 @@ public final class TestServer implements AutoCloseable {
     public final ApiServer api;
     public final Path kubeconfig;
     public final ClusterPki pki;
+    /** The node join token the server accepts, or null when it has no join endpoints. */
+    public final NodeToken token;
+    private final String bindAddress;
 
     public TestServer(Path dir) throws Exception {
         this(dir, 0);
+    }
+
+    /**
+     * With the node join endpoints ({@code /cacerts}, {@code /v1-beluga/node-credentials}) accepting the token with
+     * {@code secret}, listening on {@code bindAddress} (a loopback address).
+     */
+    public static TestServer withNodeBootstrap(Path dir, String bindAddress, String secret) throws Exception {
+        return new TestServer(dir, bindAddress, 0, ServiceNetwork.defaults(), secret);
     }
 
     /** On a given port (0 = any), e.g. to restart a server where clients expect it. */
@@ -28,14 +41,27 @@ public final class TestServer implements AutoCloseable {
 
     /** With Services' cluster IPs and node ports from {@code services}. */
     public TestServer(Path dir, int port, ServiceNetwork services) throws Exception {
+        this(dir, "127.0.0.1", port, services, null);
+    }
+
+    private TestServer(Path dir, String bindAddress, int port, ServiceNetwork services, String joinSecret) throws Exception {
+        this.bindAddress = bindAddress;
         store = EmbeddedStore.open(dir.resolve("db"));
         pki = ClusterPki.loadOrCreate(dir.resolve("tls"), List.of(), List.of());
         char[] pw = "test".toCharArray();
-        api = new ApiServer(new ApiServer.Config("127.0.0.1", port, ApiServer.Tls.fromPki(pki, pw), "test").withServices(services),
+        api = new ApiServer(new ApiServer.Config(bindAddress, port, ApiServer.Tls.fromPki(pki, pw), "test").withServices(services),
             store, new PrometheusRegistry());
+        token = joinSecret == null ? null : NodeToken.forCa(pki.caBundlePem(), joinSecret);
+        if (token != null)
+            api.withNodeBootstrap(() -> new NodeBootstrap(pki.caBundlePem(), pki.ca(), token, ClusterPki.LEAF_VALIDITY));
         api.start();
         kubeconfig = dir.resolve("kubeconfig.yaml");
-        Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate("https://127.0.0.1:" + api.port(), pki.caCertificate(), pki.admin()));
+        Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate(url(), pki.caCertificate(), pki.admin()));
+    }
+
+    /** The server's URL, {@code https://<bind address>:<port>}. */
+    public String url() {
+        return "https://" + bindAddress + ":" + api.port();
     }
 
     @Override
