@@ -3,6 +3,10 @@ package dev.beluga.cli;
 import dev.beluga.agent.AgentConfig;
 import dev.beluga.agent.NodeAgent;
 import dev.beluga.agent.images.BuiltinImages;
+import dev.beluga.agent.join.JoinException;
+import dev.beluga.agent.join.NodeCredentials;
+import dev.beluga.agent.join.NodeJoin;
+import dev.beluga.pki.NodeToken;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,13 +21,30 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code beluga agent --kubeconfig FILE}: the node agent alone (Beluga's kubelet) against an API server — registers
- * this machine as a Node and runs the pods bound to it through containerd (its own, supervised, unless
- * {@code --container-runtime-endpoint} names one).
+ * {@code beluga agent --server URL --token TOKEN}: the node agent alone (Beluga's kubelet) — joins the cluster with the
+ * token as a k3s agent does (the token pins the server's CA; the node gets its own client and kubelet serving
+ * certificates, see {@link NodeJoin}), registers this machine as a Node and runs the pods bound to it through
+ * containerd (its own, supervised, unless {@code --container-runtime-endpoint} names one). {@code --kubeconfig FILE}
+ * (with {@code --cluster-pki-dir} for the kubelet API) is the older way for an agent on the server's machine.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true, description = "Run the node agent (kubelet) against an API server.")
 final class AgentCommand implements Callable<Integer> {
-    @Option(names = "--kubeconfig", paramLabel = "FILE", required = true, description = "Kubeconfig of the API server.")
+    /** The environment variable holding the join token when neither --token nor --token-file is given. */
+    static final String TOKEN_ENV = "BELUGA_TOKEN";
+
+    @Option(names = "--server", paramLabel = "URL", description = "The API server to join, https://HOST:PORT (with a join token).")
+    String server;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+        description = "Join token K10<ca hash>::node:<secret> (`beluga token` on the server prints it); or --token-file, or env "
+            + TOKEN_ENV + ". Needed at the first start; later starts reuse the node's credentials.")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the join token.")
+    Path tokenFile;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+        description = "Use this kubeconfig instead of joining with --server/--token (e.g. an admin kubeconfig on the server's machine).")
     Path kubeconfig;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -89,7 +110,19 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isReadable(kubeconfig)) {
+        if ((server == null) == (kubeconfig == null)) {
+            System.err.println("beluga agent: give --server URL with a join token (--token, --token-file or " + TOKEN_ENV
+                + "), or --kubeconfig FILE" + (server != null ? ", not both" : ""));
+            return 2;
+        }
+        NodeToken joinToken;
+        try {
+            joinToken = server == null ? null : joinToken(token, tokenFile, System.getenv(TOKEN_ENV));
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("beluga agent: " + e.getMessage());
+            return 2;
+        }
+        if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
             System.err.println("beluga agent: cannot read the kubeconfig " + kubeconfig);
             return 2;
         }
@@ -100,7 +133,19 @@ final class AgentCommand implements Callable<Integer> {
         }
         Path dir = DataDir.prepare(dataDir == null ? DataDir.defaultPath().resolve("agent") : dataDir);
         AgentConfig config = config(dir, nodeName == null ? dev.beluga.agent.node.MachineInfo.read(dir).hostname() : nodeName);
-        KubernetesClient client = ControlPlaneComponents.client(kubeconfig);
+        NodeCredentials credentials = null;
+        Path apiKubeconfig = kubeconfig;
+        if (server != null) {
+            try {
+                credentials = NodeJoin.credentials(new NodeJoin.Request(server, joinToken, config.nodeName(),
+                    NodeAgents.nodeAddresses(nodeIp), dir), java.time.Clock.systemUTC());
+            } catch (JoinException e) {
+                System.err.println("beluga agent: cannot join the cluster: " + e.getMessage());
+                return 1;
+            }
+            apiKubeconfig = dir.resolve(NodeCredentials.KUBECONFIG);
+        }
+        KubernetesClient client = ControlPlaneComponents.client(apiKubeconfig);
         NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(), NodeAgents::resources,
                 dev.beluga.agent.images.RegistriesConfig.load(registries != null ? registries : dev.beluga.agent.images.RegistriesConfig.DEFAULT_PATH),
                 disableDefaultRegistryEndpoint)
@@ -108,6 +153,8 @@ final class AgentCommand implements Callable<Integer> {
         if (clusterPkiDir != null) {
             agent.withKubeletTls(NodeAgents.kubeletTls(dev.beluga.pki.ClusterPki.loadOrCreate(clusterPkiDir, List.of(), List.of()),
                 config.nodeName(), nodeIp));
+        } else if (credentials != null) {
+            agent.withKubeletTls(credentials.kubeletTls());
         } else {
             System.err.println("beluga agent: no --cluster-pki-dir: the kubelet API (kubectl logs) is off on this node");
         }
@@ -127,6 +174,30 @@ final class AgentCommand implements Callable<Integer> {
         System.out.println("Beluga agent running: node " + config.nodeName() + " (" + agent.hostIp() + "), data dir " + dir);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The join token from {@code --token}, else {@code --token-file}, else the environment; an error names what is
+     * wrong, never the secret.
+     */
+    static NodeToken joinToken(String token, Path tokenFile, String env) throws java.io.IOException {
+        if (token != null && tokenFile != null) throw new IllegalArgumentException("give --token or --token-file, not both");
+        String text = token;
+        String source = "--token";
+        if (text == null && tokenFile != null) {
+            text = Files.readString(tokenFile);
+            source = "--token-file " + tokenFile;
+        }
+        if (text == null && env != null && !env.isBlank()) {
+            text = env;
+            source = TOKEN_ENV;
+        }
+        if (text == null) return null;
+        try {
+            return NodeToken.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
     }
 
     AgentConfig config(Path dir, String name) {

@@ -1,5 +1,7 @@
 package dev.beluga.cli;
 
+import dev.beluga.pki.NodeToken;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -12,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@code beluga agent} child process inside a node's network namespace ({@code nsenter --net=FILE java ...}, which
  * joins only the network namespace — see node-stack.md's G1), with the JVM and class path of this process and its
- * output in {@code <dataDir>.log} beside its data directory. {@link #close()} sends SIGTERM to that PID, waits for the agent to stop its
+ * output in {@code <dataDir>.log} beside its data directory. It joins the cluster as a remote agent would: with the
+ * server's URL and the join token (passed in the environment, {@code BELUGA_TOKEN}, so that it is not on a command
+ * line), and nothing of the server's data directory. {@link #close()} sends SIGTERM to that PID, waits for the agent to stop its
  * pods and containerd, and kills it after the grace period.
  */
 public final class AgentProcess implements AutoCloseable {
@@ -26,14 +30,20 @@ public final class AgentProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final List<String> command;
+    private final String token;
 
-    private AgentProcess(Process process, Path log, List<String> command) {
+    private AgentProcess(Process process, Path log, List<String> command, String token) {
         this.process = process;
         this.log = log;
         this.command = List.copyOf(command);
+        this.token = token;
     }
 
-    public static AgentProcess start(Path netnsFile, Path kubeconfig, Path pkiDir, Path dataDir, String nodeName, String nodeIp,
+    /**
+     * Starts {@code beluga agent --server server} in the network namespace {@code netnsFile}, joining with
+     * {@code token}.
+     */
+    public static AgentProcess start(Path netnsFile, String server, NodeToken token, Path dataDir, String nodeName, String nodeIp,
                               List<String> extraArgs) throws IOException {
         Files.createDirectories(dataDir.getParent());
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + netnsFile,
@@ -43,12 +53,13 @@ public final class AgentProcess implements AutoCloseable {
         }
         cmd.addAll(AGENT_JVM_FLAGS);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "agent",
-            "--kubeconfig", kubeconfig.toString(), "--data-dir", dataDir.toString(), "--node-name", nodeName,
-            "--node-ip", nodeIp, "--host-gw-routes", "--remove-pods-on-exit", "--cluster-pki-dir", pkiDir.toString()));
+            "--server", server, "--data-dir", dataDir.toString(), "--node-name", nodeName,
+            "--node-ip", nodeIp, "--host-gw-routes", "--remove-pods-on-exit"));
         cmd.addAll(extraArgs);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new AgentProcess(p, log, cmd);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put(AgentCommand.TOKEN_ENV, token.text());
+        return new AgentProcess(pb.start(), log, cmd, token.text());
     }
 
     /**
@@ -70,9 +81,14 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts the agent again with the same command (after {@link #crash()} or {@link #stop}); output appended to the log. */
     public AgentProcess startAgain() throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return new AgentProcess(p, log, command);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put(AgentCommand.TOKEN_ENV, token);
+        return new AgentProcess(pb.start(), log, command, token);
+    }
+
+    /** The command line the agent was started with (the token is not on it). */
+    public List<String> command() {
+        return command;
     }
 
     public long pid() {

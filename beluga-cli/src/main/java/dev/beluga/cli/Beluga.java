@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code beluga} program: one binary with a subcommand per role, as k3s does. */
 @Command(name = "beluga", mixinStandardHelpOptions = true, versionProvider = BelugaVersion.class,
     description = "Beluga: a Kubernetes-compatible container orchestrator in one program.",
-    subcommands = {UpCommand.class, ServerCommand.class, AgentCommand.class, ImagesCommand.class, SchedulerCommand.class, ControllerManagerCommand.class, HollowCommand.class, VersionCommand.class, BenchCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, ServerCommand.class, AgentCommand.class, TokenCommand.class, ImagesCommand.class, SchedulerCommand.class, ControllerManagerCommand.class, HollowCommand.class, VersionCommand.class, BenchCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class Beluga implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

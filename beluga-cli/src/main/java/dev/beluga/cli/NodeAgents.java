@@ -81,15 +81,20 @@ final class NodeAgents {
     /**
      * The kubelet API's TLS identity, issued by the cluster CA: a serving certificate for the node's name, its IP
      * (given, or the machine's first IPv4 address) and 127.0.0.1, and the CA as the only trusted client issuer.
-     * Needs the CA's key, so only agents on the server's machine can use it (remote agents need a signing request
-     * flow, not there yet).
+     * Needs the CA's key, so only agents on the server's machine can use it (the server's own agent; remote agents
+     * join with a token and get theirs from the server, see {@code NodeJoin}).
      */
     static KubeletTls kubeletTls(ClusterPki pki, String nodeName, String nodeIp) throws java.io.IOException {
         List<java.net.InetAddress> ips = new ArrayList<>();
         ips.add(java.net.InetAddress.getByName("127.0.0.1"));
-        String ip = nodeIp != null ? nodeIp : dev.beluga.agent.node.MachineInfo.read(Path.of("/")).internalIp().orElse(null);
-        if (ip != null) ips.add(java.net.InetAddress.getByName(ip));
+        ips.addAll(nodeAddresses(nodeIp));
         return new KubeletTls(KubeletServingCertificate.issue(pki.ca(), nodeName, List.of(), ips), List.of(pki.caCertificate()));
+    }
+
+    /** The node's address for its kubelet serving certificate: {@code nodeIp}, or the machine's first IPv4 address (none: empty). */
+    static List<java.net.InetAddress> nodeAddresses(String nodeIp) throws java.io.IOException {
+        String ip = nodeIp != null ? nodeIp : dev.beluga.agent.node.MachineInfo.read(Path.of("/")).internalIp().orElse(null);
+        return ip == null ? List.of() : List.of(java.net.InetAddress.getByName(ip));
     }
 
     /** The pods' environment and volumes from the cluster's objects. */

@@ -63,7 +63,7 @@ final class NodeBenchmark {
                 "--bind-address", net.hostIp(), "--tls-san", net.hostIp());
             server = cmd.start();
             NetnsNodes.NetnsNode n = net.nodes().getFirst();
-            agent = AgentProcess.start(n.netnsFile(), server.kubeconfig(), server.dataDir().resolve("tls"),
+            agent = AgentProcess.start(n.netnsFile(), "https://" + net.hostIp() + ":" + server.api().port(), server.nodeToken(),
                 dir.resolve("nodes").resolve(n.name()), n.name(), n.ip(), List.of());
             try (KubernetesClient client = ControlPlaneComponents.client(server.kubeconfig())) {
                 if (!UpCommand.awaitReady(client, 1, Duration.ofMinutes(2), List.of(agent))) {

@@ -1,9 +1,11 @@
 package dev.beluga.cli;
 
 import dev.beluga.apiserver.ApiServer;
+import dev.beluga.apiserver.bootstrap.NodeBootstrap;
 import dev.beluga.apiserver.services.ServiceNetwork;
 import dev.beluga.pki.ClusterPki;
 import dev.beluga.pki.Kubeconfig;
+import dev.beluga.pki.NodeToken;
 import dev.beluga.store.Compactor;
 import dev.beluga.store.KvStore;
 import dev.beluga.store.StoreException;
@@ -93,12 +95,25 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--kubelet-port", paramLabel = "PORT", defaultValue = "10250", description = "Kubelet API port (default: 10250).")
     int kubeletPort = 10250;
 
+    @Option(names = "--token", paramLabel = "SECRET",
+        description = "The secret of the node join token (or a whole K10... token of this cluster); default: a random one made at"
+            + " the first start. The token is kept in DIR/" + NODE_TOKEN_FILE + "; `beluga token` prints it.")
+    String token;
+
+    /** Where the node join token is kept, under the data directory (as k3s's server/node-token). */
+    static final String NODE_TOKEN_FILE = "server/node-token";
+
     /**
      * A started control plane; {@link #close()} stops it (idempotent): the in-process components first (in reverse
      * order of start), then the API server, the compactor and the store.
      */
-    record Running(ApiServer api, KvStore store, Compactor compactor, Path dataDir, Path kubeconfig,
+    record Running(ApiServer api, KvStore store, Compactor compactor, Path dataDir, Path kubeconfig, NodeToken nodeToken,
                    List<AutoCloseable> components) implements AutoCloseable {
+        /** The file holding the node join token. */
+        Path nodeTokenFile() {
+            return dataDir.resolve(NODE_TOKEN_FILE);
+        }
+
         @Override
         public void close() {
             for (AutoCloseable c : components.reversed()) {
@@ -144,6 +159,8 @@ final class ServerCommand implements Callable<Integer> {
         System.out.printf("Beluga server ready in %d ms: https://127.0.0.1:%d, data dir %s, datastore %s (revision %d)%n",
             (System.nanoTime() - t0) / 1_000_000, r.api().port(), r.dataDir(), r.store().backendName(), r.store().currentRevision());
         System.out.printf("  export KUBECONFIG=%s%n  kubectl get namespaces%n", r.kubeconfig());
+        System.out.printf("Join agents with the token in %s (`beluga token` prints it):%n  beluga agent --server https://<this host>:%d"
+            + " --token-file <a copy of that file>%n", r.nodeTokenFile(), r.api().port());
         System.out.flush();
         stopped.await();
         return 0;
@@ -177,6 +194,22 @@ final class ServerCommand implements Callable<Integer> {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+        if (token != null) {
+            try {
+                if (!token.strip().startsWith(NodeToken.PREFIX)) NodeToken.checkSecret(token.strip());
+                else NodeToken.parse(token);
+            } catch (IllegalArgumentException e) {
+                throw new StartFailure("--token: " + e.getMessage());
+            }
+        }
+        // the node join token needs the CA: made or loaded right after it, still beside the store's opening
+        java.util.concurrent.CompletableFuture<NodeToken> tokenReady = pkiReady.thenApplyAsync(p -> {
+            try {
+                return NodeToken.loadOrCreate(dir.resolve(NODE_TOKEN_FILE), p.caBundlePem(), token);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         PrometheusRegistry registry = new PrometheusRegistry();
         KvStore store;
         try {
@@ -190,26 +223,39 @@ final class ServerCommand implements Callable<Integer> {
         ApiServer api = new ApiServer(new ApiServer.Config(bindAddress, httpsPort, () -> {
             ClusterPki p = pkiReady.join();
             return ApiServer.Tls.fromPki(p, password);
-        }, BelugaVersion.version(), services), store, registry);
+        }, BelugaVersion.version(), services), store, registry).withNodeBootstrap(() -> {
+            ClusterPki p = pkiReady.join();
+            return new NodeBootstrap(p.caBundlePem(), p.ca(), tokenReady.join(), ClusterPki.LEAF_VALIDITY);
+        });
         try {
             api.start();
         } catch (Exception e) {
             compactor.close();
             store.close();
+            if (tokenReady.isCompletedExceptionally()) {
+                Throwable cause = tokenReady.handle((t, err) -> err).join();
+                while (cause instanceof java.util.concurrent.CompletionException || cause instanceof java.io.UncheckedIOException)
+                    cause = cause.getCause();
+                throw new StartFailure("the node join token: " + cause.getMessage());
+            }
             throw new StartFailure("cannot start the API server on port " + httpsPort + ": " + e.getMessage());
         }
         ClusterPki pki = pkiReady.join();
+        NodeToken nodeToken = tokenReady.join();
+        log.info("node join token in {} (`beluga token` prints it; agents join with beluga agent --server URL --token ...)",
+            dir.resolve(NODE_TOKEN_FILE));
         Path kubeconfig = dir.resolve("kubeconfig.yaml");
         // the kubeconfig (used by the in-process components too) names an address the server listens on
         String host = bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1"
             : bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
-        Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate("https://" + host + ":" + api.port(), pki.caCertificate(), pki.admin()));
+        String serverUrl = "https://" + host + ":" + api.port();
+        Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate(serverUrl, pki.caCertificate(), pki.admin()));
         List<AutoCloseable> components = new ArrayList<>();
         if (!disableScheduler) {
             try {
                 components.add(ControlPlaneComponents.scheduler(kubeconfig, dir, registry, schedulerConfig));
             } catch (IOException | IllegalArgumentException e) {
-                new Running(api, store, compactor, dir, kubeconfig, components).close();
+                new Running(api, store, compactor, dir, kubeconfig, nodeToken, components).close();
                 throw new StartFailure("invalid scheduler configuration " + schedulerConfig + ": " + e.getMessage());
             }
         }
@@ -223,20 +269,27 @@ final class ServerCommand implements Callable<Integer> {
                     + String.join("\n  ", missing) + "\n  (or pass --disable-agent to silence this)");
             } else {
                 try {
-                    components.add(embeddedAgent(kubeconfig, dir, pki));
+                    components.add(embeddedAgent(serverUrl, dir, pki));
                 } catch (Exception e) {
-                    new Running(api, store, compactor, dir, kubeconfig, components).close();
+                    new Running(api, store, compactor, dir, kubeconfig, nodeToken, components).close();
                     throw new StartFailure("cannot start the node agent: " + e.getMessage());
                 }
             }
         }
-        return new Running(api, store, compactor, dir, kubeconfig, components);
+        return new Running(api, store, compactor, dir, kubeconfig, nodeToken, components);
     }
 
-    /** The server's own node: an agent under {@code DIR/agent}, labelled as a control-plane node. */
-    private AutoCloseable embeddedAgent(Path kubeconfig, Path dir, ClusterPki pki) throws Exception {
+    /**
+     * The server's own node: an agent under {@code DIR/agent}, labelled as a control-plane node. It has the CA at hand,
+     * so it needs no token: its client certificate ({@code system:node:<name>}, {@code DIR/agent/kubeconfig.yaml}) and
+     * kubelet serving certificate are issued here.
+     */
+    private AutoCloseable embeddedAgent(String server, Path dir, ClusterPki pki) throws Exception {
         Path agentDir = dir.resolve("agent");
         String name = nodeName != null ? nodeName : dev.beluga.agent.node.MachineInfo.read(dir).hostname();
+        Path kubeconfig = agentDir.resolve("kubeconfig.yaml");
+        Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate(server, pki.caCertificate(),
+            pki.ca().issueClient("system:node:" + name, List.of("system:nodes"), ClusterPki.LEAF_VALIDITY)));
         dev.beluga.agent.AgentConfig config = dev.beluga.agent.AgentConfig.defaults(name, agentDir,
                 dev.beluga.agent.images.BuiltinImages.PAUSE_IMAGE)
             .withKubeletPort(kubeletPort).withNodeLabels(java.util.Map.of("node-role.kubernetes.io/control-plane", "true"));

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,12 +81,10 @@ final class UpCommand implements Callable<Integer> {
         started.add(running);
         List<AgentProcess> agents = new ArrayList<>();
         if (net != null) {
-            Path agentKubeconfig = running.dataDir().resolve("agent-kubeconfig.yaml");
-            String text = Files.readString(running.kubeconfig()).replace("https://127.0.0.1:" + running.api().port(),
-                "https://" + net.hostIp() + ":" + running.api().port());
-            Files.writeString(agentKubeconfig, text);
+            // the nodes join as remote agents do: the server's address on the nodes' link and the join token
+            String serverUrl = "https://" + net.hostIp() + ":" + running.api().port();
             for (NetnsNodes.NetnsNode n : net.nodes()) {
-                AgentProcess agent = AgentProcess.start(n.netnsFile(), agentKubeconfig, running.dataDir().resolve("tls"),
+                AgentProcess agent = AgentProcess.start(n.netnsFile(), serverUrl, running.nodeToken(),
                     running.dataDir().resolve("nodes").resolve(n.name()), n.name(), n.ip(), List.of());
                 started.add(agent);
                 agents.add(agent);

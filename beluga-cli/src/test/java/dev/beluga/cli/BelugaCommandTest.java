@@ -32,7 +32,10 @@ class BelugaCommandTest {
         assertThat(run("server", "--help")).contains("--data-dir", "--datastore-endpoint", "--disable-agent");
         assertThat(run("--help")).contains("up", "agent", "images");
         assertThat(run("up", "--help")).contains("--nodes", "--data-dir", "--https-port");
-        assertThat(run("agent", "--help")).contains("--kubeconfig", "--container-runtime-endpoint", "--node-ip");
+        assertThat(run("agent", "--help")).contains("--server", "--token", "--token-file", "BELUGA_TOKEN", "--kubeconfig",
+            "--container-runtime-endpoint", "--node-ip");
+        assertThat(run("--help")).contains("token");
+        assertThat(run("server", "--help")).contains("--token");
     }
 
     @Test

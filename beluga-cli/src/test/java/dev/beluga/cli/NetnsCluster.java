@@ -63,8 +63,10 @@ final class NetnsCluster implements AutoCloseable {
             Path kubeconfig = server.kubeconfig();
             assertThat(Files.readString(kubeconfig)).contains("https://" + net.hostIp() + ":");
             c = new NetnsCluster(dir, net, server, ControlPlaneComponents.client(kubeconfig), kubeconfig);
+            // the agents join with the token, as remote agents do; nothing of the server's data directory is theirs
+            String url = "https://" + net.hostIp() + ":" + server.api().port();
             for (NetnsNodes.NetnsNode n : net.nodes()) {
-                c.agents.add(AgentProcess.start(n.netnsFile(), kubeconfig, server.dataDir().resolve("tls"),
+                c.agents.add(AgentProcess.start(n.netnsFile(), url, server.nodeToken(),
                     dir.resolve("nodes").resolve(n.name()), n.name(), n.ip(), List.of()));
             }
             if (!UpCommand.awaitReady(c.client, nodes, Duration.ofSeconds(120), c.agents)) {
@@ -126,6 +128,11 @@ final class NetnsCluster implements AutoCloseable {
     }
 
     String kubectl(String... args) throws Exception {
+        return kubectlWith(kubeconfig, args);
+    }
+
+    /** kubectl with another kubeconfig (e.g. a node's own). */
+    String kubectlWith(Path kubeconfig, String... args) throws Exception {
         String stdin = null;
         List<String> list = new ArrayList<>(List.of(args));
         if (list.contains("-f") && list.get(list.indexOf("-f") + 1).equals("-")) {
