@@ -8,6 +8,8 @@
  *       {@code admin.crt/key}) under one directory, created or loaded (and renewed) at start.</li>
  *   <li>{@link dev.beluga.pki.Kubeconfig}: kubeconfig files for kubectl and client libraries.</li>
  *   <li>{@link dev.beluga.pki.X509Identity}: the Kubernetes user and groups a client certificate stands for.</li>
+ *   <li>{@link dev.beluga.pki.NodeToken}: node join tokens ({@code K10<sha256 of the CA bundle>::node:<secret>}), and the
+ *       server's token file.</li>
  *   <li>{@link dev.beluga.pki.Pem}, {@link dev.beluga.pki.KeyStores}, {@link dev.beluga.pki.CertificateRequests}:
  *       encodings and JSSE key stores.</li>
  * </ul>

@@ -13,7 +13,8 @@ import java.util.List;
  * signer would: subject {@code CN=system:node:<node>}, serverAuth, subjectAltNames the node name, the given DNS names
  * and the node's IP addresses (the API server connects to the InternalIP and verifies it against these). Valid for
  * {@link ClusterPki#LEAF_VALIDITY}. Needs the CA's key, so it is for an agent running with the server (or holding
- * {@code ca.key}); a remote agent would need a CSR flow the PKI does not have yet. Stateless.
+ * {@code ca.key}); an agent that joins by token gets its certificate from the server for a key of its own
+ * ({@code dev.beluga.agent.join.NodeJoin}). Stateless.
  */
 public final class KubeletServingCertificate {
     private KubeletServingCertificate() {
