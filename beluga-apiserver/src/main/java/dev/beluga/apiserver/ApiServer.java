@@ -211,26 +211,24 @@ public final class ApiServer implements AutoCloseable {
 
     /** authorization.k8s.io/v1 for discovery: selfsubjectaccessreviews (create only, not stored). */
     private static Discovery.ExtraGroup authorizationGroup() {
-        ObjectNode legacy = Json.object().put("name", "selfsubjectaccessreviews").put("singularName", "selfsubjectaccessreview")
-            .put("namespaced", false).put("kind", "SelfSubjectAccessReview");
-        legacy.putArray("verbs").add("create");
-        ObjectNode aggregated = Json.object().put("resource", "selfsubjectaccessreviews");
-        aggregated.putObject("responseKind").put("group", "authorization.k8s.io").put("version", "v1").put("kind", "SelfSubjectAccessReview");
-        aggregated.put("scope", "Cluster").put("singularResource", "selfsubjectaccessreview");
-        aggregated.putArray("verbs").add("create");
-        return new Discovery.ExtraGroup("authorization.k8s.io", "v1", List.of(legacy), List.of(aggregated));
+        return reviewGroup("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview");
     }
 
     /** authentication.k8s.io/v1 for discovery: selfsubjectreviews ({@code kubectl auth whoami}; create only, not stored). */
     private static Discovery.ExtraGroup authenticationGroup() {
-        ObjectNode legacy = Json.object().put("name", "selfsubjectreviews").put("singularName", "selfsubjectreview")
-            .put("namespaced", false).put("kind", "SelfSubjectReview");
+        return reviewGroup("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview");
+    }
+
+    /** A v1 group with one cluster-scoped, create-only review resource, for discovery (legacy and aggregated). */
+    private static Discovery.ExtraGroup reviewGroup(String group, String plural, String kind) {
+        String singular = plural.substring(0, plural.length() - 1);
+        ObjectNode legacy = Json.object().put("name", plural).put("singularName", singular).put("namespaced", false).put("kind", kind);
         legacy.putArray("verbs").add("create");
-        ObjectNode aggregated = Json.object().put("resource", "selfsubjectreviews");
-        aggregated.putObject("responseKind").put("group", "authentication.k8s.io").put("version", "v1").put("kind", "SelfSubjectReview");
-        aggregated.put("scope", "Cluster").put("singularResource", "selfsubjectreview");
+        ObjectNode aggregated = Json.object().put("resource", plural);
+        aggregated.putObject("responseKind").put("group", group).put("version", "v1").put("kind", kind);
+        aggregated.put("scope", "Cluster").put("singularResource", singular);
         aggregated.putArray("verbs").add("create");
-        return new Discovery.ExtraGroup("authentication.k8s.io", "v1", List.of(legacy), List.of(aggregated));
+        return new Discovery.ExtraGroup(group, "v1", List.of(legacy), List.of(aggregated));
     }
 
     /** The port actually bound (useful with port 0 in tests). */

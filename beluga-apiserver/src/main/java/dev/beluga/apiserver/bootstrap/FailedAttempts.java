@@ -1,8 +1,8 @@
 package dev.beluga.apiserver.bootstrap;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -19,10 +19,10 @@ final class FailedAttempts {
 
     private final int limit;
     private final Duration window;
-    private final Clock clock;
+    private final InstantSource clock;
     private final Map<String, Deque<Instant>> failures = new HashMap<>();
 
-    FailedAttempts(int limit, Duration window, Clock clock) {
+    FailedAttempts(int limit, Duration window, InstantSource clock) {
         if (limit < 1) throw new IllegalArgumentException("limit must be positive");
         this.limit = limit;
         this.window = window;

@@ -19,7 +19,7 @@ import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -66,7 +66,7 @@ public final class NodeBootstrapHandler implements ApiHandler.PublicHandler {
     private final NodePasswords passwords;
     private final FailedAttempts failures;
 
-    public NodeBootstrapHandler(NodeBootstrap config, ResourceRegistry registry, Clock clock) {
+    public NodeBootstrapHandler(NodeBootstrap config, ResourceRegistry registry, InstantSource clock) {
         this.config = config;
         this.passwords = new NodePasswords(registry.get("", "v1", "secrets"), registry.get("", "v1", "nodes"), clock);
         this.failures = new FailedAttempts(FAILURE_LIMIT, FAILURE_WINDOW, clock);

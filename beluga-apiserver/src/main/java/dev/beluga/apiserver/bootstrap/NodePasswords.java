@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -45,9 +45,9 @@ final class NodePasswords {
 
     private final RegistryStore secrets;
     private final RegistryStore nodes;
-    private final Clock clock;
+    private final InstantSource clock;
 
-    NodePasswords(RegistryStore secrets, RegistryStore nodes, Clock clock) {
+    NodePasswords(RegistryStore secrets, RegistryStore nodes, InstantSource clock) {
         this.secrets = secrets;
         this.nodes = nodes;
         this.clock = clock;

@@ -241,21 +241,20 @@ class NodeBootstrapHandlerTest {
 
     @Test
     void theNamesPasswordIsReleasedWhenItsNodeIsGoneForAWhile() throws Exception {
-        FailedAttemptsTest.TestClock clock = new FailedAttemptsTest.TestClock();
-        clock.now = Instant.now();
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
         var registry = server.api.registry();
-        NodePasswords passwords = new NodePasswords(registry.get("", "v1", "secrets"), registry.get("", "v1", "nodes"), clock);
+        NodePasswords passwords = new NodePasswords(registry.get("", "v1", "secrets"), registry.get("", "v1", "nodes"), now::get);
         passwords.verifyOrRecord("node-e", "first-password-0123");
         ObjectNode node = Json.object().put("apiVersion", "v1").put("kind", "Node");
         node.putObject("metadata").put("name", "node-e");
         registry.get("", "v1", "nodes").create(null, node, new WriteOptions(false, "test", "Ignore", null));
-        clock.now = clock.now.plus(Duration.ofHours(1));
+        now.set(now.get().plus(Duration.ofHours(1)));
         assertThatThrownBy(() -> passwords.verifyOrRecord("node-e", "second-password-0123"))
             .isInstanceOf(StatusException.class).extracting(e -> ((StatusException) e).code()).isEqualTo(403);
         registry.get("", "v1", "nodes").delete(null, "node-e", dev.beluga.apiserver.registry.DeleteOptions.defaults());
-        clock.now = Instant.now().plus(Duration.ofMinutes(1));
+        now.set(Instant.now().plus(Duration.ofMinutes(1)));
         assertThatThrownBy(() -> passwords.verifyOrRecord("node-e", "second-password-0123")).isInstanceOf(StatusException.class);
-        clock.now = Instant.now().plus(NodePasswords.RELEASE_AFTER).plusSeconds(5);
+        now.set(Instant.now().plus(NodePasswords.RELEASE_AFTER).plusSeconds(5));
         passwords.verifyOrRecord("node-e", "second-password-0123");
         passwords.verifyOrRecord("node-e", "second-password-0123");
         assertThatThrownBy(() -> passwords.verifyOrRecord("node-e", "first-password-0123")).isInstanceOf(StatusException.class);
