@@ -5,6 +5,9 @@ import dev.beluga.cri.v1.AuthConfig;
 import dev.beluga.cri.v1.Container;
 import dev.beluga.cri.v1.ContainerConfig;
 import dev.beluga.cri.v1.ContainerFilter;
+import dev.beluga.cri.v1.ContainerStats;
+import dev.beluga.cri.v1.ContainerStatsFilter;
+import dev.beluga.cri.v1.ContainerStatsRequest;
 import dev.beluga.cri.v1.ContainerStatusRequest;
 import dev.beluga.cri.v1.ContainerStatusResponse;
 import dev.beluga.cri.v1.CreateContainerRequest;
@@ -17,6 +20,7 @@ import dev.beluga.cri.v1.ImageServiceGrpc;
 import dev.beluga.cri.v1.ImageSpec;
 import dev.beluga.cri.v1.ImageStatusRequest;
 import dev.beluga.cri.v1.ImageStatusResponse;
+import dev.beluga.cri.v1.ListContainerStatsRequest;
 import dev.beluga.cri.v1.ListContainersRequest;
 import dev.beluga.cri.v1.ListImagesRequest;
 import dev.beluga.cri.v1.ListPodSandboxRequest;
@@ -292,6 +296,24 @@ public final class CriClient implements AutoCloseable {
     public String portForward(String podSandboxId, List<Integer> ports) {
         PortForwardRequest req = PortForwardRequest.newBuilder().setPodSandboxId(podSandboxId).addAllPort(ports).build();
         return runtime("PortForward", callTimeout, s -> s.portForward(req)).getUrl();
+    }
+
+    /**
+     * Resource usage (cumulative CPU time, memory working set, with the time they were read) of one container; a
+     * {@link CriException} with {@code NOT_FOUND} when it does not exist.
+     */
+    public ContainerStats containerStats(String containerId) {
+        return runtime("ContainerStats", callTimeout, s -> s.containerStats(
+                ContainerStatsRequest.newBuilder().setContainerId(containerId).build())).getStats();
+    }
+
+    /** Resource usage of the containers matching {@code filter} (all of them when it is null). */
+    public List<ContainerStats> listContainerStats(ContainerStatsFilter filter) {
+        ListContainerStatsRequest.Builder req = ListContainerStatsRequest.newBuilder();
+        if (filter != null) {
+            req.setFilter(filter);
+        }
+        return runtime("ListContainerStats", callTimeout, s -> s.listContainerStats(req.build())).getStatsList();
     }
 
     // ------------------------------------------------------------------------------------------ ImageService

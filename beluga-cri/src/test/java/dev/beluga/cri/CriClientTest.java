@@ -2,14 +2,21 @@ package dev.beluga.cri;
 
 import dev.beluga.cri.v1.AttachRequest;
 import dev.beluga.cri.v1.AttachResponse;
+import dev.beluga.cri.v1.ContainerAttributes;
+import dev.beluga.cri.v1.ContainerMetadata;
+import dev.beluga.cri.v1.ContainerStats;
+import dev.beluga.cri.v1.CpuUsage;
 import dev.beluga.cri.v1.ExecRequest;
 import dev.beluga.cri.v1.ExecResponse;
 import dev.beluga.cri.v1.ImageServiceGrpc;
 import dev.beluga.cri.v1.ImageStatusRequest;
 import dev.beluga.cri.v1.ImageStatusResponse;
 import dev.beluga.cri.v1.KeyValue;
+import dev.beluga.cri.v1.ListContainerStatsRequest;
+import dev.beluga.cri.v1.ListContainerStatsResponse;
 import dev.beluga.cri.v1.ListPodSandboxRequest;
 import dev.beluga.cri.v1.ListPodSandboxResponse;
+import dev.beluga.cri.v1.MemoryUsage;
 import dev.beluga.cri.v1.PodSandbox;
 import dev.beluga.cri.v1.PodSandboxStatusRequest;
 import dev.beluga.cri.v1.PodSandboxStatusResponse;
@@ -18,6 +25,7 @@ import dev.beluga.cri.v1.PortForwardResponse;
 import dev.beluga.cri.v1.RuntimeServiceGrpc;
 import dev.beluga.cri.v1.StatusRequest;
 import dev.beluga.cri.v1.StatusResponse;
+import dev.beluga.cri.v1.UInt64Value;
 import dev.beluga.cri.v1.VersionRequest;
 import dev.beluga.cri.v1.VersionResponse;
 import com.google.protobuf.ByteString;
@@ -109,6 +117,18 @@ class CriClientTest {
                     }
 
                     @Override
+                    public void listContainerStats(ListContainerStatsRequest req, StreamObserver<ListContainerStatsResponse> out) {
+                        out.onNext(ListContainerStatsResponse.newBuilder().addStats(ContainerStats.newBuilder()
+                                .setAttributes(ContainerAttributes.newBuilder().setId("c1")
+                                        .setMetadata(ContainerMetadata.newBuilder().setName("main"))
+                                        .putLabels("io.kubernetes.pod.uid", req.getFilter().getPodSandboxId()))
+                                .setCpu(CpuUsage.newBuilder().setTimestamp(5).setUsageCoreNanoSeconds(u64(7_000_000)))
+                                .setMemory(MemoryUsage.newBuilder().setTimestamp(6).setWorkingSetBytes(u64(4096))))
+                                .build());
+                        out.onCompleted();
+                    }
+
+                    @Override
                     public void listPodSandbox(ListPodSandboxRequest req, StreamObserver<ListPodSandboxResponse> out) {
                         out.onNext(ListPodSandboxResponse.newBuilder()
                                 .addItems(PodSandbox.newBuilder().setId("abc")).build());
@@ -140,6 +160,45 @@ class CriClientTest {
             assertThat(cri.listPodSandbox(null)).extracting(PodSandbox::getId).containsExactly("abc");
             assertThat(cri.imageStatus("docker.io/library/none:1")).isEmpty();
         }
+    }
+
+    private static UInt64Value u64(long v) {
+        return UInt64Value.newBuilder().setValue(v).build();
+    }
+
+    @Test
+    void listContainerStatsReturnsTheRuntimesFigures() {
+        try (CriClient cri = new CriClient(tmp.resolve("cri.sock"))) {
+            List<ContainerStats> stats = cri.listContainerStats(
+                    dev.beluga.cri.v1.ContainerStatsFilter.newBuilder().setPodSandboxId("sb").build());
+            assertThat(stats).hasSize(1);
+            assertThat(stats.getFirst().getAttributes().getMetadata().getName()).isEqualTo("main");
+            assertThat(stats.getFirst().getAttributes().getLabelsMap()).containsEntry("io.kubernetes.pod.uid", "sb");
+            assertThat(stats.getFirst().getCpu().getUsageCoreNanoSeconds().getValue()).isEqualTo(7_000_000);
+            assertThat(stats.getFirst().getMemory().getWorkingSetBytes().getValue()).isEqualTo(4096);
+            assertThatThrownBy(() -> cri.containerStats("c1"))
+                    .isInstanceOfSatisfying(CriException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.UNIMPLEMENTED))
+                    .hasMessageContaining("RuntimeService/ContainerStats");
+        }
+    }
+
+    @Test
+    void statsMessagesUseUpstreamFieldNumbers() {
+        // k8s.io/cri-api runtime/v1: CpuUsage timestamp=1 usage_core_nano_seconds=2 usage_nano_cores=3 (UInt64Value value=1)
+        assertThat(CpuUsage.newBuilder().setTimestamp(1).setUsageCoreNanoSeconds(u64(2)).setUsageNanoCores(u64(3)).build()
+                .toByteArray()).containsExactly(0x08, 1, 0x12, 2, 0x08, 2, 0x1a, 2, 0x08, 3);
+        // MemoryUsage timestamp=1 working_set_bytes=2 available_bytes=3 usage_bytes=4 rss_bytes=5
+        assertThat(MemoryUsage.newBuilder().setTimestamp(1).setWorkingSetBytes(u64(2)).setAvailableBytes(u64(3))
+                .setUsageBytes(u64(4)).setRssBytes(u64(5)).build().toByteArray())
+                .containsExactly(0x08, 1, 0x12, 2, 0x08, 2, 0x1a, 2, 0x08, 3, 0x22, 2, 0x08, 4, 0x2a, 2, 0x08, 5);
+        // ContainerStats attributes=1 cpu=2 memory=3; ContainerAttributes id=1 metadata=2
+        assertThat(ContainerStats.newBuilder().setAttributes(ContainerAttributes.newBuilder().setId("c"))
+                .setCpu(CpuUsage.newBuilder().setTimestamp(1)).setMemory(MemoryUsage.newBuilder().setTimestamp(1))
+                .build().toByteArray())
+                .containsExactly(0x0a, 3, 0x0a, 1, 'c', 0x12, 2, 0x08, 1, 0x1a, 2, 0x08, 1);
+        // ContainerStatsFilter id=1 pod_sandbox_id=2 (label_selector=3)
+        assertThat(dev.beluga.cri.v1.ContainerStatsFilter.newBuilder().setId("a").setPodSandboxId("b").build().toByteArray())
+                .containsExactly(0x0a, 1, 'a', 0x12, 1, 'b');
     }
 
     private static String flags(boolean stdin, boolean stdout, boolean stderr, boolean tty) {
