@@ -26,6 +26,8 @@ import dev.beluga.agent.server.AgentStreamingRuntime;
 import dev.beluga.agent.server.KubeletServer;
 import dev.beluga.agent.server.StreamDialer;
 import dev.beluga.agent.server.KubeletTls;
+import dev.beluga.agent.stats.MachineUsage;
+import dev.beluga.agent.stats.StatsProvider;
 import dev.beluga.agent.runtime.RuntimeLabels;
 import dev.beluga.controllers.runtime.EventRecorder;
 import dev.beluga.cri.ContainerdConfig;
@@ -164,7 +166,8 @@ public final class NodeAgent implements AutoCloseable {
         if (kubeletTls != null) {
             kubeletServer = new KubeletServer(new KubeletServer.Config("0.0.0.0", config.kubeletPort(), kubeletTls),
                 new AgentLogLocator(this::cachedPod, cri), new AgentStreamingRuntime(this::cachedPod, cri), streamDialer)
-                .withMetrics(this::metrics);
+                .withMetrics(this::metrics)
+                .withStats(new StatsProvider(config.nodeName(), cri, MachineUsage.system())::summary);
             kubeletServer.start();
             kubeletPort = kubeletServer.port();
         }

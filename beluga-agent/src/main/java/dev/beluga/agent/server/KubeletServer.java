@@ -1,6 +1,7 @@
 package dev.beluga.agent.server;
 
 import dev.beluga.agent.logs.CriLogReader;
+import dev.beluga.agent.stats.Summary;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The kubelet API of a node over HTTPS (HTTP/2 and HTTP/1.1, Jetty 12), which the API server calls for
@@ -28,6 +30,9 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@code GET /healthz}: {@code ok};</li>
+ *   <li>{@code GET /metrics}: the node's metrics (see {@link #withMetrics}); with {@link #withStats}, {@code GET
+ *       /metrics/resource} and {@code GET /stats/summary}: CPU and memory of the node, its pods and containers
+ *       ({@link MetricsEndpoint}, {@link StatsEndpoint});</li>
  *   <li>{@code GET /containerLogs/{namespace}/{pod}/{container}?follow=&tailLines=&sinceSeconds=&sinceTime=&timestamps=&limitBytes=&previous=&stream=}:
  *       the container's log from the file its {@link ContainerLogLocator} names (see {@link ContainerLogsEndpoint});</li>
  *   <li>with a {@link StreamingRuntime}: {@code GET|POST /exec/{namespace}/{pod}[/{uid}]/{container}?command=…&input=1&output=1&error=1&tty=1},
@@ -77,7 +82,8 @@ public final class KubeletServer implements AutoCloseable {
     private final StreamingRuntime streaming;
     private final StreamDialer dialer;
     private Server server;
-    private java.util.function.Supplier<String> metrics = () -> "";
+    private Supplier<String> metrics = () -> "";
+    private Supplier<Summary> stats;
 
     /**
      * Serves logs only (the streaming paths are 404).
@@ -106,8 +112,17 @@ public final class KubeletServer implements AutoCloseable {
     }
 
     /** Serves {@code /metrics} from {@code metrics} (Prometheus text, called per request). Call before start. */
-    public synchronized KubeletServer withMetrics(java.util.function.Supplier<String> metrics) {
+    public synchronized KubeletServer withMetrics(Supplier<String> metrics) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        return this;
+    }
+
+    /**
+     * Serves the node's resource usage from {@code stats} (called per request): {@code /stats/summary} and
+     * {@code /metrics/resource}; without it both are 404. Call before start.
+     */
+    public synchronized KubeletServer withStats(Supplier<Summary> stats) {
+        this.stats = Objects.requireNonNull(stats, "stats");
         return this;
     }
 
@@ -140,7 +155,8 @@ public final class KubeletServer implements AutoCloseable {
         s.addConnector(connector);
         List<KubeletEndpoint> endpoints = new ArrayList<>();
         endpoints.add(new ContainerLogsEndpoint(logs, Clock.systemUTC(), config.logPollInterval(), config.runningCheckInterval()));
-        endpoints.add(new MetricsEndpoint(metrics));
+        endpoints.add(new MetricsEndpoint(metrics, stats));
+        if (stats != null) endpoints.add(new StatsEndpoint(stats));
         if (streaming != null) {
             StreamProxy proxy = new StreamProxy(dialer);
             endpoints.add(new ExecEndpoint(streaming, proxy));

@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 
-/** Whole plain-text responses, written blocking (the kubelet answers errors as text, as go-restful does). */
+/** Whole responses (mostly plain text), written blocking (the kubelet answers errors as text, as go-restful does). */
 final class PlainText {
     static final String CONTENT_TYPE = "text/plain; charset=utf-8";
 
@@ -24,7 +24,11 @@ final class PlainText {
 
     /** Writes {@code text} as {@code contentType} with {@code status} as the complete response; blocks until written. */
     static void send(Response response, int status, String text, String contentType) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        send(response, status, text.getBytes(StandardCharsets.UTF_8), contentType);
+    }
+
+    /** Writes {@code body} as {@code contentType} with {@code status} as the complete response; blocks until written. */
+    static void send(Response response, int status, byte[] body, String contentType) throws IOException {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

@@ -1,5 +1,9 @@
 package dev.beluga.agent.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beluga.agent.stats.ResourceMetricsText;
+import dev.beluga.agent.stats.SampleSummaries;
+import dev.beluga.agent.stats.SummaryJson;
 import dev.beluga.pki.CertificateAuthority;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +37,7 @@ class KubeletServerTest {
     Path dir;
     private final TestTls tls = new TestTls();
     private final Map<String, LogLocation> locations = new ConcurrentHashMap<>();
+    private final AtomicBoolean statsFail = new AtomicBoolean();
     private KubeletServer server;
     private HttpClient client;
 
@@ -43,7 +48,10 @@ class KubeletServerTest {
                 if (!ns.equals("default") || !(pod.equals("web") || pod.equals("other"))) return new LogLocation.PodNotFound();
                 LogLocation l = locations.get(pod + "/" + container + (previous ? "/previous" : ""));
                 return l == null ? new LogLocation.ContainerNotFound() : l;
-            }).withMetrics(() -> "# TYPE beluga_test counter\nbeluga_test 1\n");
+            }).withMetrics(() -> "# TYPE beluga_test counter\nbeluga_test 1\n").withStats(() -> {
+                if (statsFail.get()) throw new IllegalStateException("runtime unavailable");
+                return SampleSummaries.sample();
+            });
         server.start();
         client = client(tls.ca, HttpClient.Version.HTTP_2);
     }
@@ -99,6 +107,49 @@ class KubeletServerTest {
         assertThat(r.body()).contains("beluga_test 1");
         assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         assertThat(get(client, "/metrics/x").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void servesResourceMetricsAndTheSummary() throws Exception {
+        HttpResponse<String> metrics = get(client, "/metrics/resource");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(metrics.body()).isEqualTo(ResourceMetricsText.format(SampleSummaries.sample()));
+        HttpResponse<String> summary = get(client, "/stats/summary?only_cpu_and_memory=true");
+        assertThat(summary.statusCode()).isEqualTo(200);
+        assertThat(summary.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(new ObjectMapper().readTree(summary.body()))
+            .isEqualTo(new ObjectMapper().readTree(SummaryJson.bytes(SampleSummaries.sample())));
+        assertThat(get(client, "/metrics").body()).contains("beluga_test 1"); // the agent's own metrics stay
+        for (String path : new String[]{"/stats", "/stats/", "/stats/summary/x", "/stats/container", "/metrics/cadvisor"})
+            assertThat(get(client, path).statusCode()).as(path).isEqualTo(404);
+        HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port()
+            + "/stats/summary")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void unreadableUsageIsAScrapeErrorOrA500() throws Exception {
+        statsFail.set(true);
+        HttpResponse<String> metrics = get(client, "/metrics/resource");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).isEqualTo(ResourceMetricsText.failed());
+        HttpResponse<String> summary = get(client, "/stats/summary");
+        assertThat(summary.statusCode()).isEqualTo(500);
+        assertThat(summary.body()).isEqualTo("Internal Error: failed to get summary stats: runtime unavailable");
+    }
+
+    @Test
+    void withoutStatsTheUsagePathsAre404() throws Exception {
+        try (KubeletServer plain = new KubeletServer(new KubeletServer.Config("127.0.0.1", 0, tls.kubeletTls()),
+            (ns, pod, container, previous) -> new LogLocation.PodNotFound())) {
+            plain.start();
+            for (String path : new String[]{"/metrics/resource", "/stats/summary"}) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + plain.port()
+                    + path)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(path).isEqualTo(404);
+            }
+        }
     }
 
     @Test
