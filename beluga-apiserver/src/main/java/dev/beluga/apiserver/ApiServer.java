@@ -10,6 +10,8 @@ import dev.beluga.apiserver.http.ApiHandler;
 import dev.beluga.apiserver.kubelet.KubeletClientTls;
 import dev.beluga.apiserver.kubelet.PodLogHandler;
 import dev.beluga.apiserver.kubelet.PodStreamHandler;
+import dev.beluga.apiserver.metrics.MetricsApi;
+import dev.beluga.apiserver.metrics.MetricsScraper;
 import dev.beluga.apiserver.registry.RegistryStore;
 import dev.beluga.apiserver.registry.ResourceRegistry;
 import dev.beluga.apiserver.registry.WriteOptions;
@@ -47,7 +49,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Kubernetes API server: HTTPS (HTTP/2 and HTTP/1.1) over the {@link ResourceRegistry}, with client-certificate
- * and bearer-token authentication. Serves discovery, OpenAPI v3, health, version and metrics.
+ * and bearer-token authentication. Serves discovery, OpenAPI v3, health, version and metrics, and the resource metrics
+ * API {@code metrics.k8s.io} from its own scrapes of the kubelets ({@link MetricsScraper}).
  *
  * <p>Lifecycle: {@link #start()} loads every watch cache, repairs the Services' allocation records, creates the default
  * namespaces, the {@code kubernetes} and {@code kube-dns} Services and the default StorageClass {@code local-path} if
@@ -76,11 +79,18 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * @param tls      supplies the TLS material when the port opens, so that certificates can be made meanwhile
-     * @param services the service CIDR and node port range Services get their cluster IPs and node ports from
+     * @param tls               supplies the TLS material when the port opens, so that certificates can be made meanwhile
+     * @param services          the service CIDR and node port range Services get their cluster IPs and node ports from
+     * @param metricsResolution how often the kubelets' resource metrics are scraped for metrics.k8s.io
+     *                          ({@link MetricsScraper#DEFAULT_RESOLUTION})
      */
     public record Config(String bindAddress, int port, java.util.function.Supplier<Tls> tls, String belugaVersion,
-                         ServiceNetwork services) {
+                         ServiceNetwork services, Duration metricsResolution) {
+        public Config(String bindAddress, int port, java.util.function.Supplier<Tls> tls, String belugaVersion,
+                      ServiceNetwork services) {
+            this(bindAddress, port, tls, belugaVersion, services, MetricsScraper.DEFAULT_RESOLUTION);
+        }
+
         public Config(String bindAddress, int port, java.util.function.Supplier<Tls> tls, String belugaVersion) {
             this(bindAddress, port, tls, belugaVersion, ServiceNetwork.defaults());
         }
@@ -91,7 +101,14 @@ public final class ApiServer implements AutoCloseable {
 
         /** The same configuration with another service network. */
         public Config withServices(ServiceNetwork network) {
-            return new Config(bindAddress, port, tls, belugaVersion, network);
+            return new Config(bindAddress, port, tls, belugaVersion, network, metricsResolution);
+        }
+
+        /** The same configuration with another resolution of the resource metrics (positive). */
+        public Config withMetricsResolution(Duration resolution) {
+            if (resolution.isNegative() || resolution.isZero())
+                throw new IllegalArgumentException("the metrics resolution must be positive: " + resolution);
+            return new Config(bindAddress, port, tls, belugaVersion, services, resolution);
         }
     }
 
@@ -105,6 +122,7 @@ public final class ApiServer implements AutoCloseable {
     private Server server;
     private PodLogHandler podLogs;
     private java.util.function.Supplier<NodeBootstrap> nodeBootstrap;
+    private MetricsScraper metricsScraper;
     private volatile boolean ready;
 
     public ApiServer(Config config, KvStore store, PrometheusRegistry metrics) {
@@ -188,7 +206,7 @@ public final class ApiServer implements AutoCloseable {
             .put("gitVersion", KUBERNETES_VERSION + "+beluga-" + config.belugaVersion()).put("gitCommit", "")
             .put("gitTreeState", "clean").put("buildDate", "").put("goVersion", "java" + Runtime.version().feature())
             .put("compiler", "javac").put("platform", "linux/amd64");
-        Discovery discovery = new Discovery(registry, List.of(authorizationGroup(), authenticationGroup()));
+        Discovery discovery = new Discovery(registry, List.of(authorizationGroup(), authenticationGroup(), MetricsApi.discovery()));
         OpenApi openApi = new OpenApi(registry);
         ServerWebSocketContainer websockets = ServerWebSocketContainer.ensure(server);
         websockets.setIdleTimeout(java.time.Duration.ofHours(1));
@@ -198,10 +216,12 @@ public final class ApiServer implements AutoCloseable {
         podLogs = new PodLogHandler(registry, kubeletClient);
         List<ApiHandler.PublicHandler> publicHandlers = nodeBootstrap == null ? List.of()
             : List.of(new NodeBootstrapHandler(nodeBootstrap.get(), registry, Clock.systemUTC()));
+        metricsScraper = new MetricsScraper(registry, kubeletClient, config.metricsResolution(), Clock.systemUTC());
         server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready,
             List.of(new dev.beluga.apiserver.http.PodSubresources(registry), podLogs, new PodStreamHandler(registry, kubeletClient)),
-            publicHandlers, version, websockets));
+            publicHandlers, version, websockets, metricsScraper.api()));
         server.start();
+        metricsScraper.start();
         repairTimer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon(true).name("service-allocation-repair").factory());
         repairTimer.scheduleWithFixedDelay(this::repairServiceAllocations, REPAIR_PERIOD.toMillis(), REPAIR_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         ready = true;
@@ -339,6 +359,7 @@ public final class ApiServer implements AutoCloseable {
         if (repairTimer != null) repairTimer.shutdownNow();
         if (server != null) server.stop();
         if (podLogs != null) podLogs.close();
+        if (metricsScraper != null) metricsScraper.close();
         for (RegistryStore s : registry.stores()) s.cache().close();
     }
 

@@ -44,6 +44,13 @@ public final class Discovery {
         return o;
     }
 
+    /** The versions served of group {@code g} (the registry's, or an extra group's); empty when it is not served. */
+    public List<String> versions(String g) {
+        List<String> versions = registry.versions(g);
+        if (!versions.isEmpty()) return versions;
+        return extras.stream().filter(e -> e.group().equals(g)).map(ExtraGroup::version).toList();
+    }
+
     public ObjectNode group(String g, List<String> versions) {
         ObjectNode grp = Json.object().put("kind", "APIGroup").put("apiVersion", "v1").put("name", g);
         ArrayNode vs = grp.putArray("versions");

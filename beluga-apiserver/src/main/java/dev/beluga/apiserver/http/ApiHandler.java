@@ -53,6 +53,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final Counter requests;
     private final Histogram latency;
     private final String versionJson;
+    private final dev.beluga.apiserver.metrics.MetricsApi metricsApi;
 
     /** Serves a connect subresource (pods/log, pods/exec, pods/binding, ...). */
     public interface SubresourceHandler {
@@ -72,15 +73,17 @@ public final class ApiHandler extends Handler.Abstract {
     public ApiHandler(ResourceRegistry registry, Discovery discovery, OpenApi openApi, Authenticator authenticator,
                       PrometheusRegistry metrics, BooleanSupplier ready, List<SubresourceHandler> subresourceHandlers,
                       ObjectNode version, org.eclipse.jetty.websocket.server.ServerWebSocketContainer websockets) {
-        this(registry, discovery, openApi, authenticator, metrics, ready, subresourceHandlers, List.of(), version, websockets);
+        this(registry, discovery, openApi, authenticator, metrics, ready, subresourceHandlers, List.of(), version, websockets, null);
     }
 
     public ApiHandler(ResourceRegistry registry, Discovery discovery, OpenApi openApi, Authenticator authenticator,
                       PrometheusRegistry metrics, BooleanSupplier ready, List<SubresourceHandler> subresourceHandlers,
                       List<PublicHandler> publicHandlers, ObjectNode version,
-                      org.eclipse.jetty.websocket.server.ServerWebSocketContainer websockets) {
+                      org.eclipse.jetty.websocket.server.ServerWebSocketContainer websockets,
+                      dev.beluga.apiserver.metrics.MetricsApi metricsApi) {
         super(InvocationType.BLOCKING);
         this.publicHandlers = List.copyOf(publicHandlers);
+        this.metricsApi = metricsApi;
         this.registry = registry;
         this.discovery = discovery;
         this.openApi = openApi;
@@ -251,7 +254,7 @@ public final class ApiHandler extends Handler.Abstract {
             }
             group = segs[1];
             if (segs.length == 2) {
-                List<String> versions = registry.versions(group);
+                List<String> versions = discovery.versions(group);
                 if (versions.isEmpty()) throw notFound();
                 ex.sendJson(200, discovery.group(group, versions));
                 return;
@@ -265,6 +268,11 @@ public final class ApiHandler extends Handler.Abstract {
             ObjectNode list = discovery.resourceList(group, version);
             if (list == null) throw notFound();
             ex.sendJson(200, list);
+            return;
+        }
+        if (metricsApi != null && group.equals(dev.beluga.apiserver.metrics.MetricsApi.GROUP)) {
+            metric[0] = ex.queryFlag("watch") ? "WATCH" : ex.method().equals("GET") && (segs.length - rest) % 2 == 1 ? "LIST" : ex.method();
+            metric[1] = metricsApi.handle(ex, version, Arrays.copyOfRange(segs, rest, segs.length)) + "." + group;
             return;
         }
         resource(ex, group, version, Arrays.copyOfRange(segs, rest, segs.length), metric);

@@ -16,7 +16,7 @@ import java.util.List;
  * @param host an IP address or host name
  * @param port the kubelet port
  */
-record KubeletAddress(String host, int port) {
+public record KubeletAddress(String host, int port) {
     static final List<String> PREFERRED_TYPES = List.of("InternalIP", "ExternalIP", "Hostname");
     static final int DEFAULT_PORT = 10250;
 
@@ -26,7 +26,7 @@ record KubeletAddress(String host, int port) {
      * @throws StatusException 500 {@code no preferred addresses found; known addresses: [...]} (as upstream, which
      *                         returns a plain error, so the Status has no reason)
      */
-    static KubeletAddress of(JsonNode node) {
+    public static KubeletAddress of(JsonNode node) {
         JsonNode addresses = node.path("status").path("addresses");
         for (String type : PREFERRED_TYPES) {
             for (JsonNode a : addresses) {
@@ -42,7 +42,7 @@ record KubeletAddress(String host, int port) {
     }
 
     /** {@code https://host:port/<path>?<query>}, with an IPv6 host in brackets. */
-    URI uri(String path, String query) {
+    public URI uri(String path, String query) {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return URI.create("https://" + h + ":" + port + path + (query.isEmpty() ? "" : "?" + query));
     }

@@ -36,14 +36,14 @@ import java.util.HexFormat;
  * just its stream), else HTTP/1.1. Redirects are not followed (upstream's {@code PreventRedirects}). Thread-safe;
  * {@link #close()} aborts open streams.
  */
-final class KubeletClient implements AutoCloseable {
+public final class KubeletClient implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     private final KubeletClientTls tls;
     private final HttpClient verifying;
     private volatile HttpClient insecure;
 
-    KubeletClient(KubeletClientTls tls) {
+    public KubeletClient(KubeletClientTls tls) {
         this.tls = tls;
         this.verifying = client(sslContext(tls, false));
     }
@@ -56,10 +56,20 @@ final class KubeletClient implements AutoCloseable {
      * @throws StatusException the kubelet's error answer ({@link KubeletResponses}), or 500 (no reason, as upstream's
      *                         plain errors) when it cannot be reached: {@code Get "<uri>": <cause>}
      */
-    HttpResponse<InputStream> get(URI uri, boolean skipVerification, String podName) {
+    public HttpResponse<InputStream> get(URI uri, boolean skipVerification, String podName) {
+        return get(uri, skipVerification, podName, null);
+    }
+
+    /**
+     * As {@link #get(URI, boolean, String)}, failing with the 500 of an unreachable kubelet when the response's headers
+     * have not arrived within {@code timeout} (null: no limit).
+     */
+    public HttpResponse<InputStream> get(URI uri, boolean skipVerification, String podName, Duration timeout) {
         HttpResponse<InputStream> response;
         try {
-            response = (skipVerification ? insecure() : verifying).send(HttpRequest.newBuilder(uri).GET().build(),
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+            if (timeout != null) request.timeout(timeout);
+            response = (skipVerification ? insecure() : verifying).send(request.build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -38,8 +38,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code quiet...}: {@code hello\n}, flushed, then nothing until the client goes away ({@link #upstreamGone});</li>
  *   <li>anything else: {@code line1\nline2\n}.</li>
  * </ul>
+ * {@code GET /metrics/resource} answers {@link #resourceMetrics} (status 200; 500 when it returns null).
  */
-final class FakeKubelet implements AutoCloseable {
+public final class FakeKubelet implements AutoCloseable {
+    /** The body of {@code /metrics/resource}; null answers 500. */
+    public volatile java.util.function.Supplier<String> resourceMetrics = () -> "";
     private final Server server = new Server();
     volatile String lastPath;
     volatile String lastQuery;
@@ -48,7 +51,7 @@ final class FakeKubelet implements AutoCloseable {
     final CountDownLatch release = new CountDownLatch(1);
     final CountDownLatch upstreamGone = new CountDownLatch(1);
 
-    FakeKubelet(CertificateAuthority ca, List<X509Certificate> clientCas) throws Exception {
+    public FakeKubelet(CertificateAuthority ca, List<X509Certificate> clientCas) throws Exception {
         IssuedCertificate serving = ca.issueServing("fake-kubelet", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()), Duration.ofHours(1));
         HttpConfiguration http = new HttpConfiguration();
         http.addCustomizer(new SecureRequestCustomizer(false));
@@ -76,7 +79,7 @@ final class FakeKubelet implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    public int port() {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
@@ -91,7 +94,11 @@ final class FakeKubelet implements AutoCloseable {
             String[] segs = lastPath.split("/");
             String pod = segs.length > 3 ? segs[3] : "";
             OutputStream out = Content.Sink.asOutputStream(response);
-            if (pod.startsWith("err")) {
+            if (lastPath.equals("/metrics/resource")) {
+                String body = resourceMetrics.get();
+                response.setStatus(body == null ? 500 : 200);
+                out.write((body == null ? "broken" : body).getBytes(StandardCharsets.UTF_8));
+            } else if (pod.startsWith("err")) {
                 response.setStatus(Integer.parseInt(pod.substring(3)));
                 out.write(("kubelet says " + pod.substring(3)).getBytes(StandardCharsets.UTF_8));
             } else if (pod.equals("stream")) {

@@ -31,7 +31,7 @@ public final class TestServer implements AutoCloseable {
      * {@code secret}, listening on {@code bindAddress} (a loopback address).
      */
     public static TestServer withNodeBootstrap(Path dir, String bindAddress, String secret) throws Exception {
-        return new TestServer(dir, bindAddress, 0, ServiceNetwork.defaults(), secret);
+        return new TestServer(dir, bindAddress, 0, ServiceNetwork.defaults(), secret, dev.beluga.apiserver.metrics.MetricsScraper.DEFAULT_RESOLUTION);
     }
 
     /** On a given port (0 = any), e.g. to restart a server where clients expect it. */
@@ -41,16 +41,22 @@ public final class TestServer implements AutoCloseable {
 
     /** With Services' cluster IPs and node ports from {@code services}. */
     public TestServer(Path dir, int port, ServiceNetwork services) throws Exception {
-        this(dir, "127.0.0.1", port, services, null);
+        this(dir, "127.0.0.1", port, services, null, dev.beluga.apiserver.metrics.MetricsScraper.DEFAULT_RESOLUTION);
     }
 
-    private TestServer(Path dir, String bindAddress, int port, ServiceNetwork services, String joinSecret) throws Exception {
+    /** Scraping the kubelets' resource metrics (metrics.k8s.io) every {@code metricsResolution}. */
+    public TestServer(Path dir, java.time.Duration metricsResolution) throws Exception {
+        this(dir, "127.0.0.1", 0, ServiceNetwork.defaults(), null, metricsResolution);
+    }
+
+    private TestServer(Path dir, String bindAddress, int port, ServiceNetwork services, String joinSecret,
+                       java.time.Duration metricsResolution) throws Exception {
         this.bindAddress = bindAddress;
         store = EmbeddedStore.open(dir.resolve("db"));
         pki = ClusterPki.loadOrCreate(dir.resolve("tls"), List.of(), List.of());
         char[] pw = "test".toCharArray();
-        api = new ApiServer(new ApiServer.Config(bindAddress, port, ApiServer.Tls.fromPki(pki, pw), "test").withServices(services),
-            store, new PrometheusRegistry());
+        api = new ApiServer(new ApiServer.Config(bindAddress, port, ApiServer.Tls.fromPki(pki, pw), "test").withServices(services)
+            .withMetricsResolution(metricsResolution), store, new PrometheusRegistry());
         token = joinSecret == null ? null : NodeToken.forCa(pki.caBundlePem(), joinSecret);
         if (token != null)
             api.withNodeBootstrap(() -> new NodeBootstrap(pki.caBundlePem(), pki.ca(), token, ClusterPki.LEAF_VALIDITY));
