@@ -387,7 +387,7 @@ class StreamingEndToEndTest {
     void theKubeletsChecksAgainstTheRuntime() throws Exception {
         int port = client.nodes().withName("node-1").get().getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
         String shellUid = client.pods().inNamespace("default").withName("shell").get().getMetadata().getUid();
-        javax.net.ssl.SSLContext ssl = kubeletClientContext();
+        javax.net.ssl.SSLContext ssl = TestTls.kubeletClient(api.pki);
         List<String> answers = new ArrayList<>();
         for (String target : List.of("/exec/default/ghost/main?output=1", "/exec/default/half/quit?output=1",
             "/attach/default/half/quit?output=1", "/exec/default/shell/not-its-uid/main?output=1", "/portForward/default/shell/not-its-uid",
@@ -406,16 +406,5 @@ class StreamingEndToEndTest {
             "404 pod not found",
             "500 pod not found (\"done_default\")",
             "101");
-    }
-
-    private static javax.net.ssl.SSLContext kubeletClientContext() throws Exception {
-        char[] pw = "pw".toCharArray();
-        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(api.pki.ca().issueClient("kube-apiserver-kubelet-client", List.of("system:masters"), Duration.ofHours(1)).toKeyStore(pw), pw);
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(dev.beluga.pki.KeyStores.trustStore(List.of(api.pki.caCertificate())));
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return ctx;
     }
 }

@@ -27,6 +27,18 @@ final class TestTls {
         return new KubeletTls(serving, List.of(ca.certificate()));
     }
 
+    /** What the API server presents to kubelets: a kubelet client certificate of the cluster CA, trusting that CA. */
+    static SSLContext kubeletClient(dev.beluga.pki.ClusterPki pki) throws Exception {
+        char[] pw = "pw".toCharArray();
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(pki.ca().issueClient("kube-apiserver-kubelet-client", List.of("system:masters"), Duration.ofHours(1)).toKeyStore(pw), pw);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(KeyStores.trustStore(List.of(pki.caCertificate())));
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
     /** Trusts the CA and presents a client certificate of {@code issuer} (none when null). */
     SSLContext client(CertificateAuthority issuer) throws Exception {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
