@@ -7,18 +7,23 @@ import dev.beluga.apiserver.Json;
 import dev.beluga.apiserver.StatusException;
 import dev.beluga.apiserver.discovery.Discovery;
 import dev.beluga.apiserver.http.Exchange;
+import dev.beluga.apiserver.http.Negotiation;
+import dev.beluga.apiserver.http.Tables;
 import dev.beluga.apiserver.metrics.KubeletMetrics.PodName;
 import dev.beluga.apiserver.registry.CachedObject;
 import dev.beluga.apiserver.registry.Filters;
 import dev.beluga.apiserver.registry.ObjectFilter;
 import dev.beluga.apiserver.registry.RegistryStore;
+import dev.beluga.apiserver.table.TableColumns;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,8 +40,9 @@ import java.util.Optional;
  *   <li>objects: {@code metadata} (name, namespace, the node's or pod's labels, {@code creationTimestamp} now),
  *       {@code timestamp}, {@code window}, and {@code usage} ({@code cpu} in canonical quantities such as
  *       {@code 250m}, {@code memory} such as {@code 13432Ki}) — per container for pods;</li>
- *   <li>GET only (405 otherwise); {@code watch} is 405 {@code watch is not supported on resources of kind ...}.
- *       JSON only: clients asking for a Table (kubectl get) get the list, which they print by name.</li>
+ *   <li>GET only (405 otherwise); {@code watch} is 405 {@code watch is not supported on resources of kind ...};</li>
+ *   <li>JSON, or a Table for {@code kubectl get nodemetrics/podmetrics}: Name, cpu, memory (a pod's containers
+ *       summed) and Window, as metrics-server prints them.</li>
  * </ul>
  */
 public final class MetricsApi {
@@ -92,62 +98,89 @@ public final class MetricsApi {
         if (name == null && ex.queryFlag("watch"))
             throw StatusException.methodNotAllowed("watch is not supported on resources of kind \"" + resource + "." + GROUP + "\"");
         Instant now = clock.instant();
+        List<Item> items;
+        String kind;
         if (nodePath) {
-            ex.sendJson(200, name == null ? nodeList(ex, now) : nodeMetrics(name, now));
+            items = name == null ? nodeList(ex, now) : List.of(nodeMetrics(name, now));
+            kind = "NodeMetrics";
         } else {
             String namespace = nsPods ? rest[1] : null;
-            ex.sendJson(200, name == null ? podList(ex, namespace, now) : podMetrics(namespace, name, now));
+            items = name == null ? podList(ex, namespace, now) : List.of(podMetrics(namespace, name, now));
+            kind = "PodMetrics";
+        }
+        Negotiation n = Negotiation.of(ex.header("Accept"));
+        if (n.format() == Negotiation.Format.TABLE) {
+            ObjectNode table = Tables.table(columns(items), items.stream().map(Item::json).toList(), n.tableVersion(),
+                null, null, null, true);
+            ex.send(200, "application/json;as=Table;v=" + n.tableVersion() + ";g=meta.k8s.io", Json.bytes(table));
+        } else if (name != null) {
+            ObjectNode typed = Json.object().put("kind", kind).put("apiVersion", API_VERSION);
+            ex.sendJson(200, typed.setAll(items.getFirst().json()));
+        } else {
+            ObjectNode list = Json.object().put("kind", kind + "List").put("apiVersion", API_VERSION);
+            list.putObject("metadata");
+            ArrayNode array = list.putArray("items");
+            items.forEach(i -> array.add(i.json()));
+            ex.sendJson(200, list);
         }
         return resource;
     }
 
-    private ObjectNode nodeList(Exchange ex, Instant now) {
-        ObjectFilter filter = Filters.of(nodes.type(), ex.query("labelSelector"), ex.query("fieldSelector"));
-        ObjectNode list = list("NodeMetricsList");
-        ArrayNode items = list.withArray("items");
-        List<CachedObject> found = new ArrayList<>(nodes.cache().snapshot(nodes.type().storagePrefix(null), filter).items());
-        found.sort(Comparator.comparing(CachedObject::name));
-        for (CachedObject n : found) {
-            storage.node(n.name()).ifPresent(u -> items.add(nodeItem(n.object(), u, now)));
-        }
-        return list;
+    /** One NodeMetrics or PodMetrics, and its totals for a Table. */
+    private record Item(ObjectNode json, long cpuNanoCores, long memoryBytes) {
     }
 
-    private ObjectNode nodeMetrics(String name, Instant now) {
+    /** metrics-server's columns: Name, the usage's resources in name order, the window. */
+    private static TableColumns columns(List<Item> items) {
+        Map<ObjectNode, Item> byJson = new IdentityHashMap<>();
+        items.forEach(i -> byJson.put(i.json(), i));
+        return new TableColumns(List.of(
+            new TableColumns.Column("Name", "string", "name", "Name of the resource", 0, o -> o.path("metadata").path("name").asText()),
+            new TableColumns.Column("cpu", "string", "quantity", "", 0, o -> MetricsFormats.cpu(byJson.get(o).cpuNanoCores())),
+            new TableColumns.Column("memory", "string", "quantity", "", 0, o -> MetricsFormats.memory(byJson.get(o).memoryBytes())),
+            new TableColumns.Column("Window", "string", "duration", "", 0, o -> o.path("window").asText())));
+    }
+
+    private List<Item> nodeList(Exchange ex, Instant now) {
+        ObjectFilter filter = Filters.of(nodes.type(), ex.query("labelSelector"), ex.query("fieldSelector"));
+        List<CachedObject> found = new ArrayList<>(nodes.cache().snapshot(nodes.type().storagePrefix(null), filter).items());
+        found.sort(Comparator.comparing(CachedObject::name));
+        List<Item> items = new ArrayList<>();
+        for (CachedObject n : found) storage.node(n.name()).ifPresent(u -> items.add(nodeItem(n.object(), u, now)));
+        return items;
+    }
+
+    private Item nodeMetrics(String name, Instant now) {
         ObjectNode node = nodes.get(null, name, "0");
         MetricsStorage.Usage usage = storage.node(name)
             .orElseThrow(() -> StatusException.notFound(GROUP, "nodemetrics", name));
-        ObjectNode o = nodeItem(node, usage, now);
-        return typed(o, "NodeMetrics");
+        return nodeItem(node, usage, now);
     }
 
-    private static ObjectNode nodeItem(ObjectNode node, MetricsStorage.Usage u, Instant now) {
+    private static Item nodeItem(ObjectNode node, MetricsStorage.Usage u, Instant now) {
         ObjectNode o = Json.object();
         metadata(o, node, now);
         o.put("timestamp", time(u.timestamp())).put("window", MetricsFormats.goDuration(u.window()));
         o.putObject("usage").put("cpu", MetricsFormats.cpu(u.cpuNanoCores())).put("memory", MetricsFormats.memory(u.memoryBytes()));
-        return o;
+        return new Item(o, u.cpuNanoCores(), u.memoryBytes());
     }
 
-    private ObjectNode podList(Exchange ex, String namespace, Instant now) {
+    private List<Item> podList(Exchange ex, String namespace, Instant now) {
         ObjectFilter filter = Filters.of(pods.type(), ex.query("labelSelector"), ex.query("fieldSelector"));
-        ObjectNode list = list("PodMetricsList");
-        ArrayNode items = list.withArray("items");
         List<CachedObject> found = new ArrayList<>(pods.cache().snapshot(pods.type().storagePrefix(namespace), filter).items());
         found.sort(Comparator.comparing((CachedObject c) -> c.namespace()).thenComparing(CachedObject::name));
+        List<Item> items = new ArrayList<>();
         for (CachedObject p : found) podItem(p.object(), now).ifPresent(items::add);
-        return list;
+        return items;
     }
 
-    private ObjectNode podMetrics(String namespace, String name, Instant now) {
+    private Item podMetrics(String namespace, String name, Instant now) {
         ObjectNode pod = pods.get(namespace, name, "0");
-        ObjectNode o = podItem(pod, now)
-            .orElseThrow(() -> StatusException.notFound(GROUP, "podmetrics", namespace + "/" + name));
-        return typed(o, "PodMetrics");
+        return podItem(pod, now).orElseThrow(() -> StatusException.notFound(GROUP, "podmetrics", namespace + "/" + name));
     }
 
     /** The pod's metrics: only for a Running pod with figures. */
-    private Optional<ObjectNode> podItem(ObjectNode pod, Instant now) {
+    private Optional<Item> podItem(ObjectNode pod, Instant now) {
         if (!"Running".equals(pod.path("status").path("phase").asText())) return Optional.empty();
         JsonNode meta = pod.path("metadata");
         return storage.pod(new PodName(meta.path("namespace").asText(), meta.path("name").asText())).map(u -> {
@@ -155,11 +188,15 @@ public final class MetricsApi {
             metadata(o, pod, now);
             o.put("timestamp", time(u.timestamp())).put("window", MetricsFormats.goDuration(u.window()));
             ArrayNode containers = o.putArray("containers");
+            long cpu = 0;
+            long memory = 0;
             for (MetricsStorage.ContainerUsage c : u.containers()) {
                 containers.addObject().put("name", c.name()).putObject("usage")
                     .put("cpu", MetricsFormats.cpu(c.cpuNanoCores())).put("memory", MetricsFormats.memory(c.memoryBytes()));
+                cpu += c.cpuNanoCores();
+                memory += c.memoryBytes();
             }
-            return o;
+            return new Item(o, cpu, memory);
         });
     }
 
@@ -170,19 +207,6 @@ public final class MetricsApi {
         m.put("creationTimestamp", time(now));
         JsonNode labels = of.path("metadata").path("labels");
         if (labels.isObject() && !labels.isEmpty()) m.set("labels", labels.deepCopy());
-    }
-
-    private static ObjectNode list(String kind) {
-        ObjectNode list = Json.object().put("kind", kind).put("apiVersion", API_VERSION);
-        list.putObject("metadata");
-        list.putArray("items");
-        return list;
-    }
-
-    private static ObjectNode typed(ObjectNode o, String kind) {
-        ObjectNode typed = Json.object().put("kind", kind).put("apiVersion", API_VERSION);
-        typed.setAll(o);
-        return typed;
     }
 
     /** {@code metav1.Time}: RFC 3339 in UTC, whole seconds. */

@@ -225,6 +225,25 @@ class MetricsApiTest {
     }
 
     @Test
+    void tablesForKubectlGet() throws Exception {
+        HttpRequest.Builder b = client.getHttpClient().newHttpRequestBuilder()
+            .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
+        String url = client.getConfiguration().getMasterUrl().replaceAll("/$", "");
+        HttpResponse<String> pods = client.getHttpClient().sendAsync(b.uri(url + "/apis/metrics.k8s.io/v1beta1/pods").build(),
+            String.class).get(10, TimeUnit.SECONDS);
+        assertThat(pods.header("Content-Type")).isEqualTo("application/json;as=Table;v=v1;g=meta.k8s.io");
+        JsonNode table = json(pods, 200);
+        assertThat(table.path("kind").asText()).isEqualTo("Table");
+        assertThat(table.path("columnDefinitions").findValuesAsText("name")).containsExactly("Name", "cpu", "memory", "Window");
+        // web: two containers of 500m and 13432Ki each
+        assertThat(table.path("rows").get(0).path("cells").toString()).isEqualTo("[\"web\",\"1\",\"26864Ki\",\"1s\"]");
+        assertThat(table.path("rows").get(1).path("object").path("metadata").path("namespace").asText()).isEqualTo("team");
+        JsonNode node = json(client.getHttpClient().sendAsync(b.uri(url + "/apis/metrics.k8s.io/v1beta1/nodes/n1").build(),
+            String.class).get(10, TimeUnit.SECONDS), 200);
+        assertThat(node.path("rows").get(0).path("cells").toString()).isEqualTo("[\"n1\",\"2\",\"2Gi\",\"1s\"]");
+    }
+
+    @Test
     void errorsAsMetricsServer() throws Exception {
         JsonNode noNode = json(get("/apis/metrics.k8s.io/v1beta1/nodes/nope"), 404);
         assertThat(noNode.path("message").asText()).isEqualTo("nodes \"nope\" not found");
