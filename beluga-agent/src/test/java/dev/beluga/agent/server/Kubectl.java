@@ -14,6 +14,17 @@ final class Kubectl {
     /** Google Cloud SDK's versioned kubectl binaries ({@code kubectl.1.27} ...). */
     static final Path SDK_BIN = Path.of("/usr/lib/google-cloud-sdk/bin");
 
+    /** Google Cloud SDK's kubectl 1.27, 1.32 and 1.33 that are installed; skips the test when there are none. */
+    static java.util.stream.Stream<Path> versions() {
+        List<Path> found = new ArrayList<>();
+        for (String v : List.of("1.27", "1.32", "1.33")) {
+            Path p = SDK_BIN.resolve("kubectl." + v);
+            if (Files.isExecutable(p)) found.add(p);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(!found.isEmpty(), "no kubectl.{1.27,1.32,1.33} in " + SDK_BIN);
+        return found.stream();
+    }
+
     record Result(int exit, String out, String err) {
         @Override
         public String toString() {

@@ -2,25 +2,19 @@ package dev.beluga.agent.server;
 
 import dev.beluga.http.ResponseHead;
 
-import dev.beluga.agent.AgentConfig;
-import dev.beluga.agent.NodeAgent;
-import dev.beluga.agent.images.BuiltinImages;
-import dev.beluga.agent.pods.ApiObjectSource;
-import dev.beluga.agent.pods.ClusterPodResources;
 import dev.beluga.agent.testing.NetnsStreamDialer;
 import dev.beluga.agent.testing.NodeTestEnv;
+import dev.beluga.agent.testing.SingleNodeCluster;
+import dev.beluga.apiserver.metrics.MetricsScraper;
 import dev.beluga.apiserver.testing.TestServer;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +37,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -54,13 +47,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code kubectl exec}, {@code attach}, {@code cp} and {@code port-forward} end to end: a started API server, a node
- * agent serving the kubelet API with a serving certificate of the cluster CA on 127.0.0.1, a real containerd in a
- * network namespace the test creates ({@link NodeTestEnv}; the agent reaches its stream server with
- * {@link NetnsStreamDialer}), the built-in busybox image; the real kubectl of several versions, and fabric8.
+ * {@code kubectl exec}, {@code attach}, {@code cp} and {@code port-forward} end to end ({@link SingleNodeCluster}): a
+ * started API server, a node agent serving the kubelet API with a serving certificate of the cluster CA on 127.0.0.1, a
+ * real containerd in a network namespace the test creates ({@link NodeTestEnv}; the agent reaches its stream server
+ * with {@link NetnsStreamDialer}), the built-in busybox image; the real kubectl of several versions, and fabric8.
  *
  * <p>All traffic is on loopback addresses (the API server, the kubelet API, kubectl's forwarded ports on 127.0.0.1)
  * or inside the node's namespace. Cleanup, also after failures: the kubectl processes the test started (by PID),
@@ -68,42 +60,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@link NodeTestEnv}, the temporary directory.
  */
 class StreamingEndToEndTest {
+    private static SingleNodeCluster cluster;
     private static Path base;
     private static TestServer api;
     private static KubernetesClient client;
-    private static NodeTestEnv node;
-    private static NodeAgent agent;
 
     /** The kubectl versions to check: 1.27 (SPDY only), 1.32 and 1.33 (WebSocket first, then SPDY). */
     static Stream<Path> kubectls() {
-        List<Path> found = new ArrayList<>();
-        for (String v : List.of("1.27", "1.32", "1.33")) {
-            Path p = Kubectl.SDK_BIN.resolve("kubectl." + v);
-            if (Files.isExecutable(p)) found.add(p);
-        }
-        assumeTrue(!found.isEmpty(), "no kubectl." + "{1.27,1.32,1.33} in " + Kubectl.SDK_BIN);
-        return found.stream();
+        return Kubectl.versions();
     }
 
     @BeforeAll
     static void start() throws Exception {
-        NodeTestEnv.assumeNodeCapable();
-        base = Files.createTempDirectory("beluga-streaming-test");
+        cluster = SingleNodeCluster.start("streaming", "10.42.9.0/24", MetricsScraper.DEFAULT_RESOLUTION,
+            (agent, node) -> agent.withStreamDialer(new NetnsStreamDialer(node.netns)));
+        base = cluster.base;
+        api = cluster.api;
+        client = cluster.client;
         try {
-            api = new TestServer(base.resolve("api"));
-            client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(api.kubeconfig))).build();
-            node = NodeTestEnv.start(base.resolve("images"));
-            AgentConfig config = AgentConfig.defaults("node-1", node.dir.resolve("agent"), BuiltinImages.PAUSE_IMAGE)
-                .withCriSocket(node.socket()).withNodeIp("127.0.0.1").withSyncPeriod(Duration.ofSeconds(2))
-                .withKubeletPort(0).withCgroupParent("/beluga-test/streaming-node").withCniConfDir(node.cniConfDir());
-            KubeletTls tls = new KubeletTls(KubeletServingCertificate.issue(api.pki.ca(), "node-1", List.of(),
-                List.of(InetAddress.getLoopbackAddress())), List.of(api.pki.caCertificate()));
-            agent = new NodeAgent(client, config, ctx -> new ClusterPodResources(ctx.config().podsDir(), new ApiObjectSource(ctx.client()),
-                () -> Map.of("cpu", new Quantity("2"), "memory", new Quantity("1Gi")), "cluster.local", Path.of("/etc/hosts"),
-                Duration.ofSeconds(1), java.time.Clock.systemUTC()), s -> { }, "v1.32.0-beluga")
-                .withKubeletTls(tls).withStreamDialer(new NetnsStreamDialer(node.netns));
-            agent.start();
-            client.nodes().withName("node-1").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"podCIDR\":\"10.42.9.0/24\"}}");
             pod("shell", "Always", container("main", "exec sleep 3600"));
             pod("web", "Always", container("main", "mkdir -p /www && echo hello-pf > /www/index.html && exec httpd -f -p 80 -h /www"));
             pod("talker", "Always", new ContainerBuilder(container("main", "while read l; do echo \"got $l\"; done"))
@@ -122,26 +96,12 @@ class StreamingEndToEndTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (agent != null) {
-                agent.removeAllPods();
-                agent.close();
-            }
-        } finally {
-            agent = null;
-            if (node != null) node.close();
-            node = null;
-            if (client != null) client.close();
-            client = null;
-            if (api != null) api.close();
-            api = null;
-            if (base != null) NodeTestEnv.deleteTree(base);
-            base = null;
-        }
+        if (cluster != null) cluster.close();
+        cluster = null;
     }
 
     private static io.fabric8.kubernetes.api.model.Container container(String name, String script) {
-        return new ContainerBuilder().withName(name).withImage("busybox:1.35").withCommand("sh", "-c", script).build();
+        return SingleNodeCluster.busybox(name, script);
     }
 
     private static void pod(String name, String restartPolicy, io.fabric8.kubernetes.api.model.Container... containers) {
@@ -151,14 +111,7 @@ class StreamingEndToEndTest {
     }
 
     private static void awaitPod(String name, Predicate<Pod> cond, String what) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        Pod last = null;
-        while (System.nanoTime() < end) {
-            last = client.pods().inNamespace("default").withName(name).get();
-            if (last != null && last.getStatus() != null && cond.test(last)) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for pod " + name + " " + what + "; last: " + (last == null ? null : last.getStatus()));
+        cluster.awaitPod("default", name, cond, what);
     }
 
     private static Kubectl kubectl(Path binary) throws IOException {

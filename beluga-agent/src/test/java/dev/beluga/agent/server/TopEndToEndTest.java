@@ -2,23 +2,12 @@ package dev.beluga.agent.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.beluga.agent.AgentConfig;
-import dev.beluga.agent.NodeAgent;
-import dev.beluga.agent.images.BuiltinImages;
-import dev.beluga.agent.pods.ApiObjectSource;
-import dev.beluga.agent.pods.ClusterPodResources;
-import dev.beluga.agent.testing.NodeTestEnv;
+import dev.beluga.agent.testing.SingleNodeCluster;
 import dev.beluga.apiserver.testing.TestServer;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,61 +30,40 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static dev.beluga.agent.testing.SingleNodeCluster.busybox;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code kubectl top} end to end: a started API server scraping resource metrics every 2 s, a node agent serving the
- * kubelet API on 127.0.0.1 with a real containerd in a network namespace the test creates ({@link NodeTestEnv}), a
+ * {@code kubectl top} end to end ({@link SingleNodeCluster}): a started API server scraping resource metrics every 2 s, a
+ * node agent serving the kubelet API on 127.0.0.1 with a real containerd in a network namespace the test creates, a
  * busybox pod burning CPU ({@code while :; do :; done}) beside an idle container, a quiet pod in another namespace;
  * the kubelet's {@code /metrics/resource} and {@code /stats/summary} asked directly, then the real kubectl (1.27,
  * 1.32, 1.33): {@code top node}, {@code top pod} with {@code -A}, {@code --containers}, {@code -l} and names.
  *
- * <p>Traffic stays on loopback; cleanup, also after failures: the pods (sandboxes, cgroups, mounts) through the
- * agent, containerd and the namespace through {@link NodeTestEnv}, the temporary directory.
+ * <p>Traffic stays on loopback; cleanup, also after failures, is {@link SingleNodeCluster#close()}'s: the pods
+ * (sandboxes, cgroups, mounts), containerd and the namespace, the temporary directory.
  */
 class TopEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Path base;
+    private static SingleNodeCluster cluster;
     private static TestServer api;
     private static KubernetesClient client;
-    private static NodeTestEnv node;
-    private static NodeAgent agent;
 
     static Stream<Path> kubectls() {
-        List<Path> found = new ArrayList<>();
-        for (String v : List.of("1.27", "1.32", "1.33")) {
-            Path p = Kubectl.SDK_BIN.resolve("kubectl." + v);
-            if (Files.isExecutable(p)) found.add(p);
-        }
-        if (found.isEmpty() && Files.isExecutable(Kubectl.BINARY)) found.add(Kubectl.BINARY);
-        assumeTrue(!found.isEmpty(), "no kubectl");
-        return found.stream();
+        return Kubectl.versions();
     }
 
     @BeforeAll
     static void start() throws Exception {
-        NodeTestEnv.assumeNodeCapable();
-        base = Files.createTempDirectory("beluga-top-test");
+        cluster = SingleNodeCluster.start("top", "10.42.9.0/24", Duration.ofSeconds(2), (agent, node) -> agent);
+        api = cluster.api;
+        client = cluster.client;
         try {
-            api = new TestServer(base.resolve("api"), Duration.ofSeconds(2));
-            client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(api.kubeconfig))).build();
-            node = NodeTestEnv.start(base.resolve("images"));
-            AgentConfig config = AgentConfig.defaults("node-1", node.dir.resolve("agent"), BuiltinImages.PAUSE_IMAGE)
-                .withCriSocket(node.socket()).withNodeIp("127.0.0.1").withSyncPeriod(Duration.ofSeconds(2))
-                .withKubeletPort(0).withCgroupParent("/beluga-test/top-node").withCniConfDir(node.cniConfDir());
-            KubeletTls tls = new KubeletTls(KubeletServingCertificate.issue(api.pki.ca(), "node-1", List.of(),
-                List.of(InetAddress.getLoopbackAddress())), List.of(api.pki.caCertificate()));
-            agent = new NodeAgent(client, config, ctx -> new ClusterPodResources(ctx.config().podsDir(), new ApiObjectSource(ctx.client()),
-                () -> Map.of("cpu", new Quantity("2"), "memory", new Quantity("1Gi")), "cluster.local", Path.of("/etc/hosts"),
-                Duration.ofSeconds(1), java.time.Clock.systemUTC()), s -> { }, "v1.32.0-beluga").withKubeletTls(tls);
-            agent.start();
-            client.nodes().withName("node-1").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"podCIDR\":\"10.42.9.0/24\"}}");
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("other").endMetadata().build()).create();
-            pod("default", "burn", Map.of("app", "burn"), container("burn", "while :; do :; done"), container("idle", "exec sleep 3600"));
-            pod("other", "calm", Map.of("app", "calm"), container("main", "exec sleep 3600"));
-            awaitRunning("default", "burn");
-            awaitRunning("other", "calm");
+            pod("default", "burn", Map.of("app", "burn"), busybox("burn", "while :; do :; done"), busybox("idle", "exec sleep 3600"));
+            pod("other", "calm", Map.of("app", "calm"), busybox("main", "exec sleep 3600"));
+            for (String[] p : new String[][] {{"default", "burn"}, {"other", "calm"}})
+                cluster.awaitPod(p[0], p[1], x -> "Running".equals(x.getStatus().getPhase()), "Running");
         } catch (Exception | Error e) {
             stop();
             throw e;
@@ -105,43 +72,14 @@ class TopEndToEndTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (agent != null) {
-                agent.removeAllPods();
-                agent.close();
-            }
-        } finally {
-            agent = null;
-            if (node != null) node.close();
-            node = null;
-            if (client != null) client.close();
-            client = null;
-            if (api != null) api.close();
-            api = null;
-            if (base != null) NodeTestEnv.deleteTree(base);
-            base = null;
-        }
+        if (cluster != null) cluster.close();
+        cluster = null;
     }
 
-    private static io.fabric8.kubernetes.api.model.Container container(String name, String script) {
-        return new ContainerBuilder().withName(name).withImage("busybox:1.35").withCommand("sh", "-c", script).build();
-    }
-
-    private static void pod(String namespace, String name, Map<String, String> labels, io.fabric8.kubernetes.api.model.Container... containers) {
+    private static void pod(String namespace, String name, Map<String, String> labels, Container... containers) {
         client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
             .withNewSpec().withNodeName("node-1").withTerminationGracePeriodSeconds(1L).withContainers(containers).endSpec().build())
             .create();
-    }
-
-    private static void awaitRunning(String namespace, String name) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        Pod last = null;
-        while (System.nanoTime() < end) {
-            last = client.pods().inNamespace(namespace).withName(name).get();
-            if (last != null && last.getStatus() != null && "Running".equals(last.getStatus().getPhase())) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("pod " + namespace + "/" + name + " not Running within 90 s; last: " + (last == null ? null : last.getStatus()));
     }
 
     /** GET on the node's kubelet API with the API server's kubelet client certificate. */
@@ -254,7 +192,7 @@ class TopEndToEndTest {
     }
 
     private static Kubectl kubectl(Path binary) throws IOException {
-        Path home = base.resolve("home-" + binary.getFileName());
+        Path home = cluster.base.resolve("home-" + binary.getFileName());
         Files.createDirectories(home);
         return new Kubectl(binary, api.kubeconfig, home);
     }
