@@ -37,8 +37,9 @@ import java.util.function.Supplier;
  *       the container's log from the file its {@link ContainerLogLocator} names (see {@link ContainerLogsEndpoint});</li>
  *   <li>with a {@link StreamingRuntime}: {@code GET|POST /exec/{namespace}/{pod}[/{uid}]/{container}?command=…&input=1&output=1&error=1&tty=1},
  *       {@code /attach/…} and {@code /portForward/{namespace}/{pod}[/{uid}]}: HTTP/1.1 upgrade requests (SPDY/3.1 or
- *       WebSocket) passed through to the runtime's stream server ({@link ExecEndpoint}, {@link AttachEndpoint},
- *       {@link PortForwardEndpoint}, {@link StreamProxy}). Without one these paths are 404.</li>
+ *       WebSocket) passed through to the runtime's stream server, or, for the WebSocket protocols it does not speak,
+ *       translated to SPDY ({@link ExecEndpoint}, {@link AttachEndpoint}, {@link PortForwardEndpoint},
+ *       {@link StreamProxy}, {@link WebSocketBridge}). Without one these paths are 404.</li>
  * </ul>
  *
  * <p>TLS: the node's serving certificate ({@link KubeletTls}, e.g. from {@link KubeletServingCertificate}); clients

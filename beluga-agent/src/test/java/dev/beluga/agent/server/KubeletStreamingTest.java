@@ -13,9 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,17 +25,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KubeletStreamingTest {
     private final TestTls tls = new TestTls();
-    private final BlockingQueue<String> calls = new LinkedBlockingQueue<>();
     private FakeStreamServer runtime;
+    private StandInRuntime streaming;
+    private BlockingQueue<String> calls;
     private KubeletServer server;
-    private volatile int streamPort;
 
     @BeforeEach
     void start() throws Exception {
         runtime = new FakeStreamServer();
-        streamPort = runtime.port();
+        streaming = new StandInRuntime(runtime.port());
+        calls = streaming.calls;
         server = new KubeletServer(new KubeletServer.Config("127.0.0.1", 0, tls.kubeletTls()),
-            (ns, pod, container, previous) -> new LogLocation.PodNotFound(), new Runtime(), StreamDialer.TCP);
+            (ns, pod, container, previous) -> new LogLocation.PodNotFound(), streaming, StreamDialer.TCP);
         server.start();
     }
 
@@ -45,33 +44,6 @@ class KubeletStreamingTest {
     void stop() throws Exception {
         if (server != null) server.close();
         if (runtime != null) runtime.close();
-    }
-
-    /** Pods "web" (uid u1) and "done" in "default"; the container name picks the stand-in's answer. */
-    private final class Runtime implements StreamingRuntime {
-        @Override
-        public URI exec(String namespace, String pod, String podUid, String container, List<String> command, StreamFlags streams) {
-            calls.add("exec " + namespace + "/" + pod + "/" + podUid + "/" + container + " " + command + " " + streams);
-            return url("exec", namespace, pod, container);
-        }
-
-        @Override
-        public URI attach(String namespace, String pod, String podUid, String container, StreamFlags streams) {
-            calls.add("attach " + namespace + "/" + pod + "/" + podUid + "/" + container + " " + streams);
-            return url("attach", namespace, pod, container);
-        }
-
-        @Override
-        public URI portForward(String namespace, String pod, String podUid, List<Integer> ports) {
-            calls.add("portForward " + namespace + "/" + pod + "/" + podUid + " " + ports);
-            return url("portforward", namespace, pod, "echo");
-        }
-
-        private URI url(String kind, String namespace, String pod, String container) {
-            if (!namespace.equals("default") || !(pod.equals("web") || pod.equals("done"))) throw StreamingException.podDoesNotExist();
-            if (pod.equals("done")) throw new StreamingException(500, "container not found (\"" + container + "\")");
-            return URI.create("http://127.0.0.1:" + streamPort + "/" + kind + "/token-" + container);
-        }
     }
 
     private RawHttpsClient connect() throws Exception {
@@ -225,7 +197,7 @@ class KubeletStreamingTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        streamPort = closed;
+        streaming.streamPort = closed;
         assertThat(answer(spdy("POST /exec/default/web/echo?output=1 HTTP/1.1")))
             .isEqualTo("500 error dialing backend: dial tcp 127.0.0.1:" + closed + ": connect: connection refused\n");
     }
