@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Runs the real kubectl against a test API server, with its own home and discovery cache. */
 final class Kubectl {
@@ -25,7 +27,20 @@ final class Kubectl {
         return found.stream();
     }
 
+    /** A line of kubectl's log (klog's header: severity, date, time, thread, file:line]). */
+    private static final Pattern LOG_LINE = Pattern.compile("^[IWEF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+ +\\d+ [^ \\]]+:\\d+\\] .*");
+
     record Result(int exit, String out, String err) {
+        /** kubectl's log lines in its standard error ({@code -v=N}). */
+        String log() {
+            return err.lines().filter(l -> LOG_LINE.matcher(l).matches()).collect(Collectors.joining("\n"));
+        }
+
+        /** Its standard error without the log lines. */
+        String errText() {
+            return err.lines().filter(l -> !LOG_LINE.matcher(l).matches()).map(l -> l + "\n").collect(Collectors.joining());
+        }
+
         @Override
         public String toString() {
             return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
@@ -35,15 +50,26 @@ final class Kubectl {
     private final Path binary;
     private final Path kubeconfig;
     private final Path home;
+    private final int verbosity;
 
     Kubectl(Path kubeconfig, Path home) {
         this(BINARY, kubeconfig, home);
     }
 
     Kubectl(Path binary, Path kubeconfig, Path home) {
+        this(binary, kubeconfig, home, 0);
+    }
+
+    private Kubectl(Path binary, Path kubeconfig, Path home, int verbosity) {
         this.binary = binary;
         this.kubeconfig = kubeconfig;
         this.home = home;
+        this.verbosity = verbosity;
+    }
+
+    /** The same kubectl logging at {@code -v=level} to its standard error. */
+    Kubectl verbose(int level) {
+        return new Kubectl(binary, kubeconfig, home, level);
     }
 
     Path binary() {
@@ -54,6 +80,7 @@ final class Kubectl {
     List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(), "--cache-dir",
             home.resolve("cache").toString()));
+        if (verbosity > 0) cmd.add("-v=" + verbosity);
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -104,6 +131,11 @@ final class Kubectl {
 
     /** Starts kubectl with its standard output readable; stderr goes to a file in the home. The caller ends it. */
     Process start(String... args) throws IOException {
-        return builder(args).redirectError(Files.createTempFile(home, "err", ".txt").toFile()).start();
+        return start(Files.createTempFile(home, "err", ".txt"), args);
+    }
+
+    /** Starts kubectl with its standard output readable and its standard error into {@code err}. The caller ends it. */
+    Process start(Path err, String... args) throws IOException {
+        return builder(args).redirectError(err.toFile()).start();
     }
 }

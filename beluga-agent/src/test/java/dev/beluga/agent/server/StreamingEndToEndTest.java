@@ -124,49 +124,76 @@ class StreamingEndToEndTest {
         return binary.getFileName().toString().replace("kubectl.", "");
     }
 
+    /**
+     * For kubectl 1.30 and later (WebSocket first): its log ({@code -v=6}) shows the session upgraded by a GET (the
+     * WebSocket; the SPDY fallback is a POST), the WebSocket protocol agreed on (v5 for exec and attach, the SPDY
+     * tunnel for port-forward), and no fallback to SPDY. Older ones speak only SPDY: nothing to check.
+     */
+    private static void assertStreamedOverWebSocket(Path binary, String log, String subresource) {
+        if (Integer.parseInt(version(binary).split("\\.")[1]) < 30) return;
+        String protocol = subresource.equals("portforward")
+            ? "negotiated protocol: portforward\\.k8s\\.io|Protocol negotiated completed\" protocol=\"portforward\\.k8s\\.io\""
+            : "The subprotocol is v5\\.channel\\.k8s\\.io";
+        assertThat(log).as("kubectl's log").doesNotContainIgnoringCase("fallback")
+            .containsPattern("GET https://\\S+/" + subresource + "\\S* 101 Switching Protocols|verb=\"GET\" url=\"https://\\S+/"
+                + subresource + "\\S*\" status=\"101 Switching Protocols\"")
+            .containsPattern(protocol)
+            .doesNotContainPattern("POST https://\\S+/" + subresource + "|verb=\"POST\" url=\"https://\\S+/" + subresource);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("kubectls")
     void execPropagatesOutputAndTheExitCode(Path binary) throws Exception {
-        Kubectl k = kubectl(binary);
+        Kubectl k = kubectl(binary).verbose(6);
         Kubectl.Result hi = k.run("exec", "shell", "--", "echo", "hi");
         assertThat(hi.exit()).as(hi.toString()).isZero();
         assertThat(hi.out()).isEqualTo("hi\n");
+        assertStreamedOverWebSocket(binary, hi.log(), "exec");
         Kubectl.Result three = k.run("exec", "shell", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
         assertThat(three.exit()).as(three.toString()).isEqualTo(3);
         assertThat(three.out()).isEqualTo("out\n");
-        assertThat(three.err()).startsWith("err\n").contains("command terminated with exit code 3");
+        assertThat(three.errText()).startsWith("err\n").contains("command terminated with exit code 3");
+        assertStreamedOverWebSocket(binary, three.log(), "exec");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kubectls")
     void execWithStandardInput(Path binary) throws Exception {
-        Kubectl k = kubectl(binary);
+        Kubectl k = kubectl(binary).verbose(6);
+        // cat ends only at the end of its input: the end of kubectl's stdin must reach the process
         Kubectl.Result cat = k.runWithInput("hello\nworld\n".getBytes(StandardCharsets.UTF_8), "exec", "-i", "shell", "--", "cat");
         assertThat(cat.exit()).as(cat.toString()).isZero();
         assertThat(cat.out()).isEqualTo("hello\nworld\n");
+        assertStreamedOverWebSocket(binary, cat.log(), "exec");
         byte[] big = new byte[300_000];
         new Random(7).nextBytes(big);
         Kubectl.Result count = k.runWithInput(big, "exec", "-i", "shell", "--", "wc", "-c");
         assertThat(count.out().trim()).as(count.toString()).isEqualTo("300000");
+        assertStreamedOverWebSocket(binary, count.log(), "exec");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kubectls")
     void execWithATerminal(Path binary) throws Exception {
-        Kubectl k = kubectl(binary);
-        // kubectl -t wants a terminal of its own: script(1) gives it a pseudo-terminal and returns its exit code (-e)
-        String line = String.join(" ", k.command("exec", "-it", "shell", "--", "sh").stream().map(a -> "'" + a + "'").toList());
+        Kubectl k = kubectl(binary).verbose(6);
+        // kubectl -t wants a terminal of its own: script(1) gives it a pseudo-terminal and returns its exit code (-e);
+        // the terminal is 123x45 before kubectl starts, so kubectl's first resize message carries that size
+        String line = "stty cols 123 rows 45; "
+            + String.join(" ", k.command("exec", "-it", "shell", "--", "sh").stream().map(a -> "'" + a + "'").toList());
         Path out = Files.createTempFile(base, "tty", ".out");
         Process p = k.builder(List.of("script", "-qec", line, "/dev/null")).redirectOutput(out.toFile())
             .redirectErrorStream(true).start();
         try {
             OutputStream in = p.getOutputStream();
-            in.write("echo $((6*7))-$(tty); exit 5\n".getBytes(StandardCharsets.UTF_8));
+            // the resize may reach the runtime after the shell started: wait for it a little
+            in.write(("for i in 1 2 3 4 5 6 7 8 9 10; do [ \"$(stty size)\" = '45 123' ] && break; sleep 0.2; done; "
+                + "echo size=$(stty size) $((6*7))-$(tty); exit 5\n").getBytes(StandardCharsets.UTF_8));
             in.flush();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("kubectl exec -it ended with the shell").isTrue();
             String text = Files.readString(out, StandardCharsets.UTF_8);
             assertThat(p.exitValue()).as(text).isEqualTo(5);
-            assertThat(text).containsPattern("42-/dev/pts/\\d+");
+            assertThat(text).containsPattern("size=45 123 42-/dev/pts/\\d+");
+            assertStreamedOverWebSocket(binary, text, "exec");
         } finally {
             if (p.isAlive()) p.destroyForcibly();
         }
@@ -175,28 +202,32 @@ class StreamingEndToEndTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kubectls")
     void copyIntoAndOutOfAPod(Path binary) throws Exception {
-        Kubectl k = kubectl(binary);
+        Kubectl k = kubectl(binary).verbose(6);
         String v = version(binary);
         Path local = base.resolve("upload-" + v + ".txt");
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 20_000; i++) sb.append("line ").append(i).append(" of kubectl ").append(v).append('\n');
         Files.writeString(local, sb);
         // kubectl cp resolves relative paths against the working directory; give it absolute ones
+        // into the pod: tar reads kubectl's stdin to its end
         Kubectl.Result up = k.run("cp", local.toString(), "shell:/tmp/upload-" + v + ".txt");
         assertThat(up.exit()).as(up.toString()).isZero();
+        assertStreamedOverWebSocket(binary, up.log(), "exec");
         assertThat(k.ok("exec", "shell", "--", "wc", "-c", "/tmp/upload-" + v + ".txt").out().trim())
             .startsWith(Long.toString(Files.size(local)));
         Path back = base.resolve("download-" + v + ".txt");
         Kubectl.Result down = k.run("cp", "shell:/tmp/upload-" + v + ".txt", back.toString());
         assertThat(down.exit()).as(down.toString()).isZero();
         assertThat(Files.readString(back)).isEqualTo(sb.toString());
+        assertStreamedOverWebSocket(binary, down.log(), "exec");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kubectls")
     void portForwardToHttpdInThePod(Path binary) throws Exception {
-        Kubectl k = kubectl(binary);
-        Process p = k.start("port-forward", "--address", "127.0.0.1", "pod/web", ":80");
+        Kubectl k = kubectl(binary).verbose(6);
+        Path err = Files.createTempFile(base, "port-forward", ".err");
+        Process p = k.start(err, "port-forward", "--address", "127.0.0.1", "pod/web", ":80");
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -220,6 +251,7 @@ class StreamingEndToEndTest {
                     assertThat(resp.body()).isEqualTo("hello-pf\n");
                 }
             }
+            assertStreamedOverWebSocket(binary, new Kubectl.Result(0, "", Files.readString(err)).log(), "portforward");
         } finally {
             p.destroy(); // SIGTERM to the kubectl this test started
             if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
@@ -229,9 +261,10 @@ class StreamingEndToEndTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kubectls")
     void attachToARunningProcess(Path binary) throws Exception {
-        Kubectl k = kubectl(binary);
+        Kubectl k = kubectl(binary).verbose(6);
         String v = version(binary);
-        Process p = k.start("attach", "-i", "talker");
+        Path err = Files.createTempFile(base, "attach", ".err");
+        Process p = k.start(err, "attach", "-i", "talker");
         try {
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
             Thread.ofVirtual().start(() -> {
@@ -253,6 +286,7 @@ class StreamingEndToEndTest {
                 while (seen != null && !seen.equals(expected)) seen = lines.poll(2, TimeUnit.SECONDS);
             }
             assertThat(seen).isEqualTo(expected);
+            assertStreamedOverWebSocket(binary, new Kubectl.Result(0, "", Files.readString(err)).log(), "attach");
         } finally {
             p.destroy();
             if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
