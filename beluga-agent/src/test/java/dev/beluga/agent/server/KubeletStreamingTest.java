@@ -3,9 +3,8 @@ package dev.beluga.agent.server;
 import dev.beluga.http.ResponseHead;
 
 import dev.beluga.cri.StreamFlags;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,30 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the kubelet's own checks.
  */
 class KubeletStreamingTest {
-    private final TestTls tls = new TestTls();
-    private FakeStreamServer runtime;
-    private StandInRuntime streaming;
-    private BlockingQueue<String> calls;
-    private KubeletServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        runtime = new FakeStreamServer();
-        streaming = new StandInRuntime(runtime.port());
-        calls = streaming.calls;
-        server = new KubeletServer(new KubeletServer.Config("127.0.0.1", 0, tls.kubeletTls()),
-            (ns, pod, container, previous) -> new LogLocation.PodNotFound(), streaming, StreamDialer.TCP);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (server != null) server.close();
-        if (runtime != null) runtime.close();
-    }
+    @RegisterExtension
+    final StreamingKubelet kubelet = new StreamingKubelet();
 
     private RawHttpsClient connect() throws Exception {
-        return new RawHttpsClient(tls.client(tls.ca), server.port());
+        return kubelet.connect();
     }
 
     private static String[] spdy(String requestLine) {
@@ -75,10 +54,10 @@ class KubeletStreamingTest {
             c.out.flush();
             assertThat(c.in.readNBytes(big.length)).isEqualTo(big);
         }
-        assertThat(calls.poll()).isEqualTo("exec default/web//echo [sh, -c, echo hi] " + new StreamFlags(true, true, true, false));
-        assertThat(runtime.echoEnded.await(10, TimeUnit.SECONDS)).as("closing the client closes the runtime's connection").isTrue();
-        String forwarded = runtime.heads.poll(5, TimeUnit.SECONDS);
-        assertThat(forwarded).startsWith("POST /exec/token-echo HTTP/1.1\r\nHost: 127.0.0.1:" + runtime.port() + "\r\n")
+        assertThat(kubelet.calls.poll()).isEqualTo("exec default/web//echo [sh, -c, echo hi] " + new StreamFlags(true, true, true, false));
+        assertThat(kubelet.runtime.echoEnded.await(10, TimeUnit.SECONDS)).as("closing the client closes the runtime's connection").isTrue();
+        String forwarded = kubelet.runtime.heads.poll(5, TimeUnit.SECONDS);
+        assertThat(forwarded).startsWith("POST /exec/token-echo HTTP/1.1\r\nHost: 127.0.0.1:" + kubelet.runtime.port() + "\r\n")
             .contains("\r\nConnection: Upgrade\r\n", "\r\nUpgrade: SPDY/3.1\r\n", "\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n",
                 "\r\nX-Stream-Protocol-Version: v3.channel.k8s.io\r\n", "\r\nUser-Agent: kubectl/v1.32.5\r\n",
                 "\r\nX-Forwarded-For: 127.0.0.1\r\n")
@@ -93,7 +72,7 @@ class KubeletStreamingTest {
             assertThat(ResponseHead.read(c.in).status()).isEqualTo(101);
             assertThat(c.read(11)).isEqualTo("early bytes");
         }
-        assertThat(calls.poll()).isEqualTo("attach default/web/u1/echo " + new StreamFlags(false, true, false, true));
+        assertThat(kubelet.calls.poll()).isEqualTo("attach default/web/u1/echo " + new StreamFlags(false, true, false, true));
     }
 
     @Test
@@ -115,13 +94,13 @@ class KubeletStreamingTest {
             c.send("x");
             assertThat(c.read(1)).isEqualTo("x");
         }
-        assertThat(calls.poll()).isEqualTo("portForward default/web/ [80, 8080, 9090]");
-        assertThat(runtime.heads.poll(5, TimeUnit.SECONDS)).contains("\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
+        assertThat(kubelet.calls.poll()).isEqualTo("portForward default/web/ [80, 8080, 9090]");
+        assertThat(kubelet.runtime.heads.poll(5, TimeUnit.SECONDS)).contains("\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
             "\r\nSec-WebSocket-Protocol: v4.channel.k8s.io\r\n", "\r\nUpgrade: websocket\r\n");
         try (RawHttpsClient c = connect()) { // SPDY: ports come per stream, the query is not read
             assertThat(c.request(spdy("POST /portForward/default/web/u1?port=nonsense HTTP/1.1")).status()).isEqualTo(101);
         }
-        assertThat(calls.poll()).isEqualTo("portForward default/web/u1 []");
+        assertThat(kubelet.calls.poll()).isEqualTo("portForward default/web/u1 []");
     }
 
     @Test
@@ -157,10 +136,10 @@ class KubeletStreamingTest {
             .as("stderr is dropped with a tty").isEqualTo("400 you must specify at least 1 of stdin, stdout, stderr");
         assertThat(answer(spdy("POST /exec/default/web/echo?output=true HTTP/1.1"))).as("only 1 means on")
             .isEqualTo("400 you must specify at least 1 of stdin, stdout, stderr");
-        assertThat(calls).as("no runtime call for a bad query").isEmpty();
+        assertThat(kubelet.calls).as("no runtime call for a bad query").isEmpty();
         assertThat(answer(spdy("POST /exec/default/ghost/echo?output=1 HTTP/1.1"))).isEqualTo("404 pod does not exist");
         assertThat(answer(spdy("POST /exec/default/done/app?output=1 HTTP/1.1"))).isEqualTo("500 container not found (\"app\")");
-        calls.clear();
+        kubelet.calls.clear();
         assertThat(answer(spdy("POST /exec/default/web HTTP/1.1"))).isEqualTo("404 " + KubeletHandler.NOT_FOUND);
         assertThat(answer(spdy("POST /exec/default/web/a/b/c?output=1 HTTP/1.1"))).isEqualTo("404 " + KubeletHandler.NOT_FOUND);
         assertThat(answer(spdy("PUT /exec/default/web/echo?output=1 HTTP/1.1"))).isEqualTo("405 " + KubeletHandler.METHOD_NOT_ALLOWED);
@@ -175,16 +154,16 @@ class KubeletStreamingTest {
         assertThat(answer(ws)).isEqualTo("400 unable to parse \"70000\" as a port: strconv.ParseUint: parsing \"70000\": value out of range");
         ws[0] = "GET /portForward/default/web?port=0 HTTP/1.1";
         assertThat(answer(ws)).isEqualTo("400 port \"0\" must be > 0");
-        assertThat(calls).as("no runtime call for a bad path, method or port").isEmpty();
+        assertThat(kubelet.calls).as("no runtime call for a bad path, method or port").isEmpty();
     }
 
     @Test
     void aRequestWithoutUpgradeIsRefusedAfterTheRuntimeCall() throws Exception {
         assertThat(answer("POST /exec/default/web/echo?output=1 HTTP/1.1", "Host: x", "Content-Length: 0"))
             .isEqualTo("500 Upgrade request required\n");
-        assertThat(calls.poll()).startsWith("exec default/web//echo");
-        try (HttpClient h2 = HttpClient.newBuilder().sslContext(tls.client(tls.ca)).version(HttpClient.Version.HTTP_2).build()) {
-            HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port()
+        assertThat(kubelet.calls.poll()).startsWith("exec default/web//echo");
+        try (HttpClient h2 = HttpClient.newBuilder().sslContext(kubelet.tls.client(kubelet.tls.ca)).version(HttpClient.Version.HTTP_2).build()) {
+            HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + kubelet.port()
                 + "/attach/default/web/echo?output=1")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
             assertThat(r.statusCode() + " " + r.body()).isEqualTo("500 Upgrade request required\n");
@@ -197,7 +176,7 @@ class KubeletStreamingTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        streaming.streamPort = closed;
+        kubelet.streaming.streamPort = closed;
         assertThat(answer(spdy("POST /exec/default/web/echo?output=1 HTTP/1.1")))
             .isEqualTo("500 error dialing backend: dial tcp 127.0.0.1:" + closed + ": connect: connection refused\n");
     }
@@ -235,9 +214,8 @@ class KubeletStreamingTest {
             assertThat(c.request(spdy("POST /exec/default/web/echo?output=1 HTTP/1.1")).status()).isEqualTo(101);
             c.send("a");
             assertThat(c.read(1)).isEqualTo("a");
-            server.close();
-            server = null;
-            assertThat(runtime.echoEnded.await(10, TimeUnit.SECONDS)).as("the runtime's connection was closed").isTrue();
+            kubelet.stopServer();
+            assertThat(kubelet.runtime.echoEnded.await(10, TimeUnit.SECONDS)).as("the runtime's connection was closed").isTrue();
             int end;
             try {
                 end = c.in.read();

@@ -3,16 +3,14 @@ package dev.beluga.agent.server;
 import dev.beluga.cri.StreamFlags;
 import dev.beluga.http.ResponseHead;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,36 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as containerd's stream server does ({@link FakeStreamServer}, Netty's SPDY codec), both on loopback.
  */
 class KubeletWebSocketTest {
-    private final TestTls tls = new TestTls();
-    private FakeStreamServer runtime;
-    private StandInRuntime streaming;
-    private BlockingQueue<String> calls;
-    private BlockingQueue<String> events;
-    private KubeletServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        runtime = new FakeStreamServer();
-        events = runtime.spdyEvents;
-        streaming = new StandInRuntime(runtime.port());
-        calls = streaming.calls;
-        server = new KubeletServer(new KubeletServer.Config("127.0.0.1", 0, tls.kubeletTls()),
-            (ns, pod, container, previous) -> new LogLocation.PodNotFound(), streaming, StreamDialer.TCP);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (server != null) server.close();
-        if (runtime != null) runtime.close();
-    }
+    @RegisterExtension
+    final StreamingKubelet kubelet = new StreamingKubelet();
 
     private WsTestClient connect() throws Exception {
-        return new WsTestClient(new RawHttpsClient(tls.client(tls.ca), server.port()));
+        return new WsTestClient(kubelet.connect());
     }
 
     private String event() throws InterruptedException {
-        return events.poll(10, TimeUnit.SECONDS);
+        return kubelet.runtime.spdyEvents.poll(10, TimeUnit.SECONDS);
     }
 
     /** Reads data messages until one on {@code channel}; returns its text. */
@@ -112,9 +89,9 @@ class KubeletWebSocketTest {
         }
         assertThat(List.of(event(), event(), event(), event())).containsExactly("data stdin wor", "data stdin ld", "fin stdin", "goaway");
         assertThat(event()).isEqualTo("eof");
-        assertThat(calls.poll()).isEqualTo("exec default/web//spdy-cat [cat] " + new StreamFlags(true, true, true, false));
-        String forwarded = runtime.heads.poll(5, TimeUnit.SECONDS);
-        assertThat(forwarded).startsWith("POST /exec/token-spdy-cat HTTP/1.1\r\nHost: 127.0.0.1:" + runtime.port() + "\r\n")
+        assertThat(kubelet.calls.poll()).isEqualTo("exec default/web//spdy-cat [cat] " + new StreamFlags(true, true, true, false));
+        String forwarded = kubelet.runtime.heads.poll(5, TimeUnit.SECONDS);
+        assertThat(forwarded).startsWith("POST /exec/token-spdy-cat HTTP/1.1\r\nHost: 127.0.0.1:" + kubelet.runtime.port() + "\r\n")
             .contains("\r\nUser-Agent: kubectl/v1.33.1\r\n", "\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
                 + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\nX-Forwarded-For: 127.0.0.1\r\n\r\n")
             .doesNotContainIgnoringCase("Sec-WebSocket").doesNotContain("websocket");
@@ -140,10 +117,10 @@ class KubeletWebSocketTest {
             ws.binary(4, "{\"Width\":123,\"Height\":45}");
             assertThat(next(ws, 1)).isEqualTo("resize {\"Width\":123,\"Height\":45}");
             ws.frame(0x82, new byte[]{(byte) 255, 4}); // the end of the resize stream
-            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("data resize {\"Width\":123,\"Height\":45}");
+            assertThat(event()).isEqualTo("data resize {\"Width\":123,\"Height\":45}");
             assertThat(event()).isEqualTo("fin resize");
         }
-        assertThat(calls.poll()).isEqualTo("attach default/web/u1/spdy-cat " + new StreamFlags(true, true, false, true));
+        assertThat(kubelet.calls.poll()).isEqualTo("attach default/web/u1/spdy-cat " + new StreamFlags(true, true, false, true));
     }
 
     @Test
@@ -167,7 +144,7 @@ class KubeletWebSocketTest {
             assertThat(head.status()).as("the stand-in's own 101").isEqualTo(101);
             assertThat(head.header("X-Stream-Protocol-Version")).isEqualTo("v4.channel.k8s.io");
         }
-        assertThat(runtime.heads.poll(5, TimeUnit.SECONDS)).startsWith("GET /exec/token-echo HTTP/1.1\r\n")
+        assertThat(kubelet.runtime.heads.poll(5, TimeUnit.SECONDS)).startsWith("GET /exec/token-echo HTTP/1.1\r\n")
             .contains("\r\nSec-WebSocket-Protocol: v4.channel.k8s.io, channel.k8s.io\r\n", "\r\nUpgrade: websocket\r\n");
     }
 
@@ -192,7 +169,7 @@ class KubeletWebSocketTest {
             assertThat(head.status() + " " + new String(head.readBody(ws.http.in)))
                 .isEqualTo("400 websocket: not a websocket handshake: 'Sec-WebSocket-Key' header is missing or blank\n");
         }
-        assertThat(events.poll(200, TimeUnit.MILLISECONDS)).as("no session for a bad handshake").isNull();
+        assertThat(kubelet.runtime.spdyEvents.poll(200, TimeUnit.MILLISECONDS)).as("no session for a bad handshake").isNull();
     }
 
     @Test
@@ -208,7 +185,7 @@ class KubeletWebSocketTest {
 
     @Test
     void portForwardTunnelsTheClientsSpdyFrames() throws Exception {
-        streaming.portForwardToken = "tunnel";
+        kubelet.streaming.portForwardToken = "tunnel";
         try (WsTestClient ws = connect()) {
             ResponseHead head = ws.handshake("/portForward/default/web", "SPDY/3.1+portforward.k8s.io");
             assertThat(head.status()).as("no port needed: they come inside the tunnel").isEqualTo(101);
@@ -229,8 +206,8 @@ class KubeletWebSocketTest {
             assertThat(close.opcode()).isEqualTo(8);
             assertThat(close.payload()).containsExactly(0x03, 0xE8);
         }
-        assertThat(calls.poll()).isEqualTo("portForward default/web/ []");
-        assertThat(runtime.heads.poll(5, TimeUnit.SECONDS)).startsWith("POST /portforward/token-tunnel HTTP/1.1\r\n")
+        assertThat(kubelet.calls.poll()).isEqualTo("portForward default/web/ []");
+        assertThat(kubelet.runtime.heads.poll(5, TimeUnit.SECONDS)).startsWith("POST /portforward/token-tunnel HTTP/1.1\r\n")
             .contains("\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n")
             .doesNotContainIgnoringCase("Sec-WebSocket");
     }
