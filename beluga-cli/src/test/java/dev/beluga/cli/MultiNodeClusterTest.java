@@ -204,6 +204,113 @@ class MultiNodeClusterTest {
     }
 
     @Test
+    @Order(3)
+    void restartsProbesOomJobsAndConfigurationOnTheNodes() throws Exception {
+        kubectl("apply", "-f", "-", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: app-config}
+            data: {greeting: hello, file.txt: from-configmap}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: app-secret}
+            stringData: {password: s3cret}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: crasher}
+            spec:
+              nodeName: node-1
+              containers: [{name: main, image: 'busybox:1.35', command: [sh, -c, 'sleep 1; exit 3']}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: probed}
+            spec:
+              nodeName: node-2
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: main
+                image: busybox:1.35
+                command: [sh, -c, 'touch /tmp/alive; sleep 3; rm /tmp/alive; sleep 3600']
+                livenessProbe: {exec: {command: [cat, /tmp/alive]}, periodSeconds: 1, failureThreshold: 2}
+              - name: never-ready
+                image: busybox:1.35
+                command: [sleep, '3600']
+                readinessProbe: {exec: {command: ['false']}, periodSeconds: 1}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: hog}
+            spec:
+              nodeName: node-3
+              restartPolicy: Never
+              containers:
+              - name: main
+                image: busybox:1.35
+                command: [sh, -c, 'x=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; while true; do x=$x$x; done']
+                resources: {limits: {memory: 16Mi}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: configured}
+            spec:
+              nodeName: node-3
+              terminationGracePeriodSeconds: 1
+              volumes:
+              - {name: config, configMap: {name: app-config}}
+              - {name: secret, secret: {secretName: app-secret}}
+              containers:
+              - name: main
+                image: busybox:1.35
+                command: [sh, -c, 'echo "$GREETING $PASSWORD"; cat /etc/config/file.txt; echo; cat /etc/secret/password; echo; exec sleep 3600']
+                env:
+                - {name: GREETING, valueFrom: {configMapKeyRef: {name: app-config, key: greeting}}}
+                - {name: PASSWORD, valueFrom: {secretKeyRef: {name: app-secret, key: password}}}
+                volumeMounts:
+                - {name: config, mountPath: /etc/config}
+                - {name: secret, mountPath: /etc/secret}
+            ---
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: once}
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers: [{name: main, image: 'busybox:1.35', command: [sh, -c, 'echo done']}]
+            """);
+        await(Duration.ofSeconds(120), () -> restarts("crasher", "main") >= 2, "crasher restarted twice");
+        await(Duration.ofSeconds(60), () -> restarts("probed", "main") >= 1, "probed restarted by its liveness probe");
+        Pod probed = client.pods().inNamespace("default").withName("probed").get();
+        assertThat(probed.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("False"));
+        assertThat(probed.getStatus().getContainerStatuses()).anyMatch(c -> c.getName().equals("never-ready") && !c.getReady());
+        awaitPhase("hog", "Failed", Duration.ofSeconds(60));
+        assertThat(client.pods().inNamespace("default").withName("hog").get().getStatus().getContainerStatuses().getFirst()
+            .getState().getTerminated().getReason()).isEqualTo("OOMKilled");
+        awaitPhase("configured", "Running", Duration.ofSeconds(60));
+        await(Duration.ofSeconds(30), () -> {
+            try {
+                return kubectl("logs", "configured").contains("s3cret\n");
+            } catch (Exception e) {
+                return false;
+            }
+        }, "configured's output");
+        assertThat(kubectl("logs", "configured")).isEqualTo("hello s3cret\nfrom-configmap\ns3cret\n");
+        kubectl("wait", "--for=condition=complete", "job/once", "--timeout=120s");
+        assertThat(kubectl("get", "job", "once")).contains("Complete", "1/1");
+        kubectl("delete", "pod", "crasher", "probed", "hog", "configured", "--wait=false");
+    }
+
+    static int restarts(String pod, String container) {
+        Pod p = client.pods().inNamespace("default").withName(pod).get();
+        if (p == null || p.getStatus() == null || p.getStatus().getContainerStatuses() == null) return 0;
+        return p.getStatus().getContainerStatuses().stream().filter(c -> c.getName().equals(container))
+            .mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount()).sum();
+    }
+
+    @Test
     @Order(4)
     void aDeadNodeGoesNotReadyAndItsPodMovesToTheOthers() throws Exception {
         Pod victim = client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
