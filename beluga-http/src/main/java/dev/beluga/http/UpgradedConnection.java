@@ -154,18 +154,7 @@ public final class UpgradedConnection extends AbstractConnection implements Conn
         if (len == 0) return;
         FutureCallback done = new FutureCallback();
         getEndPoint().write(done, ByteBuffer.wrap(b, off, len));
-        await(done);
-    }
-
-    private static void await(java.util.concurrent.Future<?> f) throws IOException {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        }
+        Futures.await(done);
     }
 
     private final class Input extends InputStream {

@@ -1,12 +1,10 @@
 package dev.beluga.agent.network;
 
+import dev.beluga.proxy.nft.Nft;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Lets pods reach what lies outside the cluster: connections from this node's pods to any address outside the
@@ -59,15 +57,8 @@ public final class PodEgressMasquerade {
     }
 
     private static void nft(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("nft", "-f", "-")).redirectErrorStream(true).start();
-        try (var in = p.getOutputStream()) {
-            in.write(script.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("nft timed out");
-        }
-        if (p.exitValue() != 0) throw new IOException("nft: " + out.strip());
+        Nft nft = Nft.find();
+        if (nft == null) throw new IOException("the nft command is missing (apt-get install nftables)");
+        nft.apply(script);
     }
 }

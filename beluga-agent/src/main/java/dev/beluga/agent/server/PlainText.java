@@ -2,13 +2,12 @@ package dev.beluga.agent.server;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
+import dev.beluga.http.Futures;
 import org.eclipse.jetty.util.FutureCallback;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutionException;
 
 /** Whole responses (mostly plain text), written blocking (the kubelet answers errors as text, as go-restful does). */
 final class PlainText {
@@ -34,13 +33,6 @@ final class PlainText {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         FutureCallback done = new FutureCallback();
         response.write(true, ByteBuffer.wrap(body), done);
-        try {
-            done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing a response");
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause());
-        }
+        Futures.await(done);
     }
 }

@@ -12,13 +12,13 @@ import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.FutureCallback;
+import dev.beluga.http.Futures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -243,7 +243,7 @@ final class StreamProxy {
         request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, client);
         FutureCallback written = new FutureCallback();
         response.write(true, null, written);
-        await(written);
+        Futures.await(written);
         return client;
     }
 
@@ -272,7 +272,7 @@ final class StreamProxy {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         FutureCallback written = new FutureCallback();
         response.write(true, ByteBuffer.wrap(body), written);
-        await(written);
+        Futures.await(written);
     }
 
     /** Go's wording of the usual dial failures, else Java's message. */
@@ -281,17 +281,6 @@ final class StreamProxy {
         if (e instanceof ConnectException) return "dial tcp " + address + ": connect: connection refused";
         if (e instanceof SocketTimeoutException) return "dial tcp " + address + ": i/o timeout";
         return "dial tcp " + address + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
-    }
-
-    private static void await(FutureCallback done) throws IOException {
-        try {
-            done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing a response");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        }
     }
 
     private static void closeQuietly(StreamDialer.Link link) {

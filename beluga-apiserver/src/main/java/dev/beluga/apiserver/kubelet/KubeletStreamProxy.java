@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.FutureCallback;
+import dev.beluga.http.Futures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,6 @@ import javax.net.ssl.SSLSocket;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -153,7 +153,7 @@ final class KubeletStreamProxy {
         request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, client);
         FutureCallback written = new FutureCallback();
         response.write(true, null, written);
-        await(written);
+        Futures.await(written);
         Thread.ofVirtual().name("pod-stream-open").start(() -> {
             try {
                 client.opened().get(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -176,17 +176,6 @@ final class KubeletStreamProxy {
                 ex.response().getHeaders().add(h.getKey(), h.getValue());
         }
         ex.send(head.status(), contentType, body);
-    }
-
-    private static void await(FutureCallback done) throws IOException {
-        try {
-            done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing a response");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        }
     }
 
     private static void closeQuietly(SSLSocket socket) {

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * Runs the {@code nft} command (Debian package nftables) in the process's network namespace. A script given to
  * {@link #apply} is one netlink transaction: it takes effect entirely or not at all.
  */
-class Nft {
+public final class Nft {
     private final String binary;
     private final List<String> prefix;
 
@@ -25,7 +25,7 @@ class Nft {
     }
 
     /** {@code nft} from PATH or /usr/sbin; null when not installed. */
-    static Nft find() {
+    public static Nft find() {
         for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) {
             java.nio.file.Path p = java.nio.file.Path.of(dir, "nft");
             if (java.nio.file.Files.isExecutable(p)) return new Nft(p.toString(), List.of());
@@ -34,7 +34,7 @@ class Nft {
     }
 
     /** Applies {@code script} atomically ({@code nft -f -}); throws with nft's error output when it is refused. */
-    void apply(String script) throws IOException, InterruptedException {
+    public void apply(String script) throws IOException, InterruptedException {
         run(script, "-f", "-");
     }
 
