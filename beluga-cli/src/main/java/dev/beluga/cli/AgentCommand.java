@@ -145,7 +145,7 @@ final class AgentCommand implements Callable<Integer> {
             }
             apiKubeconfig = dir.resolve(NodeCredentials.KUBECONFIG);
         }
-        KubernetesClient client = ControlPlaneComponents.client(apiKubeconfig);
+        KubernetesClient client = AgentClient.create(apiKubeconfig);
         NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(), NodeAgents::resources,
                 dev.beluga.agent.images.RegistriesConfig.load(registries != null ? registries : dev.beluga.agent.images.RegistriesConfig.DEFAULT_PATH),
                 disableDefaultRegistryEndpoint)

@@ -20,13 +20,6 @@ import java.util.concurrent.TimeUnit;
  * pods and containerd, and kills it after the grace period.
  */
 public final class AgentProcess implements AutoCloseable {
-    /**
-     * A node agent needs little heap: a small initial heap that the serial collector gives back when it shrinks, a
-     * cap, and Netty (the CRI client's transport) without its pooled per-thread arenas.
-     */
-    static final List<String> AGENT_JVM_FLAGS = List.of("-Xms16m", "-Xmx192m", "-XX:MinHeapFreeRatio=10",
-        "-XX:MaxHeapFreeRatio=30", "-Dio.netty.allocator.type=unpooled");
-
     private final Process process;
     private final Path log;
     private final List<String> command;
@@ -49,15 +42,16 @@ public final class AgentProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + netnsFile,
             Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-XX:AOTCacheOutput") && !a.startsWith("-agent") && !a.startsWith("-Xrunjdwp")) cmd.add(a);
+            if (AgentJvm.inherits(a)) cmd.add(a);
         }
-        cmd.addAll(AGENT_JVM_FLAGS);
+        cmd.addAll(AgentJvm.flags(Runtime.version().feature()));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "agent",
             "--server", server, "--data-dir", dataDir.toString(), "--node-name", nodeName,
             "--node-ip", nodeIp, "--host-gw-routes", "--remove-pods-on-exit"));
         cmd.addAll(extraArgs);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(AgentJvm.environment());
         pb.environment().put(AgentCommand.TOKEN_ENV, token.text());
         return new AgentProcess(pb.start(), log, cmd, token.text());
     }

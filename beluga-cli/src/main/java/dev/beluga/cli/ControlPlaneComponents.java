@@ -24,10 +24,15 @@ final class ControlPlaneComponents {
     /** A fabric8 client for a kubeconfig, with rate limits off (the server is the only judge of load). */
     static KubernetesClient client(Path kubeconfig) throws IOException {
         Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+        unlimited(config);
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** Sets the limits every Beluga component's client uses: a 60 s request timeout, up to 1,024 requests at once. */
+    static void unlimited(Config config) {
         config.setRequestTimeout(60_000);
         config.setMaxConcurrentRequests(1024);
         config.setMaxConcurrentRequestsPerHost(1024);
-        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.beluga.agent.node;
 
+import dev.beluga.agent.AgentSerialization;
+
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -10,7 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +107,7 @@ public final class NodeRegistrar {
     }
 
     private Node patchStatus(NodeStatus status) {
-        String patch = "{\"status\":" + Serialization.asJson(status) + "}";
+        String patch = "{\"status\":" + AgentSerialization.INSTANCE.asJson(status) + "}";
         return client.nodes().resource(new NodeBuilder().withNewMetadata().withName(spec.name()).endMetadata().build())
             .subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
     }

@@ -1,5 +1,7 @@
 package dev.beluga.agent.pods;
 
+import dev.beluga.agent.AgentSerialization;
+
 import dev.beluga.agent.runtime.RuntimeLabels;
 import dev.beluga.cri.v1.Capability;
 import dev.beluga.cri.v1.ContainerConfig;
@@ -16,7 +18,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -80,7 +81,7 @@ public final class ContainerConfigs {
     /** A hash of the container's spec: a container whose hash differs from its spec's must be recreated. */
     public static String hash(Container c) {
         CRC32 crc = new CRC32();
-        crc.update(Serialization.asJson(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        crc.update(AgentSerialization.INSTANCE.asJson(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return Long.toHexString(crc.getValue());
     }
 

@@ -1,12 +1,13 @@
 package dev.beluga.agent.pods;
 
+import dev.beluga.agent.AgentSerialization;
+
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,13 +176,13 @@ public final class StaticPods implements AutoCloseable {
     Pod read(Path file) {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            Object parsed = Serialization.unmarshal(text);
+            Object parsed = AgentSerialization.INSTANCE.unmarshal(text);
             if (!(parsed instanceof Pod p) || p.getMetadata() == null || p.getMetadata().getName() == null || p.getSpec() == null) {
                 log.warn("static pod manifest {} does not hold a Pod with a name and a spec", file);
                 return null;
             }
             String nodeName = node.getMetadata().getName();
-            String hash = hash(nodeName + "\n" + Serialization.asJson(p));
+            String hash = hash(nodeName + "\n" + AgentSerialization.INSTANCE.asJson(p));
             Map<String, String> annotations = new HashMap<>(p.getMetadata().getAnnotations() == null ? Map.of() : p.getMetadata().getAnnotations());
             annotations.put(SOURCE, "file");
             annotations.put(HASH, hash);

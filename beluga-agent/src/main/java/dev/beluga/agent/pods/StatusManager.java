@@ -1,6 +1,7 @@
 package dev.beluga.agent.pods;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beluga.agent.AgentSerialization;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +40,11 @@ public final class StatusManager {
             written.put(uid, status);
             return false;
         }
-        ObjectNode patch = Serialization.jsonMapper().createObjectNode();
-        patch.set("status", Serialization.jsonMapper().valueToTree(status));
+        String patch = "{\"status\":" + AgentSerialization.INSTANCE.asJson(status) + "}";
         try {
             client.pods().resource(new PodBuilder().withNewMetadata().withNamespace(pod.getMetadata().getNamespace())
                     .withName(pod.getMetadata().getName()).endMetadata().build())
-                .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+                .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
             written.put(uid, status);
             return true;
         } catch (KubernetesClientException e) {
