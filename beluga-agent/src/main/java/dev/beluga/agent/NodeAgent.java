@@ -167,7 +167,8 @@ public final class NodeAgent implements AutoCloseable {
             kubeletServer = new KubeletServer(new KubeletServer.Config("0.0.0.0", config.kubeletPort(), kubeletTls),
                 new AgentLogLocator(this::cachedPod, cri), new AgentStreamingRuntime(this::cachedPod, cri), streamDialer)
                 .withMetrics(this::metrics)
-                .withStats(new StatsProvider(config.nodeName(), cri, MachineUsage.system())::summary);
+                .withStats(new StatsProvider(config.nodeName(), cri, MachineUsage.system())::summary)
+                .withAuthorization(config.nodeName(), dev.beluga.agent.server.SubjectAccessReviewAuthorizer.of(client));
             kubeletServer.start();
             kubeletPort = kubeletServer.port();
         }

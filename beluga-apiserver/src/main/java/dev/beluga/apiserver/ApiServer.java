@@ -2,6 +2,16 @@ package dev.beluga.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beluga.apiserver.auth.Authenticator;
+import dev.beluga.apiserver.authz.Authorizer;
+import dev.beluga.apiserver.authz.AuthorizerChain;
+import dev.beluga.apiserver.authz.node.NodeAuthorizer;
+import dev.beluga.apiserver.authz.node.NodeGraph;
+import dev.beluga.apiserver.authz.node.NodeRestriction;
+import dev.beluga.apiserver.authz.rbac.ClusterRoleAggregator;
+import dev.beluga.apiserver.authz.rbac.EscalationCheck;
+import dev.beluga.apiserver.authz.rbac.PolicyReconciler;
+import dev.beluga.apiserver.authz.rbac.RbacAuthorizer;
+import dev.beluga.apiserver.authz.rbac.RbacIndex;
 import dev.beluga.apiserver.bootstrap.NodeBootstrap;
 import dev.beluga.apiserver.bootstrap.NodeBootstrapHandler;
 import dev.beluga.apiserver.discovery.Discovery;
@@ -61,6 +71,8 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     public static final String KUBERNETES_VERSION = "v1.32.0";
     public static final Duration REPAIR_PERIOD = Duration.ofMinutes(3);
+    /** {@code --authorization-mode}'s default, as kubeadm sets it. */
+    public static final List<String> DEFAULT_AUTHORIZATION_MODES = List.of("Node", "RBAC");
 
     /**
      * TLS material: the serving key store (key + chain), the CA that client certificates must chain to, and how to
@@ -123,6 +135,9 @@ public final class ApiServer implements AutoCloseable {
     private PodLogHandler podLogs;
     private java.util.function.Supplier<NodeBootstrap> nodeBootstrap;
     private MetricsScraper metricsScraper;
+    private List<String> authorizationModes = DEFAULT_AUTHORIZATION_MODES;
+    private AuthorizerChain authorizer;
+    private final List<AutoCloseable> authorizationParts = new java.util.ArrayList<>();
     private volatile boolean ready;
 
     public ApiServer(Config config, KvStore store, PrometheusRegistry metrics) {
@@ -147,6 +162,21 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The authorizers, in order ({@code --authorization-mode}: {@code Node}, {@code RBAC}, {@code AlwaysAllow},
+     * {@code AlwaysDeny}; see {@link AuthorizerChain#parseModes}); {@link #DEFAULT_AUTHORIZATION_MODES} unless set. Call
+     * before {@link #start()}.
+     */
+    public ApiServer withAuthorizationModes(List<String> modes) {
+        this.authorizationModes = List.copyOf(modes);
+        return this;
+    }
+
+    /** The authorizer chain (after {@link #start()}). */
+    public AuthorizerChain authorizer() {
+        return authorizer;
+    }
+
     public Authenticator authenticator() {
         return authenticator;
     }
@@ -166,6 +196,7 @@ public final class ApiServer implements AutoCloseable {
         long t1 = System.nanoTime();
         serviceRepair.runOnce(); // before bootstrap: old Services' addresses are recorded before new ones are handed out
         bootstrap();
+        authorizer = startAuthorization();
         log.info("watch caches of {} resources loaded in {} ms, bootstrap objects checked in {} ms", registry.types().size(),
             (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         QueuedThreadPool pool = new QueuedThreadPool(32, 4);
@@ -219,7 +250,7 @@ public final class ApiServer implements AutoCloseable {
         metricsScraper = new MetricsScraper(registry, kubeletClient, config.metricsResolution(), Clock.systemUTC());
         server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready,
             List.of(new dev.beluga.apiserver.http.PodSubresources(registry), podLogs, new PodStreamHandler(registry, kubeletClient)),
-            publicHandlers, version, websockets, metricsScraper.api()));
+            publicHandlers, version, websockets, metricsScraper.api()).withAuthorization(authorizer));
         server.start();
         metricsScraper.start();
         repairTimer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon(true).name("service-allocation-repair").factory());
@@ -229,26 +260,80 @@ public final class ApiServer implements AutoCloseable {
         log.info("API server listening on https://{}:{}", config.bindAddress(), port());
     }
 
-    /** authorization.k8s.io/v1 for discovery: selfsubjectaccessreviews (create only, not stored). */
+    /**
+     * The bootstrap RBAC policy (reconciled), the RBAC caches and the cluster role aggregation, the node graph, the
+     * authorizers of {@link #authorizationModes} and the admission checks that go with them (escalation prevention,
+     * NodeRestriction).
+     */
+    private AuthorizerChain startAuthorization() {
+        String rbac = "rbac.authorization.k8s.io";
+        RegistryStore clusterRoles = registry.get(rbac, "v1", "clusterroles");
+        PolicyReconciler.reconcile(clusterRoles, registry.get(rbac, "v1", "clusterrolebindings"));
+        authorizationParts.add(new ClusterRoleAggregator(clusterRoles).start());
+        RbacIndex index = new RbacIndex().start(registry);
+        authorizationParts.add(index);
+        List<Authorizer> chain = new java.util.ArrayList<>();
+        for (String mode : authorizationModes) {
+            switch (mode) {
+                case "Node" -> {
+                    NodeGraph graph = new NodeGraph().start(registry);
+                    authorizationParts.add(graph);
+                    chain.add(new NodeAuthorizer(graph));
+                    registry.get("", "v1", "pods").admission(new NodeRestriction("pods"));
+                    registry.get("", "v1", "nodes").admission(new NodeRestriction("nodes"));
+                    registry.get("coordination.k8s.io", "v1", "leases").admission(new NodeRestriction("leases"));
+                }
+                case "RBAC" -> chain.add(new RbacAuthorizer(index));
+                case "AlwaysAllow" -> chain.add(AuthorizerChain.ALWAYS_ALLOW);
+                case "AlwaysDeny" -> chain.add(AuthorizerChain.ALWAYS_DENY);
+                default -> throw new IllegalArgumentException("unknown authorization mode " + mode);
+            }
+        }
+        AuthorizerChain result = new AuthorizerChain(chain);
+        if (authorizationModes.contains("RBAC")) {
+            for (String plural : List.of("roles", "clusterroles", "rolebindings", "clusterrolebindings"))
+                registry.get(rbac, "v1", plural).admission(new EscalationCheck(plural, result, index));
+        }
+        return result;
+    }
+
+    /**
+     * authorization.k8s.io/v1 for discovery: the four access reviews (create only, not stored; answered by
+     * {@link dev.beluga.apiserver.http.AccessReviews}).
+     */
     private static Discovery.ExtraGroup authorizationGroup() {
-        return reviewGroup("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview");
+        return reviewGroup("authorization.k8s.io", List.of(
+            new Review("localsubjectaccessreviews", "LocalSubjectAccessReview", true),
+            new Review("selfsubjectaccessreviews", "SelfSubjectAccessReview", false),
+            new Review("selfsubjectrulesreviews", "SelfSubjectRulesReview", false),
+            new Review("subjectaccessreviews", "SubjectAccessReview", false)));
+    }
+
+    private record Review(String plural, String kind, boolean namespaced) {
     }
 
     /** authentication.k8s.io/v1 for discovery: selfsubjectreviews ({@code kubectl auth whoami}; create only, not stored). */
     private static Discovery.ExtraGroup authenticationGroup() {
-        return reviewGroup("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview");
+        return reviewGroup("authentication.k8s.io", List.of(new Review("selfsubjectreviews", "SelfSubjectReview", false)));
     }
 
-    /** A v1 group with one cluster-scoped, create-only review resource, for discovery (legacy and aggregated). */
-    private static Discovery.ExtraGroup reviewGroup(String group, String plural, String kind) {
-        String singular = plural.substring(0, plural.length() - 1);
-        ObjectNode legacy = Json.object().put("name", plural).put("singularName", singular).put("namespaced", false).put("kind", kind);
-        legacy.putArray("verbs").add("create");
-        ObjectNode aggregated = Json.object().put("resource", plural);
-        aggregated.putObject("responseKind").put("group", group).put("version", "v1").put("kind", kind);
-        aggregated.put("scope", "Cluster").put("singularResource", singular);
-        aggregated.putArray("verbs").add("create");
-        return new Discovery.ExtraGroup(group, "v1", List.of(legacy), List.of(aggregated));
+    /** A v1 group of create-only review resources, for discovery (legacy and aggregated). */
+    private static Discovery.ExtraGroup reviewGroup(String group, List<Review> reviews) {
+        List<ObjectNode> legacyList = new java.util.ArrayList<>();
+        List<ObjectNode> aggregatedList = new java.util.ArrayList<>();
+        for (Review r : reviews) {
+            String singular = r.plural().substring(0, r.plural().length() - 1);
+            ObjectNode legacy = Json.object().put("name", r.plural()).put("singularName", singular).put("namespaced", r.namespaced())
+                .put("kind", r.kind());
+            legacy.putArray("verbs").add("create");
+            ObjectNode aggregated = Json.object().put("resource", r.plural());
+            aggregated.putObject("responseKind").put("group", group).put("version", "v1").put("kind", r.kind());
+            aggregated.put("scope", r.namespaced() ? "Namespaced" : "Cluster").put("singularResource", singular);
+            aggregated.putArray("verbs").add("create");
+            legacyList.add(legacy);
+            aggregatedList.add(aggregated);
+        }
+        return new Discovery.ExtraGroup(group, "v1", legacyList, aggregatedList);
     }
 
     /** The port actually bound (useful with port 0 in tests). */
@@ -360,6 +445,7 @@ public final class ApiServer implements AutoCloseable {
         if (server != null) server.stop();
         if (podLogs != null) podLogs.close();
         if (metricsScraper != null) metricsScraper.close();
+        for (AutoCloseable c : authorizationParts) c.close();
         for (RegistryStore s : registry.stores()) s.cache().close();
     }
 

@@ -100,6 +100,11 @@ final class ServerCommand implements Callable<Integer> {
             + " the first start. The token is kept in DIR/" + NODE_TOKEN_FILE + "; `beluga token` prints it.")
     String token;
 
+    @Option(names = "--authorization-mode", paramLabel = "MODES", defaultValue = "Node,RBAC",
+        description = "Ordered, comma-separated authorizers: Node, RBAC, AlwaysAllow, AlwaysDeny (default: Node,RBAC)."
+            + " Members of system:masters are always allowed.")
+    String authorizationMode = "Node,RBAC";
+
     /** Where the node join token is kept, under the data directory (as k3s's server/node-token). */
     static final String NODE_TOKEN_FILE = "server/node-token";
 
@@ -180,6 +185,12 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new StartFailure(e.getMessage());
         }
+        List<String> authorizationModes;
+        try {
+            authorizationModes = dev.beluga.apiserver.authz.AuthorizerChain.parseModes(authorizationMode);
+        } catch (IllegalArgumentException e) {
+            throw new StartFailure("--authorization-mode: " + e.getMessage());
+        }
         List<String> dns = new ArrayList<>();
         List<InetAddress> ips = new ArrayList<>();
         for (String san : tlsSans) {
@@ -223,7 +234,7 @@ final class ServerCommand implements Callable<Integer> {
         ApiServer api = new ApiServer(new ApiServer.Config(bindAddress, httpsPort, () -> {
             ClusterPki p = pkiReady.join();
             return ApiServer.Tls.fromPki(p, password);
-        }, BelugaVersion.version(), services), store, registry).withNodeBootstrap(() -> {
+        }, BelugaVersion.version(), services), store, registry).withAuthorizationModes(authorizationModes).withNodeBootstrap(() -> {
             ClusterPki p = pkiReady.join();
             return new NodeBootstrap(p.caBundlePem(), p.ca(), tokenReady.join(), ClusterPki.LEAF_VALIDITY);
         });

@@ -8,6 +8,9 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.beluga.pki.X509Identity;
+
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +22,11 @@ import java.util.Map;
  * <ul>
  *   <li>Authentication: every path, {@code /healthz} included (as upstream's kubelet with anonymous access off),
  *       needs a client certificate, which the TLS layer has already verified against the client CAs; without one:
- *       401 {@code Unauthorized}. Any certificate of those CAs is accepted: there is no authorization (upstream asks
- *       the API server with SubjectAccessReviews).</li>
+ *       401 {@code Unauthorized}.</li>
+ *   <li>Authorization: the {@link KubeletAuthorizer} (the API server, by SubjectAccessReview) is asked whether the
+ *       certificate's user (CN) and groups (O, and {@code system:authenticated}) may do the request's
+ *       {@link KubeletRequestAttributes} ({@code nodes/proxy}, {@code nodes/stats}, ...); if not: 403
+ *       {@code Forbidden (user=..., verb=..., resource=nodes, subresource=...)}.</li>
  *   <li>{@code GET /healthz}: {@code ok}. Unknown paths: 404 {@value #NOT_FOUND}.</li>
  * </ul>
  *
@@ -33,10 +39,18 @@ final class KubeletHandler extends Handler.Abstract {
     static final String METHOD_NOT_ALLOWED = "405: Method Not Allowed";
 
     private final Map<String, KubeletEndpoint> endpoints = new HashMap<>();
+    private final String nodeName;
+    private final KubeletAuthorizer authorizer;
 
-    KubeletHandler(List<KubeletEndpoint> endpoints) {
+    /**
+     * @param nodeName   this node's name (the {@code nodes} object requests are authorized against)
+     * @param authorizer decides who may do what ({@link KubeletAuthorizer#ALLOW_ALL} for no authorization)
+     */
+    KubeletHandler(List<KubeletEndpoint> endpoints, String nodeName, KubeletAuthorizer authorizer) {
         super(InvocationType.NON_BLOCKING);
         for (KubeletEndpoint e : endpoints) this.endpoints.put(e.name(), e);
+        this.nodeName = nodeName;
+        this.authorizer = authorizer;
     }
 
     @Override
@@ -58,8 +72,17 @@ final class KubeletHandler extends Handler.Abstract {
     }
 
     private void route(Request request, Response response) throws Exception {
-        if (!authenticated(request)) throw new KubeletError(401, "Unauthorized");
+        X509Identity client = identity(request);
+        if (client == null) throw new KubeletError(401, "Unauthorized");
         String path = request.getHttpURI().getDecodedPath();
+        KubeletRequestAttributes attributes = KubeletRequestAttributes.of(request.getMethod(), path, nodeName);
+        List<String> groups = new ArrayList<>(client.groups());
+        groups.add("system:authenticated");
+        KubeletAuthorizer.Decision decision = authorizer.authorize(client.user(), groups, attributes);
+        if (!decision.allowed()) {
+            log.debug("refused {} {} for {}: {}", request.getMethod(), path, client.user(), decision.reason());
+            throw new KubeletError(403, attributes.refusal(client.user()));
+        }
         if (path.equals("/healthz")) {
             if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) throw new KubeletError(405, METHOD_NOT_ALLOWED);
             PlainText.send(response, 200, "ok");
@@ -72,10 +95,19 @@ final class KubeletHandler extends Handler.Abstract {
         endpoint.serve(request, response, segments.subList(2, segments.size()));
     }
 
-    /** True when the client presented a certificate (which TLS verified against the client CAs). */
-    static boolean authenticated(Request request) {
+    /**
+     * The user and groups (CN, O) of the client's certificate, which TLS verified against the client CAs; null without
+     * a certificate, or with one that names no user.
+     */
+    static X509Identity identity(Request request) {
         Object data = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
-        return data instanceof EndPoint.SslSessionData ssl && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0;
+        if (!(data instanceof EndPoint.SslSessionData ssl) || ssl.peerCertificates() == null || ssl.peerCertificates().length == 0)
+            return null;
+        try {
+            return X509Identity.fromCertificate(ssl.peerCertificates()[0]);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void answer(Response response, Callback callback, int status, String body, Throwable failure) {

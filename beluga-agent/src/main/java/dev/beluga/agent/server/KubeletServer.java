@@ -44,7 +44,8 @@ import java.util.function.Supplier;
  *
  * <p>TLS: the node's serving certificate ({@link KubeletTls}, e.g. from {@link KubeletServingCertificate}); clients
  * must present a certificate of one of the client CAs (a certificate of another issuer fails the handshake, none at
- * all gets 401). See {@link KubeletHandler}.
+ * all gets 401); with {@link #withAuthorization} each request is then authorized (403 otherwise). See
+ * {@link KubeletHandler}.
  *
  * <p>Lifecycle: {@link #start()} opens the port, {@link #close()} stops the server and ends open log streams (their
  * files are closed) and streaming sessions (both of their connections are closed). Each request runs on a virtual
@@ -85,6 +86,8 @@ public final class KubeletServer implements AutoCloseable {
     private Server server;
     private Supplier<String> metrics = () -> "";
     private Supplier<Summary> stats;
+    private String nodeName = "";
+    private KubeletAuthorizer authorizer = KubeletAuthorizer.ALLOW_ALL;
 
     /**
      * Serves logs only (the streaming paths are 404).
@@ -127,6 +130,17 @@ public final class KubeletServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Authorizes every request of an authenticated client with {@code authorizer}, as requests on the node
+     * {@code nodeName} ({@link KubeletRequestAttributes}); without this call every client of the CAs may do anything.
+     * Call before start.
+     */
+    public synchronized KubeletServer withAuthorization(String nodeName, KubeletAuthorizer authorizer) {
+        this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        return this;
+    }
+
     /** Opens the port. */
     public synchronized void start() throws Exception {
         if (server != null) throw new IllegalStateException("already started");
@@ -164,7 +178,7 @@ public final class KubeletServer implements AutoCloseable {
             endpoints.add(new AttachEndpoint(streaming, proxy));
             endpoints.add(new PortForwardEndpoint(streaming, proxy));
         }
-        s.setHandler(new KubeletHandler(endpoints));
+        s.setHandler(new KubeletHandler(endpoints, nodeName, authorizer));
         s.start();
         server = s;
         log.info("kubelet API listening on https://{}:{}", config.bindAddress(), port());

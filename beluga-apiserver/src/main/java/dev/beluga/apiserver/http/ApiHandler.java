@@ -5,6 +5,9 @@ import dev.beluga.apiserver.Json;
 import dev.beluga.apiserver.StatusException;
 import dev.beluga.apiserver.auth.Authenticator;
 import dev.beluga.apiserver.auth.UserInfo;
+import dev.beluga.apiserver.authz.AuthorizerChain;
+import dev.beluga.apiserver.authz.Impersonation;
+import dev.beluga.apiserver.authz.RequestAttributes;
 import dev.beluga.apiserver.discovery.Discovery;
 import dev.beluga.apiserver.discovery.OpenApi;
 import dev.beluga.apiserver.discovery.OpenApiV2;
@@ -32,7 +35,9 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * The API server's HTTP entry point: authenticates every request, then routes it — health and version, discovery,
+ * The API server's HTTP entry point: authenticates every request, applies impersonation, authorizes it
+ * ({@link #withAuthorization}; the one place where every request but health checks and node join is checked: watches,
+ * subresources, discovery and OpenAPI included), then routes it — health and version, discovery,
  * OpenAPI, metrics, or a resource path ({@code /api/v1/...}, {@code /apis/<group>/<version>/...}) to its
  * {@link ResourceHandler}. Every failure is answered with a Kubernetes {@code Status}.
  *
@@ -54,6 +59,8 @@ public final class ApiHandler extends Handler.Abstract {
     private final Histogram latency;
     private final String versionJson;
     private final dev.beluga.apiserver.metrics.MetricsApi metricsApi;
+    private volatile AuthorizerChain authorizer = new AuthorizerChain(List.of(AuthorizerChain.ALWAYS_ALLOW));
+    private volatile AccessReviews reviews = new AccessReviews(authorizer);
 
     /** Serves a connect subresource (pods/log, pods/exec, pods/binding, ...). */
     public interface SubresourceHandler {
@@ -108,6 +115,16 @@ public final class ApiHandler extends Handler.Abstract {
         this.latency = Histogram.builder().name("apiserver_request_duration_seconds").help("Request latency by verb and resource")
             .labelNames("verb", "resource")
             .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60).register(metrics);
+    }
+
+    /**
+     * Authorizes every authenticated request with {@code chain} (after impersonation), and answers the access reviews
+     * from it; without this call everything is allowed. Call before serving.
+     */
+    public ApiHandler withAuthorization(AuthorizerChain chain) {
+        this.authorizer = chain;
+        this.reviews = new AccessReviews(chain);
+        return this;
     }
 
     /**
@@ -183,6 +200,10 @@ public final class ApiHandler extends Handler.Abstract {
         UserInfo user = authenticator.authenticate(ex.request());
         if (user == null) throw StatusException.unauthorized();
         ex.user(user);
+        AuthorizerChain chain = authorizer;
+        user = Impersonation.apply(user, ex.request().getHeaders(), chain);
+        ex.user(user);
+        chain.check(RequestAttributes.of(user, ex.method(), path, ex::query));
         if (path.equals("/version") || path.equals("/version/")) {
             ex.send(200, "application/json", versionJson.getBytes(StandardCharsets.UTF_8));
             return;
@@ -219,10 +240,7 @@ public final class ApiHandler extends Handler.Abstract {
             }
             return;
         }
-        if (path.equals("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews") && ex.method().equals("POST")) {
-            selfSubjectAccessReview(ex);
-            return;
-        }
+        if (reviews.handle(ex, path)) return;
         if ((path.equals("/apis/authentication.k8s.io/v1/selfsubjectreviews")
             || path.equals("/apis/authentication.k8s.io/v1beta1/selfsubjectreviews")) && ex.method().equals("POST")) {
             selfSubjectReview(ex, path.contains("/v1beta1/") ? "v1beta1" : "v1");
@@ -288,18 +306,6 @@ public final class ApiHandler extends Handler.Abstract {
         }
         String host = ex.header("Host");
         ex.sendJson(200, core ? discovery.legacyApi(host == null ? "127.0.0.1:6443" : host) : discovery.legacyGroups());
-    }
-
-    /**
-     * {@code kubectl auth can-i}: every authenticated user may do everything until RBAC is enforced, and the review
-     * says so.
-     */
-    private void selfSubjectAccessReview(Exchange ex) {
-        ObjectNode review = Bodies.object(ex, null);
-        review.put("apiVersion", "authorization.k8s.io/v1").put("kind", "SelfSubjectAccessReview");
-        ObjectNode status = review.putObject("status");
-        status.put("allowed", true).put("reason", "Beluga does not enforce RBAC yet: every authenticated user is allowed");
-        ex.sendJson(201, review);
     }
 
     /** {@code kubectl auth whoami}: who the request authenticated as (user name and groups). */

@@ -316,6 +316,6 @@ final class ResourceHandler {
             String ua = ex.header("User-Agent");
             manager = ua == null ? null : ua.split("/")[0];
         }
-        return new WriteOptions(!dry.isEmpty(), manager, fv, null).withWarnings(ex::warn);
+        return new WriteOptions(!dry.isEmpty(), manager, fv, null).withWarnings(ex::warn).withUser(ex.user());
     }
 }

@@ -19,10 +19,12 @@ import java.util.List;
  * @param kubeletCa trusted issuers of kubelet serving certificates; empty for the JDK's default trust store
  */
 public record KubeletClientTls(IssuedCertificate identity, List<X509Certificate> kubeletCa) {
-    /** The user name (CN) of the client certificate made by {@link #fromPki}, as kubeadm names it. */
+    /**
+     * The user name (CN) of the client certificate made by {@link #fromPki}, as kubeadm names it. It has no group: what
+     * it may do on kubelets comes from the bootstrap binding {@code beluga:kubelet-api-admin} (ClusterRole
+     * {@code system:kubelet-api-admin}), and it has no rights on the API server.
+     */
     public static final String CLIENT_USER = "kube-apiserver-kubelet-client";
-    /** Its group (O). */
-    public static final String CLIENT_GROUP = "system:masters";
 
     public KubeletClientTls {
         kubeletCa = List.copyOf(kubeletCa);
@@ -46,12 +48,12 @@ public record KubeletClientTls(IssuedCertificate identity, List<X509Certificate>
     }
 
     /**
-     * Issues a fresh client certificate ({@value #CLIENT_USER}, {@value #CLIENT_GROUP}, valid for
+     * Issues a fresh client certificate ({@value #CLIENT_USER}, no group, valid for
      * {@link ClusterPki#LEAF_VALIDITY}; held in memory only) from the cluster CA, and trusts the cluster CA for
      * kubelets, whose serving certificates it signs.
      */
     public static KubeletClientTls fromPki(ClusterPki pki) {
-        IssuedCertificate client = pki.ca().issueClient(CLIENT_USER, List.of(CLIENT_GROUP), ClusterPki.LEAF_VALIDITY);
+        IssuedCertificate client = pki.ca().issueClient(CLIENT_USER, List.of(), ClusterPki.LEAF_VALIDITY);
         return new KubeletClientTls(client, List.of(pki.caCertificate()));
     }
 }

@@ -55,6 +55,7 @@ public final class RegistryStore {
     private final dev.beluga.api.patch.PatchMeta patchMeta;
     private final Class<?> model;
     private volatile WriteHooks hooks = WriteHooks.NONE;
+    private volatile Admission admission = Admission.NONE;
 
     /**
      * @param namespaceLookup returns the Namespace object of a name, or null if it does not exist (used to refuse
@@ -80,6 +81,11 @@ public final class RegistryStore {
 
     public void start() {
         cache.start();
+    }
+
+    /** Sets the admission check of this resource's writes (see {@link Admission}); set before serving requests. */
+    public void admission(Admission check) {
+        this.admission = check;
     }
 
     /** Sets what runs around this resource's writes (see {@link WriteHooks}); set before serving requests. */
@@ -219,6 +225,7 @@ public final class RegistryStore {
         for (int attempt = 0; ; attempt++) {
             if (generated) meta.put("name", generateName + randomSuffix());
             validate(obj, null);
+            if (w.user() != null) admission.admit(Admission.Operation.CREATE, obj, null, w);
             String key = type.storageKey(Json.text(meta, "namespace"), meta.path("name").asText());
             WriteHooks.Completion done = hooks.beforeCreate(obj, w.dryRun());
             if (w.dryRun()) return obj;
@@ -347,6 +354,7 @@ public final class RegistryStore {
             }
         }
         validate(result, old);
+        if (w.user() != null) admission.admit(Admission.Operation.UPDATE, result, old, w);
         ObjectNode cmpNew = stripVolatile(result);
         ObjectNode cmpOld = stripVolatile(old);
         if (cmpNew.equals(cmpOld)) return old; // no-op: nothing written, resourceVersion unchanged

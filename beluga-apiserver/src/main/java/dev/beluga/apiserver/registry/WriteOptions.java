@@ -6,17 +6,28 @@ package dev.beluga.apiserver.registry;
  * @param fieldValidation "Strict", "Warn" or "Ignore" (unknown and duplicate fields)
  * @param subresource     null for the main resource, "status", or "binding" (pods/binding: spec.nodeName and status)
  * @param applied         for server-side apply, the applied configuration (its fields become the manager's)
+ * @param user            who asks (for {@link Admission}); null for the API server's own writes
  */
 public record WriteOptions(boolean dryRun, String fieldManager, String fieldValidation, String subresource,
                            com.fasterxml.jackson.databind.node.ObjectNode applied,
-                           java.util.function.Consumer<String> warnings) {
+                           java.util.function.Consumer<String> warnings, dev.beluga.apiserver.auth.UserInfo user) {
     public WriteOptions(boolean dryRun, String fieldManager, String fieldValidation, String subresource) {
-        this(dryRun, fieldManager, fieldValidation, subresource, null, null);
+        this(dryRun, fieldManager, fieldValidation, subresource, null, null, null);
+    }
+
+    public WriteOptions(boolean dryRun, String fieldManager, String fieldValidation, String subresource,
+                        com.fasterxml.jackson.databind.node.ObjectNode applied, java.util.function.Consumer<String> warnings) {
+        this(dryRun, fieldManager, fieldValidation, subresource, applied, warnings, null);
+    }
+
+    /** The same options on behalf of {@code u}. */
+    public WriteOptions withUser(dev.beluga.apiserver.auth.UserInfo u) {
+        return new WriteOptions(dryRun, fieldManager, fieldValidation, subresource, applied, warnings, u);
     }
 
     /** The same options, sending warnings (e.g. unknown fields under fieldValidation=Warn) to {@code sink}. */
     public WriteOptions withWarnings(java.util.function.Consumer<String> sink) {
-        return new WriteOptions(dryRun, fieldManager, fieldValidation, subresource, applied, sink);
+        return new WriteOptions(dryRun, fieldManager, fieldValidation, subresource, applied, sink, user);
     }
 
     public static WriteOptions defaults() {
@@ -24,11 +35,11 @@ public record WriteOptions(boolean dryRun, String fieldManager, String fieldVali
     }
 
     public WriteOptions withSubresource(String s) {
-        return new WriteOptions(dryRun, fieldManager, fieldValidation, s, applied, warnings);
+        return new WriteOptions(dryRun, fieldManager, fieldValidation, s, applied, warnings, user);
     }
 
     /** The same options for a server-side apply of {@code config} (the manager's field set is replaced). */
     public WriteOptions withApplied(com.fasterxml.jackson.databind.node.ObjectNode config) {
-        return new WriteOptions(dryRun, fieldManager, fieldValidation, subresource, config, warnings);
+        return new WriteOptions(dryRun, fieldManager, fieldValidation, subresource, config, warnings, user);
     }
 }
