@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,17 +42,17 @@ public final class SubjectAccessReviewAuthorizer implements KubeletAuthorizer {
     }
 
     private final Reviewer reviewer;
-    private final Clock clock;
+    private final InstantSource clock;
     private final Map<Key, Entry> cache = new ConcurrentHashMap<>();
 
-    public SubjectAccessReviewAuthorizer(Reviewer reviewer, Clock clock) {
+    public SubjectAccessReviewAuthorizer(Reviewer reviewer, InstantSource clock) {
         this.reviewer = reviewer;
         this.clock = clock;
     }
 
     /** Reviews through the agent's API client (its node identity may create subjectaccessreviews: system:node). */
     public static SubjectAccessReviewAuthorizer of(KubernetesClient client) {
-        return new SubjectAccessReviewAuthorizer(r -> client.authorization().v1().subjectAccessReview().create(r), Clock.systemUTC());
+        return new SubjectAccessReviewAuthorizer(r -> client.authorization().v1().subjectAccessReview().create(r), InstantSource.system());
     }
 
     @Override

@@ -198,12 +198,17 @@ public final class ApiHandler extends Handler.Abstract {
             }
         }
         UserInfo user = authenticator.authenticate(ex.request());
-        if (user == null) throw StatusException.unauthorized();
-        ex.user(user);
-        AuthorizerChain chain = authorizer;
-        user = Impersonation.apply(user, ex.request().getHeaders(), chain);
-        ex.user(user);
-        chain.check(RequestAttributes.of(user, ex.method(), path, ex::query));
+        try {
+            if (user == null) throw StatusException.unauthorized();
+            ex.user(user);
+            AuthorizerChain chain = authorizer;
+            user = Impersonation.apply(user, ex.request().getHeaders(), chain);
+            ex.user(user);
+            chain.check(RequestAttributes.of(user, ex.method(), path, ex::query));
+        } catch (StatusException refused) {
+            ex.discardBody();
+            throw refused;
+        }
         if (path.equals("/version") || path.equals("/version/")) {
             ex.send(200, "application/json", versionJson.getBytes(StandardCharsets.UTF_8));
             return;

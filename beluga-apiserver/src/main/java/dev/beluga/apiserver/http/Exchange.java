@@ -112,6 +112,18 @@ public final class Exchange {
         }
     }
 
+    /**
+     * Reads and drops what is left of the request body (at most {@link #MAX_BODY_BYTES}), so that an HTTP/1.1
+     * connection refused early (401, 403) stays usable for the client's next request; never throws.
+     */
+    public void discardBody() {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            in.readNBytes(MAX_BODY_BYTES);
+        } catch (IOException | RuntimeException ignored) {
+            // the connection is closed instead
+        }
+    }
+
     public String contentType() {
         String ct = header("Content-Type");
         if (ct == null) return "application/json";

@@ -30,6 +30,26 @@ public final class LocalInformer implements AutoCloseable {
         /** The initial objects after a {@link #reset()} have all been delivered. */
         default void synced() {
         }
+
+        /** A handler of three functions. */
+        static Handler of(Runnable reset, java.util.function.Consumer<ObjectNode> upsert, java.util.function.Consumer<ObjectNode> delete) {
+            return new Handler() {
+                @Override
+                public void reset() {
+                    reset.run();
+                }
+
+                @Override
+                public void upsert(ObjectNode obj) {
+                    upsert.accept(obj);
+                }
+
+                @Override
+                public void delete(ObjectNode obj) {
+                    delete.accept(obj);
+                }
+            };
+        }
     }
 
     private final WatchCache cache;

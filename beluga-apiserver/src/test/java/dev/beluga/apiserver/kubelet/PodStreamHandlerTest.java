@@ -143,7 +143,7 @@ class PodStreamHandlerTest {
     }
 
     private static final String[] SPDY = {"Connection: Upgrade", "Upgrade: SPDY/3.1", "X-Stream-Protocol-Version: v4.channel.k8s.io",
-        "X-Stream-Protocol-Version: channel.k8s.io", "Content-Length: 0", "Impersonate-User: someone", "X-Forwarded-For: 10.9.9.9"};
+        "X-Stream-Protocol-Version: channel.k8s.io", "Content-Length: 0", "Impersonate-User: someone", "Impersonate-Group: system:masters", "X-Forwarded-For: 10.9.9.9"};
 
     /** Status code and body of a non-101 answer. */
     private static String answer(String method, String pathAndQuery, String... headers) throws IOException {
@@ -188,7 +188,7 @@ class PodStreamHandlerTest {
             .contains("\r\nConnection: Upgrade\r\n", "\r\nUpgrade: SPDY/3.1\r\n", "\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n",
                 "\r\nX-Stream-Protocol-Version: channel.k8s.io\r\n", "\r\nX-Forwarded-For: 10.9.9.9, 127.0.0.1\r\n")
             .doesNotContain("Impersonate-User", "Content-Length", "Authorization");
-        assertThat(kubelet.clients.poll()).isEqualTo("CN=kube-apiserver-kubelet-client,O=system:masters");
+        assertThat(kubelet.clients.poll()).isEqualTo("CN=kube-apiserver-kubelet-client");
         assertThat(kubelet.echoEnded.await(10, TimeUnit.SECONDS)).as("the client's close reached the kubelet").isTrue();
     }
 

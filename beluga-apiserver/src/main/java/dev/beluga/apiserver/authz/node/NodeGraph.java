@@ -40,39 +40,13 @@ public final class NodeGraph implements AutoCloseable {
     /** Loads the pods and claims and follows them; returns once the current objects are in. */
     public NodeGraph start(ResourceRegistry registry) {
         podStore = registry.get("", "v1", "pods");
-        informers.add(new LocalInformer(registry.get("", "v1", "pods").cache(), new LocalInformer.Handler() {
-            @Override
-            public void reset() {
-                clearPods();
-            }
-
-            @Override
-            public void upsert(ObjectNode pod) {
-                setPod(pod);
-            }
-
-            @Override
-            public void delete(ObjectNode pod) {
-                removePod(pod.path("metadata").path("namespace").asText(), pod.path("metadata").path("name").asText());
-            }
-        }).start());
-        informers.add(new LocalInformer(registry.get("", "v1", "persistentvolumeclaims").cache(), new LocalInformer.Handler() {
-            @Override
-            public void reset() {
-                clearClaims();
-            }
-
-            @Override
-            public void upsert(ObjectNode pvc) {
-                setClaim(pvc.path("metadata").path("namespace").asText(), pvc.path("metadata").path("name").asText(),
-                    pvc.path("spec").path("volumeName").asText(""));
-            }
-
-            @Override
-            public void delete(ObjectNode pvc) {
-                setClaim(pvc.path("metadata").path("namespace").asText(), pvc.path("metadata").path("name").asText(), "");
-            }
-        }).start());
+        informers.add(new LocalInformer(podStore.cache(), LocalInformer.Handler.of(this::clearPods, this::setPod,
+            pod -> removePod(pod.path("metadata").path("namespace").asText(), pod.path("metadata").path("name").asText()))).start());
+        informers.add(new LocalInformer(registry.get("", "v1", "persistentvolumeclaims").cache(), LocalInformer.Handler.of(
+            this::clearClaims,
+            pvc -> setClaim(pvc.path("metadata").path("namespace").asText(), pvc.path("metadata").path("name").asText(),
+                pvc.path("spec").path("volumeName").asText("")),
+            pvc -> setClaim(pvc.path("metadata").path("namespace").asText(), pvc.path("metadata").path("name").asText(), ""))).start());
         return this;
     }
 

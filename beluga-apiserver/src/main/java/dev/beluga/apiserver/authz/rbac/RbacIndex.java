@@ -33,85 +33,31 @@ public final class RbacIndex implements AutoCloseable {
 
     /** Loads the four resources and follows them; returns once the current objects are in. */
     public RbacIndex start(ResourceRegistry registry) {
-        String g = "rbac.authorization.k8s.io";
-        informers.add(new LocalInformer(registry.get(g, "v1", "roles").cache(), new MapHandler() {
-            @Override
-            public void reset() {
-                roles.clear();
-            }
-
-            @Override
-            public void upsert(ObjectNode o) {
-                roles.put(key(o), PolicyRule.listFrom(o.get("rules")));
-            }
-
-            @Override
-            public void delete(ObjectNode o) {
-                roles.remove(key(o));
-            }
-        }).start());
-        informers.add(new LocalInformer(registry.get(g, "v1", "clusterroles").cache(), new MapHandler() {
-            @Override
-            public void reset() {
-                clusterRoles.clear();
-            }
-
-            @Override
-            public void upsert(ObjectNode o) {
-                clusterRoles.put(name(o), PolicyRule.listFrom(o.get("rules")));
-            }
-
-            @Override
-            public void delete(ObjectNode o) {
-                clusterRoles.remove(name(o));
-            }
-        }).start());
-        informers.add(new LocalInformer(registry.get(g, "v1", "rolebindings").cache(), new MapHandler() {
-            @Override
-            public void reset() {
-                roleBindings.clear();
-            }
-
-            @Override
-            public void upsert(ObjectNode o) {
-                Binding b = Binding.from(o);
-                roleBindings.computeIfAbsent(b.namespace(), k -> new ConcurrentHashMap<>()).put(b.name(), b);
-            }
-
-            @Override
-            public void delete(ObjectNode o) {
-                Binding b = Binding.from(o);
-                Map<String, Binding> in = roleBindings.get(b.namespace());
-                if (in != null) in.remove(b.name());
-            }
-        }).start());
-        informers.add(new LocalInformer(registry.get(g, "v1", "clusterrolebindings").cache(), new MapHandler() {
-            @Override
-            public void reset() {
-                clusterRoleBindings.clear();
-            }
-
-            @Override
-            public void upsert(ObjectNode o) {
-                clusterRoleBindings.put(name(o), Binding.from(o));
-            }
-
-            @Override
-            public void delete(ObjectNode o) {
-                clusterRoleBindings.remove(name(o));
-            }
-        }).start());
+        follow(registry, "roles", roles::clear, o -> roles.put(key(o), PolicyRule.listFrom(o.get("rules"))), o -> roles.remove(key(o)));
+        follow(registry, "clusterroles", clusterRoles::clear, o -> clusterRoles.put(name(o), PolicyRule.listFrom(o.get("rules"))),
+            o -> clusterRoles.remove(name(o)));
+        follow(registry, "rolebindings", roleBindings::clear, o -> putBinding(Binding.from(o)), o -> {
+            Binding b = Binding.from(o);
+            Map<String, Binding> in = roleBindings.get(b.namespace());
+            if (in != null) in.remove(b.name());
+        });
+        follow(registry, "clusterrolebindings", clusterRoleBindings::clear, o -> putBinding(Binding.from(o)),
+            o -> clusterRoleBindings.remove(name(o)));
         return this;
     }
 
-    private abstract static class MapHandler implements LocalInformer.Handler {
-        static String name(ObjectNode o) {
-            return o.path("metadata").path("name").asText();
-        }
+    private void follow(ResourceRegistry registry, String plural, Runnable reset, java.util.function.Consumer<ObjectNode> upsert,
+                        java.util.function.Consumer<ObjectNode> delete) {
+        informers.add(new LocalInformer(registry.get("rbac.authorization.k8s.io", "v1", plural).cache(),
+            LocalInformer.Handler.of(reset, upsert, delete)).start());
+    }
 
-        static String key(ObjectNode o) {
-            return o.path("metadata").path("namespace").asText() + "/" + name(o);
-        }
+    private static String name(ObjectNode o) {
+        return o.path("metadata").path("name").asText();
+    }
+
+    private static String key(ObjectNode o) {
+        return o.path("metadata").path("namespace").asText() + "/" + name(o);
     }
 
     /** Puts objects in directly (tests without a server; also what the informers do). */
