@@ -9,14 +9,7 @@ package dev.beluga.agent.server;
  */
 public record KubeletRequestAttributes(String verb, String nodeName, String subresource) {
     public static KubeletRequestAttributes of(String method, String path, String nodeName) {
-        String verb = switch (method) {
-            case "POST" -> "create";
-            case "GET", "HEAD" -> "get";
-            case "PUT" -> "update";
-            case "PATCH" -> "patch";
-            case "DELETE" -> "delete";
-            default -> "";
-        };
+        String verb = dev.beluga.http.ApiVerbs.ofMethod(method);
         String sub = under(path, "/stats") ? "stats" : under(path, "/metrics") ? "metrics" : under(path, "/logs") ? "log"
             : under(path, "/checkpoint") ? "checkpoint" : "proxy";
         return new KubeletRequestAttributes(verb, nodeName, sub);

@@ -51,14 +51,7 @@ public final class RequestAttributes {
             verb = parts.get(i++);
             special = true;
         } else {
-            verb = switch (method) {
-                case "POST" -> "create";
-                case "GET", "HEAD" -> "get";
-                case "PUT" -> "update";
-                case "PATCH" -> "patch";
-                case "DELETE" -> "delete";
-                default -> "";
-            };
+            verb = dev.beluga.http.ApiVerbs.ofMethod(method);
         }
         List<String> rest = parts.subList(i, parts.size());
         String namespace = "";
