@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  * serving.key  its private key (0600)
  * admin.crt    admin client certificate + CA (0644)      CN=admin, O=system:masters, clientAuth
  * admin.key    its private key (0600)
+ * service.key  the service-account token signing key (0600) created once, never replaced ({@link ServiceAccountKey})
  * .lock        held while the files are checked/written
  * </pre>
  *
@@ -58,13 +59,16 @@ public final class ClusterPki {
     private final IssuedCertificate serving;
     private final IssuedCertificate admin;
     private final byte[] caBundle;
+    private final ServiceAccountKey serviceAccountKey;
 
-    private ClusterPki(Path directory, CertificateAuthority ca, IssuedCertificate serving, IssuedCertificate admin, byte[] caBundle) {
+    private ClusterPki(Path directory, CertificateAuthority ca, IssuedCertificate serving, IssuedCertificate admin, byte[] caBundle,
+                       ServiceAccountKey serviceAccountKey) {
         this.directory = directory;
         this.ca = ca;
         this.serving = serving;
         this.admin = admin;
         this.caBundle = caBundle;
+        this.serviceAccountKey = serviceAccountKey;
     }
 
     /**
@@ -105,7 +109,8 @@ public final class ClusterPki {
                 leaf -> LeafCheck.problem(leaf, ca, now, renewBefore, CLIENT_AUTH)
                     .or(() -> LeafCheck.wrongSubject(leaf.certificate(), ADMIN_USER, List.of(ADMIN_GROUP))),
                 () -> ca.issueClient(ADMIN_USER, List.of(ADMIN_GROUP), LEAF_VALIDITY));
-            return new ClusterPki(dir, ca, serving, admin, Files.readAllBytes(dir.resolve(CertificateAuthority.CERT_FILE)));
+            ServiceAccountKey saKey = ServiceAccountKey.loadOrCreate(dir);
+            return new ClusterPki(dir, ca, serving, admin, Files.readAllBytes(dir.resolve(CertificateAuthority.CERT_FILE)), saKey);
         } finally {
             lock.close();
         }
@@ -185,6 +190,11 @@ public final class ClusterPki {
     /** The admin client certificate (CN=admin, O=system:masters), key and chain {@code [admin, ca]}. */
     public IssuedCertificate admin() {
         return admin;
+    }
+
+    /** The key that signs service-account tokens ({@code service.key}). */
+    public ServiceAccountKey serviceAccountKey() {
+        return serviceAccountKey;
     }
 
     /** The names of the serving certificate. */

@@ -13,6 +13,7 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
@@ -130,6 +131,30 @@ public final class Pem {
             if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo)
                 throw new IllegalArgumentException("encrypted private keys are not supported");
         }
+        throw new IllegalArgumentException("no private key in PEM data");
+    }
+
+    /**
+     * The key pair of the first private key in {@code pem}: the public key is the one inside a traditional key (SEC 1,
+     * PKCS#1), or computed from the private key (Q = d·G for EC; modulus and public exponent for RSA) for PKCS#8.
+     *
+     * @throws IllegalArgumentException as {@link #privateKey(String)}, or when the key is neither EC nor RSA
+     */
+    public static KeyPair keyPair(String pem) {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        for (Object o : objects(pem, "private key")) {
+            try {
+                if (o instanceof PEMKeyPair pair) return converter.getKeyPair(pair);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("malformed private key: " + e.getMessage(), e);
+            }
+            if (o instanceof PrivateKeyInfo) {
+                String traditional = TraditionalKeyEncoding.encode(privateKey(pem))
+                    .orElseThrow(() -> new IllegalArgumentException("unsupported private key: neither RSA nor EC on a named curve"));
+                return keyPair(traditional);
+            }
+        }
+        privateKey(pem); // throws the reason
         throw new IllegalArgumentException("no private key in PEM data");
     }
 

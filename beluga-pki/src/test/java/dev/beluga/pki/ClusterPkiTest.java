@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClusterPkiTest {
-    private static final List<String> FILES = List.of("ca.crt", "ca.key", "serving.crt", "serving.key", "admin.crt", "admin.key");
+    private static final List<String> FILES = List.of("ca.crt", "ca.key", "serving.crt", "serving.key", "admin.crt", "admin.key", "service.key");
 
     @TempDir
     Path data;
@@ -44,7 +44,7 @@ class ClusterPkiTest {
         ClusterPki pki = ClusterPki.loadOrCreate(tls(), List.of("beluga.example"), List.of(InetAddress.getByName("10.1.2.3")));
 
         for (String f : FILES) assertThat(tls().resolve(f)).isRegularFile();
-        for (String key : List.of("ca.key", "serving.key", "admin.key"))
+        for (String key : List.of("ca.key", "serving.key", "admin.key", "service.key"))
             assertThat(mode(tls().resolve(key))).as(key).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         for (String cert : List.of("ca.crt", "serving.crt", "admin.crt"))
             assertThat(mode(tls().resolve(cert))).as(cert).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
