@@ -30,6 +30,11 @@ import dev.beluga.apiserver.services.AllocationRepair;
 import dev.beluga.apiserver.services.ServiceAllocations;
 import dev.beluga.apiserver.services.ServiceNetwork;
 import dev.beluga.apiserver.services.WellKnownServices;
+import dev.beluga.apiserver.http.ServiceAccountTokenHandler;
+import dev.beluga.apiserver.serviceaccount.ServiceAccountAuthenticator;
+import dev.beluga.apiserver.serviceaccount.ServiceAccountTokens;
+import dev.beluga.apiserver.serviceaccount.TokenIssuerConfig;
+import dev.beluga.apiserver.serviceaccount.TokenRequests;
 import dev.beluga.pki.ClusterPki;
 import dev.beluga.store.KvStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -58,8 +63,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Kubernetes API server: HTTPS (HTTP/2 and HTTP/1.1) over the {@link ResourceRegistry}, with client-certificate
- * and bearer-token authentication. Serves discovery, OpenAPI v3, health, version and metrics, and the resource metrics
+ * The Kubernetes API server: HTTPS (HTTP/2 and HTTP/1.1) over the {@link ResourceRegistry}, with client-certificate,
+ * bearer-token and service-account token authentication (TokenRequest: {@code serviceaccounts/token}). Serves discovery, OpenAPI v3, health, version and metrics, and the resource metrics
  * API {@code metrics.k8s.io} from its own scrapes of the kubelets ({@link MetricsScraper}).
  *
  * <p>Lifecycle: {@link #start()} loads every watch cache, repairs the Services' allocation records, creates the default
@@ -138,6 +143,7 @@ public final class ApiServer implements AutoCloseable {
     private List<String> authorizationModes = DEFAULT_AUTHORIZATION_MODES;
     private AuthorizerChain authorizer;
     private final List<AutoCloseable> authorizationParts = new java.util.ArrayList<>();
+    private ServiceAccountTokens serviceAccountTokens;
     private volatile boolean ready;
 
     public ApiServer(Config config, KvStore store, PrometheusRegistry metrics) {
@@ -175,6 +181,21 @@ public final class ApiServer implements AutoCloseable {
     /** The authorizer chain (after {@link #start()}). */
     public AuthorizerChain authorizer() {
         return authorizer;
+    }
+
+    /**
+     * Makes and accepts service-account tokens with {@code config} (issuer, audiences, signing key: every API server of
+     * a cluster must have the same). Without this call, a key made at start and kept in memory only is used. Call
+     * before {@link #start()}.
+     */
+    public ApiServer withServiceAccountTokens(TokenIssuerConfig config) {
+        this.serviceAccountTokens = new ServiceAccountTokens(config, Clock.systemUTC());
+        return this;
+    }
+
+    /** How service-account tokens are made and checked here (after {@link #start()}). */
+    public ServiceAccountTokens serviceAccountTokens() {
+        return serviceAccountTokens;
     }
 
     public Authenticator authenticator() {
@@ -248,8 +269,11 @@ public final class ApiServer implements AutoCloseable {
         List<ApiHandler.PublicHandler> publicHandlers = nodeBootstrap == null ? List.of()
             : List.of(new NodeBootstrapHandler(nodeBootstrap.get(), registry, Clock.systemUTC()));
         metricsScraper = new MetricsScraper(registry, kubeletClient, config.metricsResolution(), Clock.systemUTC());
+        if (serviceAccountTokens == null) serviceAccountTokens = new ServiceAccountTokens(TokenIssuerConfig.ephemeral(), Clock.systemUTC());
+        authenticator.addTokenAuthenticator(new ServiceAccountAuthenticator(serviceAccountTokens, registry));
         server.setHandler(new ApiHandler(registry, discovery, openApi, authenticator, metrics, () -> ready,
-            List.of(new dev.beluga.apiserver.http.PodSubresources(registry), podLogs, new PodStreamHandler(registry, kubeletClient)),
+            List.of(new dev.beluga.apiserver.http.PodSubresources(registry), podLogs, new PodStreamHandler(registry, kubeletClient),
+                new ServiceAccountTokenHandler(new TokenRequests(serviceAccountTokens, registry))),
             publicHandlers, version, websockets, metricsScraper.api()).withAuthorization(authorizer));
         server.start();
         metricsScraper.start();
@@ -312,9 +336,13 @@ public final class ApiServer implements AutoCloseable {
     private record Review(String plural, String kind, boolean namespaced) {
     }
 
-    /** authentication.k8s.io/v1 for discovery: selfsubjectreviews ({@code kubectl auth whoami}; create only, not stored). */
+    /**
+     * authentication.k8s.io/v1 for discovery: selfsubjectreviews ({@code kubectl auth whoami}) and tokenreviews (create
+     * only, not stored).
+     */
     private static Discovery.ExtraGroup authenticationGroup() {
-        return reviewGroup("authentication.k8s.io", List.of(new Review("selfsubjectreviews", "SelfSubjectReview", false)));
+        return reviewGroup("authentication.k8s.io", List.of(new Review("selfsubjectreviews", "SelfSubjectReview", false),
+            new Review("tokenreviews", "TokenReview", false)));
     }
 
     /** A v1 group of create-only review resources, for discovery (legacy and aggregated). */
@@ -333,7 +361,7 @@ public final class ApiServer implements AutoCloseable {
             legacyList.add(legacy);
             aggregatedList.add(aggregated);
         }
-        return new Discovery.ExtraGroup(group, "v1", legacyList, aggregatedList);
+        return new Discovery.ExtraGroup(group, "v1", List.copyOf(legacyList), List.copyOf(aggregatedList));
     }
 
     /** The port actually bound (useful with port 0 in tests). */

@@ -2,6 +2,7 @@ package dev.beluga.cli;
 
 import dev.beluga.apiserver.ApiServer;
 import dev.beluga.apiserver.bootstrap.NodeBootstrap;
+import dev.beluga.apiserver.serviceaccount.TokenIssuerConfig;
 import dev.beluga.apiserver.services.ServiceNetwork;
 import dev.beluga.pki.ClusterPki;
 import dev.beluga.pki.Kubeconfig;
@@ -65,6 +66,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--service-node-port-range", paramLabel = "FIRST-LAST", defaultValue = ServiceNetwork.DEFAULT_NODE_PORTS,
         description = "Port range of NodePort and LoadBalancer Services' node ports (default: ${DEFAULT-VALUE}).")
     String serviceNodePortRange = ServiceNetwork.DEFAULT_NODE_PORTS;
+
+    @Option(names = "--service-account-issuer", paramLabel = "URL", defaultValue = TokenIssuerConfig.DEFAULT_ISSUER,
+        description = "The issuer (iss) of service-account tokens, also their default audience (default: ${DEFAULT-VALUE}).")
+    String serviceAccountIssuer = TokenIssuerConfig.DEFAULT_ISSUER;
+
+    @Option(names = "--api-audiences", paramLabel = "AUDIENCE", split = ",",
+        description = "Audiences the API server accepts in service-account tokens (default: the issuer).")
+    List<String> apiAudiences = new ArrayList<>();
 
     @Option(names = "--disable-scheduler", description = "Do not run the scheduler in this server.")
     boolean disableScheduler;
@@ -234,7 +243,9 @@ final class ServerCommand implements Callable<Integer> {
         ApiServer api = new ApiServer(new ApiServer.Config(bindAddress, httpsPort, () -> {
             ClusterPki p = pkiReady.join();
             return ApiServer.Tls.fromPki(p, password);
-        }, BelugaVersion.version(), services), store, registry).withAuthorizationModes(authorizationModes).withNodeBootstrap(() -> {
+        }, BelugaVersion.version(), services), store, registry).withAuthorizationModes(authorizationModes)
+            .withServiceAccountTokens(new TokenIssuerConfig(serviceAccountIssuer, apiAudiences, () -> pkiReady.join().serviceAccountKey()))
+            .withNodeBootstrap(() -> {
             ClusterPki p = pkiReady.join();
             return new NodeBootstrap(p.caBundlePem(), p.ca(), tokenReady.join(), ClusterPki.LEAF_VALIDITY);
         });

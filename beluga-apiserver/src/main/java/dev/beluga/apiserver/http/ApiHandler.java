@@ -248,7 +248,11 @@ public final class ApiHandler extends Handler.Abstract {
         if (reviews.handle(ex, path)) return;
         if ((path.equals("/apis/authentication.k8s.io/v1/selfsubjectreviews")
             || path.equals("/apis/authentication.k8s.io/v1beta1/selfsubjectreviews")) && ex.method().equals("POST")) {
-            selfSubjectReview(ex, path.contains("/v1beta1/") ? "v1beta1" : "v1");
+            AuthenticationReviews.selfSubjectReview(ex, path.contains("/v1beta1/") ? "v1beta1" : "v1");
+            return;
+        }
+        if (path.equals("/apis/authentication.k8s.io/v1/tokenreviews") && ex.method().equals("POST")) {
+            AuthenticationReviews.tokenReview(ex, authenticator);
             return;
         }
         String[] segs = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
@@ -311,18 +315,6 @@ public final class ApiHandler extends Handler.Abstract {
         }
         String host = ex.header("Host");
         ex.sendJson(200, core ? discovery.legacyApi(host == null ? "127.0.0.1:6443" : host) : discovery.legacyGroups());
-    }
-
-    /** {@code kubectl auth whoami}: who the request authenticated as (user name and groups). */
-    private static void selfSubjectReview(Exchange ex, String version) {
-        ex.body(); // the request carries nothing but its kind
-        ObjectNode review = Json.object().put("apiVersion", "authentication.k8s.io/" + version).put("kind", "SelfSubjectReview");
-        review.putObject("metadata").putNull("creationTimestamp");
-        ObjectNode userInfo = review.putObject("status").putObject("userInfo");
-        userInfo.put("username", ex.user().name());
-        var groups = userInfo.putArray("groups");
-        for (String g : ex.user().groups()) groups.add(g);
-        ex.sendJson(201, review);
     }
 
     /** "v2" or "v2beta1" when the client accepts aggregated discovery, in the order it prefers. */

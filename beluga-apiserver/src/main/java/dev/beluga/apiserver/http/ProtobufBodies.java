@@ -38,7 +38,7 @@ public final class ProtobufBodies {
         Map.entry("v1", "V1"), Map.entry("apps/v1", "V1Apps"), Map.entry("batch/v1", "V1Batch"),
         Map.entry("policy/v1", "V1Policy"), Map.entry("autoscaling/v1", "V1Autoscaling"),
         Map.entry("networking.k8s.io/v1", "V1Networking"), Map.entry("rbac.authorization.k8s.io/v1", "V1Rbac"),
-        Map.entry("authorization.k8s.io/v1", "V1Authorization"), Map.entry("storage.k8s.io/v1", "V1Storage"),
+        Map.entry("authorization.k8s.io/v1", "V1Authorization"), Map.entry("authentication.k8s.io/v1", "V1Authentication"), Map.entry("storage.k8s.io/v1", "V1Storage"),
         Map.entry("scheduling.k8s.io/v1", "V1Scheduling"), Map.entry("coordination.k8s.io/v1", "V1Coordination"),
         Map.entry("meta.k8s.io/v1", "Meta"));
     private static final Map<String, Method> PARSERS = new ConcurrentHashMap<>();

@@ -36,7 +36,7 @@ public final class BuiltinResources {
             new Subresource("attach", "", "v1", "PodAttachOptions", List.of("create", "get")),
             new Subresource("portforward", "", "v1", "PodPortForwardOptions", List.of("create", "get")),
             new Subresource("proxy", "", "v1", "PodProxyOptions", List.of("create", "delete", "get", "patch", "update"))),
-            new PodStrategy(), ALL));
+            new ServiceAccountAdmission(new PodStrategy(), r), ALL));
         r.register(type("", "v1", "Service", "services", true, List.of("svc"), List.of("all"),
             List.of(status("", "v1", "Service"), new Subresource("proxy", "", "v1", "ServiceProxyOptions", List.of("create", "delete", "get", "patch", "update"))),
             new ServiceStrategy(), ALL));

@@ -4,15 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beluga.apiserver.Json;
 import dev.beluga.apiserver.registry.CachedObject;
-import dev.beluga.apiserver.registry.FieldErrors;
 import dev.beluga.apiserver.registry.ListOptions;
 import dev.beluga.apiserver.registry.RegistryStore;
 import dev.beluga.apiserver.registry.ResourceRegistry;
 import dev.beluga.apiserver.registry.Strategy;
-import dev.beluga.apiserver.table.TableColumns;
 
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The DefaultStorageClass admission plugin, as a wrapper around the PersistentVolumeClaim strategy: a claim created
@@ -23,22 +19,21 @@ import java.util.Set;
  * has caught up with the store (a consistent list, so a class created just before the claim counts); stateless and
  * thread-safe.
  */
-final class DefaultStorageClass implements Strategy {
+final class DefaultStorageClass extends DelegatingStrategy {
     static final String DEFAULT_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
     static final String BETA_DEFAULT_ANNOTATION = "storageclass.beta.kubernetes.io/is-default-class";
     private static final String BETA_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
 
-    private final Strategy claims;
     private final ResourceRegistry registry;
 
     DefaultStorageClass(Strategy claims, ResourceRegistry registry) {
-        this.claims = claims;
+        super(claims);
         this.registry = registry;
     }
 
     @Override
     public void prepareForCreate(ObjectNode obj) {
-        claims.prepareForCreate(obj);
+        super.prepareForCreate(obj);
         ObjectNode spec = Json.with(obj, "spec");
         if (spec.hasNonNull("storageClassName") || obj.path("metadata").path("annotations").has(BETA_CLASS_ANNOTATION)) return;
         String cls = defaultClass();
@@ -64,55 +59,5 @@ final class DefaultStorageClass implements Strategy {
         int t = a.path("creationTimestamp").asText("").compareTo(b.path("creationTimestamp").asText(""));
         if (t != 0) return t > 0;
         return a.path("name").asText().compareTo(b.path("name").asText()) < 0;
-    }
-
-    @Override
-    public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
-        claims.prepareForUpdate(obj, old);
-    }
-
-    @Override
-    public void validate(ObjectNode obj, FieldErrors errors) {
-        claims.validate(obj, errors);
-    }
-
-    @Override
-    public void validateUpdate(ObjectNode obj, ObjectNode old, FieldErrors errors) {
-        claims.validateUpdate(obj, old, errors);
-    }
-
-    @Override
-    public Map<String, String> selectableFields(ObjectNode obj) {
-        return claims.selectableFields(obj);
-    }
-
-    @Override
-    public Set<String> selectableFieldNames() {
-        return claims.selectableFieldNames();
-    }
-
-    @Override
-    public Long gracePeriod(ObjectNode obj, Long requested) {
-        return claims.gracePeriod(obj, requested);
-    }
-
-    @Override
-    public boolean retainOnDelete(ObjectNode obj) {
-        return claims.retainOnDelete(obj);
-    }
-
-    @Override
-    public TableColumns table() {
-        return claims.table();
-    }
-
-    @Override
-    public boolean tracksGeneration() {
-        return claims.tracksGeneration();
-    }
-
-    @Override
-    public NameRule nameRule() {
-        return claims.nameRule();
     }
 }

@@ -56,7 +56,9 @@ public final class TestServer implements AutoCloseable {
         pki = ClusterPki.loadOrCreate(dir.resolve("tls"), List.of(), List.of());
         char[] pw = "test".toCharArray();
         api = new ApiServer(new ApiServer.Config(bindAddress, port, ApiServer.Tls.fromPki(pki, pw), "test").withServices(services)
-            .withMetricsResolution(metricsResolution), store, new PrometheusRegistry());
+            .withMetricsResolution(metricsResolution), store, new PrometheusRegistry())
+            .withServiceAccountTokens(new dev.beluga.apiserver.serviceaccount.TokenIssuerConfig(
+                dev.beluga.apiserver.serviceaccount.TokenIssuerConfig.DEFAULT_ISSUER, List.of(), pki::serviceAccountKey));
         token = joinSecret == null ? null : NodeToken.forCa(pki.caBundlePem(), joinSecret);
         if (token != null)
             api.withNodeBootstrap(() -> new NodeBootstrap(pki.caBundlePem(), pki.ca(), token, ClusterPki.LEAF_VALIDITY));
