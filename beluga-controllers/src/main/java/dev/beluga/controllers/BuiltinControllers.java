@@ -24,6 +24,7 @@ public final class BuiltinControllers {
         all.add(new dev.beluga.controllers.deployment.DeploymentController());
         all.add(new dev.beluga.controllers.namespace.NamespaceController());
         all.add(new dev.beluga.controllers.serviceaccount.ServiceAccountController());
+        all.add(new dev.beluga.controllers.rootca.RootCaCertPublisher());
         all.add(new dev.beluga.controllers.gc.GarbageCollector());
         all.add(new dev.beluga.controllers.endpoints.EndpointsController());
         all.add(new dev.beluga.controllers.endpoints.EndpointSliceController());
