@@ -29,10 +29,12 @@ import java.util.function.Supplier;
  * The kubelet's view of the cluster for a pod's containers: volumes set up by {@link PodVolumes} (and refreshed —
  * configMap, secret, downwardAPI, projected — at most every {@code refreshPeriod} per pod, so changed objects reach
  * running pods), the environment by {@link EnvResolver}, {@code $(VAR)} expansion of command and args, and the pod's
- * managed {@code /etc/hosts}. Thread-safe; calls for one pod come from its worker.
+ * managed {@code /etc/hosts}; projected service-account tokens from an {@link ApiTokenSource} (renewed in place by
+ * the same refresh). Thread-safe; calls for one pod come from its worker.
  */
 public final class ClusterPodResources implements PodResources {
     private final PodVolumes volumes;
+    private final ApiTokenSource tokens;
     private final EnvResolver env;
     private final Supplier<Map<String, Quantity>> allocatable;
     private final String clusterDomain;
@@ -41,9 +43,17 @@ public final class ClusterPodResources implements PodResources {
     private final Clock clock;
     private final Map<String, Instant> lastSetUp = new ConcurrentHashMap<>();
 
+    /** Without service-account tokens (serviceAccountToken projections fail). */
     public ClusterPodResources(Path podsDir, ObjectSource objects, Supplier<Map<String, Quantity>> allocatable,
                                String clusterDomain, Path nodeHostsFile, Duration refreshPeriod, Clock clock) {
-        this.volumes = new PodVolumes(podsDir, objects, allocatable);
+        this(podsDir, objects, null, allocatable, clusterDomain, nodeHostsFile, refreshPeriod, clock);
+    }
+
+    /** With projected service-account tokens from {@code tokens} (null: none), dropped when a pod is torn down. */
+    public ClusterPodResources(Path podsDir, ObjectSource objects, ApiTokenSource tokens, Supplier<Map<String, Quantity>> allocatable,
+                               String clusterDomain, Path nodeHostsFile, Duration refreshPeriod, Clock clock) {
+        this.tokens = tokens;
+        this.volumes = new PodVolumes(podsDir, objects, java.util.Optional.ofNullable(tokens), allocatable);
         this.env = new EnvResolver(objects);
         this.allocatable = allocatable;
         this.clusterDomain = clusterDomain;
@@ -108,6 +118,7 @@ public final class ClusterPodResources implements PodResources {
     @Override
     public void tearDown(String podUid) {
         lastSetUp.remove(podUid);
+        if (tokens != null) tokens.forget(podUid);
         try {
             volumes.tearDown(podUid);
         } catch (IOException e) {

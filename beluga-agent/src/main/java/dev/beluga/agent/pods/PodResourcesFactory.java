@@ -21,7 +21,8 @@ public final class PodResourcesFactory {
         Map<String, Quantity> allocatable = Map.of("cpu", new Quantity(Integer.toString(m.cpus())),
             "memory", new Quantity(Long.toString(m.memoryBytes() - 100L * 1024 * 1024)),
             "ephemeral-storage", new Quantity(Long.toString(m.ephemeralStorageBytes() / 10 * 9)));
-        return new ClusterPodResources(ctx.config().podsDir(), new ApiObjectSource(ctx.client()), () -> allocatable,
+        return new ClusterPodResources(ctx.config().podsDir(), new ApiObjectSource(ctx.client()),
+            ApiTokenSource.over(ctx.client(), Clock.systemUTC()), () -> allocatable,
             ctx.config().clusterDomain(), Path.of("/etc/hosts"), REFRESH, Clock.systemUTC());
     }
 }

@@ -69,7 +69,12 @@ public final class PodVolumes {
 
     /** With the system's mount commands and no token source (serviceAccountToken projections then fail). */
     public PodVolumes(Path root, ObjectSource objects, Supplier<Map<String, Quantity>> nodeAllocatable) {
-        this(root, objects, Optional.empty(), nodeAllocatable, new SystemMounter(), new AtomicWriter());
+        this(root, objects, Optional.empty(), nodeAllocatable);
+    }
+
+    /** With the system's mount commands and service-account tokens from {@code tokens} (if any). */
+    public PodVolumes(Path root, ObjectSource objects, Optional<TokenSource> tokens, Supplier<Map<String, Quantity>> nodeAllocatable) {
+        this(root, objects, tokens, nodeAllocatable, new SystemMounter(), new AtomicWriter());
     }
 
     public PodVolumes(Path root, ObjectSource objects, Optional<TokenSource> tokens, Supplier<Map<String, Quantity>> nodeAllocatable,
