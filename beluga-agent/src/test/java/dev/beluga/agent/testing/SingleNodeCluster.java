@@ -4,6 +4,7 @@ import dev.beluga.agent.AgentConfig;
 import dev.beluga.agent.NodeAgent;
 import dev.beluga.agent.images.BuiltinImages;
 import dev.beluga.agent.pods.ApiObjectSource;
+import dev.beluga.agent.pods.ApiTokenSource;
 import dev.beluga.agent.pods.ClusterPodResources;
 import dev.beluga.agent.server.KubeletServingCertificate;
 import dev.beluga.agent.server.KubeletTls;
@@ -30,7 +31,8 @@ import java.util.function.Predicate;
 /**
  * A one-node cluster for end-to-end tests of the kubelet API: a started API server ({@link TestServer}), a real
  * runtime in a network namespace ({@link NodeTestEnv}) and a {@link NodeAgent} for {@code node-1} serving the kubelet
- * API on 127.0.0.1 (any free port) with a serving certificate of the cluster CA; the node gets a pod CIDR, so it turns
+ * API on 127.0.0.1 (any free port) with a serving certificate of the cluster CA and service-account tokens from the
+ * TokenRequest API; the node gets a pod CIDR, so it turns
  * Ready. {@link #close()} removes every pod (sandboxes, mounts, cgroups), stops the agent, containerd and the server
  * and deletes the temporary directory — also after a failed start. Skips the test unless the machine can run pods.
  */
@@ -67,7 +69,8 @@ public final class SingleNodeCluster implements AutoCloseable {
             KubeletTls tls = new KubeletTls(KubeletServingCertificate.issue(c.api.pki.ca(), "node-1", List.of(),
                 List.of(InetAddress.getLoopbackAddress())), List.of(c.api.pki.caCertificate()));
             c.agent = customize.apply(new NodeAgent(c.client, config, ctx -> new ClusterPodResources(ctx.config().podsDir(),
-                new ApiObjectSource(ctx.client()), () -> Map.of("cpu", new Quantity("2"), "memory", new Quantity("1Gi")),
+                new ApiObjectSource(ctx.client()), ApiTokenSource.over(ctx.client(), java.time.Clock.systemUTC()),
+                () -> Map.of("cpu", new Quantity("2"), "memory", new Quantity("1Gi")),
                 "cluster.local", Path.of("/etc/hosts"), Duration.ofSeconds(1), java.time.Clock.systemUTC()), s -> { },
                 "v1.32.0-beluga").withKubeletTls(tls), c.node);
             c.agent.start();
