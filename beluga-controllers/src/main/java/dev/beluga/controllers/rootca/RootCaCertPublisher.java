@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  * Namespaces being deleted are left alone.
  *
  * <p>The bundle is the one the controller manager itself trusts the API server with (its kubeconfig's
- * certificate authority), unless given.
+ * certificate authority), unless given; without one (an insecure kubeconfig) the controller does nothing and says so.
  */
 public final class RootCaCertPublisher implements Controller {
     public static final String NAME = "kube-root-ca.crt";
@@ -61,6 +62,11 @@ public final class RootCaCertPublisher implements Controller {
     public void register(ControllerContext ctx, WorkQueue<String> queue) {
         this.ctx = ctx;
         this.bundle = configuredBundle != null ? configuredBundle.get() : clientBundle(ctx.client().getConfiguration());
+        if (bundle == null) {
+            LoggerFactory.getLogger(RootCaCertPublisher.class).warn("{}: the controller manager's kubeconfig names no certificate"
+                + " authority; {} ConfigMaps are not published", name(), NAME);
+            return;
+        }
         ctx.informers().informer(Namespace.class).addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Namespace ns) {
@@ -93,7 +99,7 @@ public final class RootCaCertPublisher implements Controller {
         });
     }
 
-    /** The PEM bundle of a client configuration's certificate authority (data, else file). */
+    /** The PEM bundle of a client configuration's certificate authority (data, else file), or null when it names none. */
     static String clientBundle(Config config) {
         if (config.getCaCertData() != null && !config.getCaCertData().isBlank())
             return new String(java.util.Base64.getDecoder().decode(config.getCaCertData().strip()), StandardCharsets.UTF_8);
@@ -104,7 +110,7 @@ public final class RootCaCertPublisher implements Controller {
                 throw new UncheckedIOException("cannot read the API server's CA " + config.getCaCertFile(), e);
             }
         }
-        throw new IllegalStateException("the controller manager's client configuration names no certificate authority to publish");
+        return null;
     }
 
     @Override
