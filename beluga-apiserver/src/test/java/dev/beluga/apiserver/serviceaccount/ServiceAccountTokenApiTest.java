@@ -8,15 +8,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,19 +31,8 @@ class ServiceAccountTokenApiTest {
     @BeforeAll
     static void start() throws Exception {
         server = new TestServer(dir);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("a", server.pki.admin().key(), new char[0], server.pki.admin().chain().toArray(java.security.cert.Certificate[]::new));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, new char[0]);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(server.pki.trustStore());
-        SSLContext withCert = SSLContext.getInstance("TLS");
-        withCert.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        SSLContext none = SSLContext.getInstance("TLS");
-        none.init(null, tmf.getTrustManagers(), null);
-        admin = HttpClient.newBuilder().sslContext(withCert).build();
-        noCert = HttpClient.newBuilder().sslContext(none).build();
+        admin = server.httpClient(true);
+        noCert = server.httpClient(false);
         send(admin, null, "POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"team\"}}");
         send(admin, null, "POST", "/api/v1/namespaces/team/serviceaccounts", "{\"metadata\":{\"name\":\"builder\"}}");
         send(admin, null, "POST", "/api/v1/nodes", "{\"metadata\":{\"name\":\"node-1\"}}");

@@ -67,6 +67,27 @@ public final class TestServer implements AutoCloseable {
         Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate(url(), pki.caCertificate(), pki.admin()));
     }
 
+    /**
+     * A JDK HTTP client trusting the cluster CA, presenting the admin client certificate ({@code withAdminCertificate})
+     * or no certificate at all (for bearer tokens and anonymous requests).
+     */
+    public java.net.http.HttpClient httpClient(boolean withAdminCertificate) throws java.security.GeneralSecurityException, java.io.IOException {
+        javax.net.ssl.KeyManager[] keys = null;
+        if (withAdminCertificate) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("a", pki.admin().key(), new char[0], pki.admin().chain().toArray(java.security.cert.Certificate[]::new));
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, new char[0]);
+            keys = kmf.getKeyManagers();
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(pki.trustStore());
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(keys, tmf.getTrustManagers(), null);
+        return java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+    }
+
     /** The server's URL, {@code https://<bind address>:<port>}. */
     public String url() {
         return "https://" + bindAddress + ":" + api.port();

@@ -2,6 +2,7 @@ package dev.beluga.controllers.rootca;
 
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
+import dev.beluga.controllers.runtime.KeyEvents;
 import dev.beluga.controllers.runtime.WorkQueue;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -67,21 +68,7 @@ public final class RootCaCertPublisher implements Controller {
                 + " authority; {} ConfigMaps are not published", name(), NAME);
             return;
         }
-        ctx.informers().informer(Namespace.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Namespace ns) {
-                queue.add(ns.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(Namespace o, Namespace n) {
-                queue.add(n.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(Namespace ns, boolean unknown) {
-            }
-        });
+        ctx.informers().informer(Namespace.class).addEventHandler(KeyEvents.enqueue(queue));
         ctx.informers().informer(ConfigMap.class).addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(ConfigMap cm) {
