@@ -47,6 +47,10 @@ class KubectlTokenTest {
         Kubeconfig.writeWithToken(anonymous, server.url(), server.pki.caCertificate(), "not-a-valid-token");
         Kubectl withToken = new Kubectl(KUBECTL, anonymous, cache);
         Kubectl.Result who = withToken.ok("auth", "whoami", "--token", token);
+        // authenticated, but RBAC grants a service account nothing until it is bound
+        assertThat(withToken.run(null, "get", "namespaces", "--token", token).err())
+            .contains("namespaces is forbidden: User \"system:serviceaccount:default:default\" cannot list resource \"namespaces\"");
+        admin.ok("create", "clusterrolebinding", "default-view", "--clusterrole=view", "--serviceaccount=default:default");
         assertThat(who.out()).contains("system:serviceaccount:default:default")
             .contains("[system:serviceaccounts system:serviceaccounts:default system:authenticated]");
         assertThat(withToken.ok("get", "namespaces", "--token", token).out()).contains("kube-system");

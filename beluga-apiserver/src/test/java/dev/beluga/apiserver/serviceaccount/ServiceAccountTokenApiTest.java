@@ -36,6 +36,10 @@ class ServiceAccountTokenApiTest {
         send(admin, null, "POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"team\"}}");
         send(admin, null, "POST", "/api/v1/namespaces/team/serviceaccounts", "{\"metadata\":{\"name\":\"builder\"}}");
         send(admin, null, "POST", "/api/v1/nodes", "{\"metadata\":{\"name\":\"node-1\"}}");
+        // under RBAC a service account may do nothing but discovery and reviews: team's accounts may read (view)
+        send(admin, null, "POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", "{\"metadata\":{\"name\":\"team-view\"},"
+            + "\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"ClusterRole\",\"name\":\"view\"},"
+            + "\"subjects\":[{\"kind\":\"Group\",\"name\":\"system:serviceaccounts:team\"}]}");
     }
 
     @AfterAll
