@@ -93,7 +93,18 @@ class ServiceAccountTokenPodTest {
         assertThat(token.split("\\.")).hasSize(3);
 
         Path caFile = Files.writeString(cluster.base.resolve("pod-ca.crt"), log.substring(log.indexOf("-----BEGIN"), log.lastIndexOf("-----") + 5) + "\n");
-        String pods = curl(caFile, token, "GET", "/api/v1/namespaces/default/pods", null);
+        // authenticated but, under RBAC, allowed nothing until bound: 403; then a RoleBinding to view lets it read pods
+        assertThat(curl(caFile, token, "GET", "/api/v1/namespaces/default/pods", null)).endsWith("\n403");
+        cluster.client.rbac().roleBindings().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+            .withNewMetadata().withName("default-view").endMetadata()
+            .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("view").endRoleRef()
+            .addNewSubject().withKind("ServiceAccount").withName("default").withNamespace("default").endSubject().build()).create();
+        String pods = "";
+        end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!pods.endsWith("\n200") && System.nanoTime() < end) {
+            pods = curl(caFile, token, "GET", "/api/v1/namespaces/default/pods", null);
+            if (!pods.endsWith("\n200")) Thread.sleep(100);
+        }
         assertThat(pods).endsWith("\n200");
         assertThat(pods).contains("\"reader\"");
         String review = curl(caFile, token, "POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
