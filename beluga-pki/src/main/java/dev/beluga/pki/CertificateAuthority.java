@@ -92,7 +92,7 @@ public final class CertificateAuthority {
         X500Name subject = SubjectNames.build(commonName, List.of());
         Instant now = Instant.now();
         var profile = new CertificateSigner.Profile(subject, keys.getPublic(), now.minus(BACKDATE), now.plus(validity), true,
-            KeyUsage.keyCertSign | KeyUsage.cRLSign, null, SubjectAltNames.NONE);
+            KeyUsage.keyCertSign | KeyUsage.cRLSign, List.of(), SubjectAltNames.NONE);
         X509Certificate cert = CertificateSigner.sign(profile, subject, CertificateSigner.keyIdentifier(keys.getPublic()), keys.getPrivate());
         return new CertificateAuthority(cert, keys.getPrivate());
     }
@@ -202,6 +202,27 @@ public final class CertificateAuthority {
         return publicKey;
     }
 
+    /**
+     * A certificate for a parsed certificate request, as the Kubernetes signers issue them (upstream's permissive
+     * signing policy): the request's subject (its O values and CN) and its DNS and IP subjectAltNames are forwarded,
+     * the key usages are {@code usages}, the validity is exactly {@code notBefore}..{@code notAfter} but never beyond
+     * the CA's own end.
+     *
+     * @throws IllegalArgumentException when the request's key is too weak or notAfter is not after notBefore
+     * @throws IllegalStateException    when the CA has expired
+     */
+    public X509Certificate signRequest(CertificateRequest request, KeyUsages usages, Instant notBefore, Instant notAfter) {
+        Keys.requireAcceptable(request.publicKey());
+        Instant caEnd = certificate.getNotAfter().toInstant();
+        if (!Instant.now().isBefore(caEnd)) throw new IllegalStateException("the CA expired at " + caEnd);
+        Instant end = notAfter.isAfter(caEnd) ? caEnd : notAfter;
+        if (!end.isAfter(notBefore)) throw new IllegalArgumentException("the certificate would end before it starts");
+        X500Name subject = SubjectNames.build(request.commonName(), request.organizations());
+        var profile = new CertificateSigner.Profile(subject, request.publicKey(), notBefore, end, false, usages.keyUsageBits(),
+            usages.extendedKeyUsages(), SubjectAltNames.of(request.dnsNames(), request.ipAddresses()));
+        return CertificateSigner.sign(profile, name, keyId, key);
+    }
+
     /** {@link #signClientCsr(byte[], String, List, Duration)} of PEM text. */
     public X509Certificate signClientCsr(String csrPem, String commonName, List<String> organizations, Duration validity) {
         return signClientCsr(csrPem.getBytes(StandardCharsets.UTF_8), commonName, organizations, validity);
@@ -225,7 +246,7 @@ public final class CertificateAuthority {
         if (!now.isBefore(caEnd)) throw new IllegalStateException("the CA expired at " + caEnd);
         Instant end = now.plus(validity).isAfter(caEnd) ? caEnd : now.plus(validity);
         int usage = KeyUsage.digitalSignature | ("RSA".equals(publicKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
-        var profile = new CertificateSigner.Profile(subject, publicKey, now.minus(BACKDATE), end, false, usage, purpose, names);
+        var profile = new CertificateSigner.Profile(subject, publicKey, now.minus(BACKDATE), end, false, usage, List.of(purpose), names);
         return CertificateSigner.sign(profile, name, keyId, key);
     }
 

@@ -20,11 +20,24 @@ public final class CertificateRequests {
      * @throws IllegalArgumentException for a blank name or organization, or an unsupported key
      */
     public static String create(KeyPair keys, String commonName, List<String> organizations) {
+        return create(keys, commonName, organizations, SubjectAltNames.NONE);
+    }
+
+    /**
+     * As {@link #create(KeyPair, String, List)}, asking also for the subjectAltNames {@code names} (an extension
+     * request), as a kubelet's serving certificate request does.
+     */
+    public static String create(KeyPair keys, String commonName, List<String> organizations, SubjectAltNames names) {
         try {
             var builder = new JcaPKCS10CertificationRequestBuilder(SubjectNames.build(commonName, organizations), keys.getPublic());
+            if (!names.isEmpty()) {
+                var extensions = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+                extensions.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false, names.toGeneralNames());
+                builder.addAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+            }
             var signer = new JcaContentSignerBuilder(Keys.signatureAlgorithm(keys.getPrivate())).build(keys.getPrivate());
             return Pem.encodeCertificateRequest(builder.build(signer));
-        } catch (OperatorCreationException e) {
+        } catch (OperatorCreationException | java.io.IOException e) {
             throw new IllegalArgumentException("cannot sign the request: " + e.getMessage(), e);
         }
     }

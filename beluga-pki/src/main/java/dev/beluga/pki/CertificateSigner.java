@@ -45,11 +45,11 @@ final class CertificateSigner {
      * @param notAfter         end of validity
      * @param ca               whether the subject may sign certificates (basicConstraints cA)
      * @param keyUsage         {@link KeyUsage} bits
-     * @param extendedKeyUsage the one extended key usage, or null for none
+     * @param extendedKeyUsages the extended key usages (none: no extension)
      * @param altNames         the subject alternative names (none: no extension)
      */
     record Profile(X500Name subject, PublicKey publicKey, Instant notBefore, Instant notAfter, boolean ca, int keyUsage,
-                   KeyPurposeId extendedKeyUsage, SubjectAltNames altNames) {
+                   java.util.List<KeyPurposeId> extendedKeyUsages, SubjectAltNames altNames) {
     }
 
     /** Signs {@code profile} as {@code issuer}, whose key has identifier {@code issuerKeyId}, with {@code issuerKey}. */
@@ -58,9 +58,10 @@ final class CertificateSigner {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE),
                 Date.from(profile.notBefore()), Date.from(profile.notAfter()), profile.subject(), profile.publicKey());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(profile.ca()));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(profile.keyUsage()));
-            if (profile.extendedKeyUsage() != null)
-                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(profile.extendedKeyUsage()));
+            if (profile.keyUsage() != 0) builder.addExtension(Extension.keyUsage, true, new KeyUsage(profile.keyUsage()));
+            if (!profile.extendedKeyUsages().isEmpty())
+                builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(profile.extendedKeyUsages().toArray(KeyPurposeId[]::new)));
             builder.addExtension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(profile.publicKey())));
             builder.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(issuerKeyId));
             if (!profile.altNames().isEmpty())

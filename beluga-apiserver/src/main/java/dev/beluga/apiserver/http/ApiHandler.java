@@ -362,7 +362,7 @@ public final class ApiHandler extends Handler.Abstract {
         if (!type.namespaced() && namespace != null) throw notFound();
         metric[0] = verb(ex, name, watchPath);
         metric[1] = type.plural() + (sub == null ? "" : "/" + sub);
-        if (sub != null && !sub.equals("status") && !sub.equals("scale") && !sub.equals("finalize")) {
+        if (sub != null && !ResourceHandler.WRITE_SUBRESOURCES.contains(sub)) {
             for (SubresourceHandler h : subresourceHandlers) if (h.handle(ex, type, namespace, name, sub)) return;
             throw notFound();
         }

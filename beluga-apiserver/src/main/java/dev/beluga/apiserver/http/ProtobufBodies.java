@@ -40,6 +40,7 @@ public final class ProtobufBodies {
         Map.entry("networking.k8s.io/v1", "V1Networking"), Map.entry("rbac.authorization.k8s.io/v1", "V1Rbac"),
         Map.entry("authorization.k8s.io/v1", "V1Authorization"), Map.entry("authentication.k8s.io/v1", "V1Authentication"), Map.entry("storage.k8s.io/v1", "V1Storage"),
         Map.entry("scheduling.k8s.io/v1", "V1Scheduling"), Map.entry("coordination.k8s.io/v1", "V1Coordination"),
+        Map.entry("certificates.k8s.io/v1", "V1Certificates"),
         Map.entry("meta.k8s.io/v1", "Meta"));
     private static final Map<String, Method> PARSERS = new ConcurrentHashMap<>();
 

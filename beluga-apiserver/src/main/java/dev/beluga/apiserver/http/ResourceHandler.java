@@ -23,11 +23,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The verbs on one resource: get, list, watch, create, update, patch, delete, deletecollection, and the status and
- * scale subresources. Decodes requests, calls the {@link RegistryStore}, and encodes the answer in the negotiated
+ * The verbs on one resource: get, list, watch, create, update, patch, delete, deletecollection, and the status,
+ * scale, finalize (namespaces) and approval (certificatesigningrequests) subresources. Decodes requests, calls the {@link RegistryStore}, and encodes the answer in the negotiated
  * representation (JSON, YAML or Table).
  */
 final class ResourceHandler {
+    /** The subresources served here (others, such as pods/log, have handlers of their own). */
+    static final java.util.Set<String> WRITE_SUBRESOURCES = java.util.Set.of("status", "scale", "finalize", "approval");
+
     private final RegistryStore store;
     private final ResourceType type;
     private final Patches patches;
@@ -42,7 +45,7 @@ final class ResourceHandler {
 
     void handle(Exchange ex, String namespace, String name, String subresource, boolean watchPath) throws Exception {
         String method = ex.method();
-        if (subresource != null && !subresource.equals("status") && !subresource.equals("scale") && !subresource.equals("finalize"))
+        if (subresource != null && !WRITE_SUBRESOURCES.contains(subresource))
             throw StatusException.notFound(type.group(), type.plural() + "/" + subresource, name);
         if (subresource != null && !type.hasSubresource(subresource))
             throw StatusException.notFound(type.group(), type.plural() + "/" + subresource, name);

@@ -27,6 +27,7 @@ public final class KnownFields {
         Map.entry("", "io.fabric8.kubernetes.api.model"), Map.entry("apps", "io.fabric8.kubernetes.api.model.apps"),
         Map.entry("batch", "io.fabric8.kubernetes.api.model.batch.v1"),
         Map.entry("coordination.k8s.io", "io.fabric8.kubernetes.api.model.coordination.v1"),
+        Map.entry("certificates.k8s.io", "io.fabric8.kubernetes.api.model.certificates.v1"),
         Map.entry("discovery.k8s.io", "io.fabric8.kubernetes.api.model.discovery.v1"),
         Map.entry("events.k8s.io", "io.fabric8.kubernetes.api.model.events.v1"),
         Map.entry("policy", "io.fabric8.kubernetes.api.model.policy.v1"),

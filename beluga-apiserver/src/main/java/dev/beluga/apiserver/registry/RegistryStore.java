@@ -219,12 +219,12 @@ public final class RegistryStore {
         meta.remove("selfLink");
         if (type.strategy().tracksGeneration()) meta.put("generation", 1);
         else meta.remove("generation");
-        type.strategy().prepareForCreate(obj);
+        type.strategy().prepareForCreate(obj, w.user());
         if (w.applied() != null) ManagedFields.recordApply(obj, null, w.applied(), w.fieldManager(), type.apiVersion(), now(), patchMeta);
         else ManagedFields.recordUpdate(obj, null, w.fieldManager(), type.apiVersion(), now(), null, patchMeta);
         for (int attempt = 0; ; attempt++) {
             if (generated) meta.put("name", generateName + randomSuffix());
-            validate(obj, null);
+            validate(obj, null, null);
             if (w.user() != null) admission.admit(Admission.Operation.CREATE, obj, null, w);
             String key = type.storageKey(Json.text(meta, "namespace"), meta.path("name").asText());
             WriteHooks.Completion done = hooks.beforeCreate(obj, w.dryRun());
@@ -334,6 +334,11 @@ public final class RegistryStore {
             if (obj.has("status")) result.set("status", obj.get("status"));
             else result.remove("status");
             // metadata changes through /status are ignored, as upstream, except managed fields bookkeeping
+            type.strategy().prepareForSubresourceUpdate("status", result, obj, old);
+        } else if ("approval".equals(w.subresource())) {
+            // certificatesigningrequests/approval: the strategy takes the conditions, nothing else changes
+            result = old.deepCopy();
+            type.strategy().prepareForSubresourceUpdate("approval", result, obj, old);
         } else if ("finalize".equals(w.subresource())) {
             // namespaces/finalize changes spec.finalizers and nothing else (the namespace controller's last step)
             result = old.deepCopy();
@@ -353,7 +358,7 @@ public final class RegistryStore {
                 Json.with(result, "metadata").put("generation", gen + 1);
             }
         }
-        validate(result, old);
+        validate(result, old, w.subresource());
         if (w.user() != null) admission.admit(Admission.Operation.UPDATE, result, old, w);
         ObjectNode cmpNew = stripVolatile(result);
         ObjectNode cmpOld = stripVolatile(old);
@@ -521,13 +526,13 @@ public final class RegistryStore {
             for (String f : unknown) w.warnings().accept("unknown field \"" + f + "\"");
     }
 
-    private void validate(ObjectNode obj, ObjectNode old) {
+    private void validate(ObjectNode obj, ObjectNode old, String subresource) {
         FieldErrors errors = new FieldErrors();
         ObjectMetaRules.validate(type, obj, errors);
         type.strategy().validate(obj, errors);
         if (old != null) {
             ObjectMetaRules.validateUpdate(type, obj, old, errors);
-            type.strategy().validateUpdate(obj, old, errors);
+            type.strategy().validateUpdate(obj, old, subresource, errors);
         }
         if (!errors.isEmpty()) {
             String name = obj.path("metadata").path("name").asText("");

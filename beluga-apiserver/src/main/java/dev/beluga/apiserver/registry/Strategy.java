@@ -20,6 +20,14 @@ public interface Strategy {
     }
 
     /**
+     * {@link #prepareForCreate(ObjectNode)} knowing who asks ({@code user} is null for the server's own writes), for
+     * kinds that record the requester (a CertificateSigningRequest's {@code spec.username}). Default: ignores the user.
+     */
+    default void prepareForCreate(ObjectNode obj, dev.beluga.apiserver.auth.UserInfo user) {
+        prepareForCreate(obj);
+    }
+
+    /**
      * Carries over from {@code old} what an update of the main resource may not change (e.g. status when the
      * resource has a status subresource), before validation.
      */
@@ -32,6 +40,24 @@ public interface Strategy {
 
     /** Errors in the change from {@code old} to {@code obj} (immutable fields). */
     default void validateUpdate(ObjectNode obj, ObjectNode old, FieldErrors errors) {
+    }
+
+    /**
+     * {@link #validateUpdate(ObjectNode, ObjectNode, FieldErrors)} knowing the subresource written through (null for
+     * the main resource, "status", "approval", ...), for kinds whose subresources may change different things.
+     * Default: the subresource does not matter.
+     */
+    default void validateUpdate(ObjectNode obj, ObjectNode old, String subresource, FieldErrors errors) {
+        validateUpdate(obj, old, errors);
+    }
+
+    /**
+     * Prepares an update through {@code subresource} ("status", or a subresource of the kind's own such as
+     * certificatesigningrequests' "approval"): {@code result} starts as the stored object {@code old} with, for
+     * "status", the requested status; the strategy changes it to what may be stored from {@code requested}. Called
+     * before validation. Default: nothing more (status replaces status; other subresources change nothing).
+     */
+    default void prepareForSubresourceUpdate(String subresource, ObjectNode result, ObjectNode requested, ObjectNode old) {
     }
 
     /** Fields field selectors may use beyond metadata.name/namespace, with their values in {@code obj}. */

@@ -1,12 +1,16 @@
 package dev.beluga.apiserver.registry;
 
+import dev.beluga.apiserver.auth.UserInfo;
+
 /**
  * Options of a create, update or patch.
  *
  * @param fieldValidation "Strict", "Warn" or "Ignore" (unknown and duplicate fields)
- * @param subresource     null for the main resource, "status", or "binding" (pods/binding: spec.nodeName and status)
+ * @param subresource     null for the main resource, "status", "approval" (certificatesigningrequests), or "binding"
+ *                        (pods/binding: spec.nodeName and status)
  * @param applied         for server-side apply, the applied configuration (its fields become the manager's)
- * @param user            who asks (for {@link Admission}); null for the API server's own writes
+ * @param user            who asks (for {@link Admission}, and for strategies that record it: a
+ *                        CertificateSigningRequest's spec.username); null for the API server's own writes
  */
 public record WriteOptions(boolean dryRun, String fieldManager, String fieldValidation, String subresource,
                            com.fasterxml.jackson.databind.node.ObjectNode applied,

@@ -169,6 +169,10 @@ public final class BuiltinResources {
                 else if (o.path("value").asLong() > 1_000_000_000L && !o.path("metadata").path("name").asText().startsWith("system-"))
                     e.forbidden("value", "maximum allowed value of a user defined priority is 1000000000");
             }).build(), ALL));
+        r.register(type("certificates.k8s.io", "v1", "CertificateSigningRequest", "certificatesigningrequests", false, List.of("csr"),
+            List.of(), List.of(status("certificates.k8s.io", "v1", "CertificateSigningRequest"),
+                new Subresource("approval", "certificates.k8s.io", "v1", "CertificateSigningRequest", RW)),
+            new dev.beluga.apiserver.resources.certificates.CertificateSigningRequestStrategy(java.time.Clock.systemUTC()), ALL));
         Strategy rbac = SimpleStrategy.builder().nameRule(Strategy.NameRule.PATH_SEGMENT).build();
         Strategy binding = SimpleStrategy.builder().nameRule(Strategy.NameRule.PATH_SEGMENT).table(Printers.ROLE_BINDING).build();
         r.register(type("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, List.of(), List.of(), List.of(), rbac, ALL));
