@@ -150,7 +150,10 @@ public final class ProtobufBodies {
                 return Json.NODES.textNode(i.toString());
             }
             case "k8s.io.apimachinery.pkg.runtime.RawExtension", "k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1": {
-                ByteString raw = (ByteString) m.getField(m.getDescriptorForType().findFieldByName("raw"));
+                // RawExtension's field is "raw", FieldsV1's "Raw" (managedFields in bodies kubectl sends back)
+                FieldDescriptor rawField = m.getDescriptorForType().findFieldByName("raw");
+                if (rawField == null) rawField = m.getDescriptorForType().findFieldByName("Raw");
+                ByteString raw = (ByteString) m.getField(rawField);
                 try {
                     return Json.MAPPER.readTree(raw.toByteArray());
                 } catch (java.io.IOException e) {
