@@ -64,13 +64,15 @@ final class ControlPlaneComponents {
     }
 
     /**
-     * Starts the controller manager (the built-in controllers but {@code disabled}) with leader election through
-     * the {@code kube-system/kube-controller-manager} Lease. Closing the result stops it and its client.
+     * Starts the controller manager (the built-in controllers but {@code disabled}; CSRs signed with {@code signing},
+     * none when null) with leader election through the {@code kube-system/kube-controller-manager} Lease. Closing the
+     * result stops it and its client.
      */
-    static AutoCloseable controllerManager(Path kubeconfig, Path stateDir, java.util.Set<String> disabled) throws Exception {
+    static AutoCloseable controllerManager(Path kubeconfig, Path stateDir, java.util.Set<String> disabled,
+                                           dev.beluga.controllers.certificates.CertificateSigning signing) throws Exception {
         KubernetesClient client = client(kubeconfig);
         dev.beluga.controllers.runtime.ControllerManager manager = new dev.beluga.controllers.runtime.ControllerManager(client,
-            () -> dev.beluga.controllers.BuiltinControllers.create(disabled), java.time.Clock.systemUTC(), identity(stateDir), true);
+            () -> dev.beluga.controllers.BuiltinControllers.create(disabled, signing), java.time.Clock.systemUTC(), identity(stateDir), true);
         manager.start();
         return new AutoCloseable() {
             @Override

@@ -89,6 +89,11 @@ final class ServerCommand implements Callable<Integer> {
         description = "Do not run this controller (repeatable), e.g. replicaset-controller.")
     List<String> disabledControllers = new ArrayList<>();
 
+    @Option(names = "--cluster-signing-duration", paramLabel = "DURATION", defaultValue = "PT8760H",
+        description = "How long the certificates the cluster CA signs for CertificateSigningRequests and joining nodes are valid at"
+            + " most, ISO-8601 (default: PT8760H, one year, as upstream).")
+    Duration clusterSigningDuration = Duration.ofDays(365);
+
     @Option(names = "--disable-agent", description = "Do not run a node agent (kubelet) in this server.")
     boolean disableAgent;
 
@@ -247,7 +252,7 @@ final class ServerCommand implements Callable<Integer> {
             .withServiceAccountTokens(new TokenIssuerConfig(serviceAccountIssuer, apiAudiences, () -> pkiReady.join().serviceAccountKey()))
             .withNodeBootstrap(() -> {
             ClusterPki p = pkiReady.join();
-            return new NodeBootstrap(p.caBundlePem(), p.ca(), tokenReady.join(), ClusterPki.LEAF_VALIDITY);
+            return new NodeBootstrap(p.caBundlePem(), p.ca(), tokenReady.join(), clusterSigningDuration);
         });
         try {
             api.start();
@@ -282,7 +287,8 @@ final class ServerCommand implements Callable<Integer> {
             }
         }
         if (!disableControllerManager) {
-            components.add(ControlPlaneComponents.controllerManager(kubeconfig, dir, java.util.Set.copyOf(disabledControllers)));
+            components.add(ControlPlaneComponents.controllerManager(kubeconfig, dir, java.util.Set.copyOf(disabledControllers),
+                new dev.beluga.controllers.certificates.CertificateSigning(pki.ca(), clusterSigningDuration)));
         }
         if (!disableAgent) {
             List<String> missing = NodeAgents.missingPrerequisites();

@@ -16,8 +16,16 @@ public final class BuiltinControllers {
     private BuiltinControllers() {
     }
 
-    /** Every built-in controller except those named in {@code disabled}. */
+    /** Every built-in controller except those named in {@code disabled}; no CSR signing (no CA at hand). */
     public static List<Controller> create(Set<String> disabled) {
+        return create(disabled, null);
+    }
+
+    /**
+     * Every built-in controller except those named in {@code disabled}; the CSR signing controller signs with
+     * {@code signing} (null: it does not run, as upstream's without {@code --cluster-signing-*-file}).
+     */
+    public static List<Controller> create(Set<String> disabled, dev.beluga.controllers.certificates.CertificateSigning signing) {
         List<Controller> all = new ArrayList<>();
         all.add(ReplicaSetController.replicaSets());
         all.add(ReplicaSetController.replicationControllers());
@@ -40,12 +48,17 @@ public final class BuiltinControllers {
         all.add(new dev.beluga.controllers.ttl.TtlAfterFinishedController());
         all.add(new dev.beluga.controllers.volume.PersistentVolumeController());
         all.add(new dev.beluga.controllers.volume.LocalPathProvisioner());
+        if (signing != null) all.add(new dev.beluga.controllers.certificates.CsrSigningController(signing));
+        all.add(new dev.beluga.controllers.certificates.CsrApprovingController());
+        all.add(new dev.beluga.controllers.certificates.CsrCleanerController());
         all.removeIf(c -> disabled.contains(c.name()));
         return all;
     }
 
     /** The names of every built-in controller. */
     public static List<String> names() {
-        return create(Set.of()).stream().map(Controller::name).toList();
+        List<String> names = new java.util.ArrayList<>(create(Set.of()).stream().map(Controller::name).toList());
+        names.add("csrsigning-controller");
+        return names;
     }
 }

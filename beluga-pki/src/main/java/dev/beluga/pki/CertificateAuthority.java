@@ -30,7 +30,8 @@ import java.util.Objects;
  * <p>Certificates it issues: serving certificates (extendedKeyUsage serverAuth, DNS and IP subjectAltNames) and client
  * certificates (clientAuth; subject {@code O=group..., CN=user}, which Kubernetes reads as user name and groups). Every
  * leaf has basicConstraints cA=false, keyUsage digitalSignature (plus keyEncipherment for RSA keys), key identifiers,
- * a notBefore five minutes in the past (clock skew between machines) and a notAfter never later than the CA's own.
+ * a notBefore five minutes in the past (clock skew between machines; half the validity for certificates shorter than
+ * ten minutes) and a notAfter never later than the CA's own.
  * Leaf keys are of the CA's key kind ({@link KeyAlgorithm}).
  *
  * <p>On disk (see {@link #load}/{@link #save}): {@value #CERT_FILE} (PEM certificate) and {@value #KEY_FILE} (PEM
@@ -246,7 +247,9 @@ public final class CertificateAuthority {
         if (!now.isBefore(caEnd)) throw new IllegalStateException("the CA expired at " + caEnd);
         Instant end = now.plus(validity).isAfter(caEnd) ? caEnd : now.plus(validity);
         int usage = KeyUsage.digitalSignature | ("RSA".equals(publicKey.getAlgorithm()) ? KeyUsage.keyEncipherment : 0);
-        var profile = new CertificateSigner.Profile(subject, publicKey, now.minus(BACKDATE), end, false, usage, List.of(purpose), names);
+        // certificates shorter than 10 minutes (tests of rotation) are backdated by half their validity, not 5 minutes
+        Duration backdate = validity.compareTo(BACKDATE.multipliedBy(2)) < 0 ? validity.dividedBy(2) : BACKDATE;
+        var profile = new CertificateSigner.Profile(subject, publicKey, now.minus(backdate), end, false, usage, List.of(purpose), names);
         return CertificateSigner.sign(profile, name, keyId, key);
     }
 
