@@ -126,6 +126,21 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /**
+     * Serves the kubelet API with {@code serving} from now on (a renewed serving certificate), without a restart.
+     *
+     * @throws IllegalStateException when the agent serves no kubelet API
+     * @throws Exception             when the certificate cannot be loaded (the old one stays in use)
+     */
+    public void reloadKubeletServing(dev.beluga.pki.IssuedCertificate serving) throws Exception {
+        KubeletServer s;
+        synchronized (this) {
+            s = kubeletServer;
+        }
+        if (s == null) throw new IllegalStateException("this agent serves no kubelet API");
+        s.reloadServingCertificate(serving);
+    }
+
+    /**
      * How the kubelet API reaches the runtime's stream server for exec, attach and port-forward; plain TCP (the
      * default) when the agent shares the runtime's network namespace. Call before start.
      */

@@ -31,11 +31,21 @@ final class AgentClient {
 
     /** A client for {@code kubeconfig}, with the same limits as {@link ControlPlaneComponents#client}. */
     static KubernetesClient create(Path kubeconfig) throws IOException {
+        return create(kubeconfig, null);
+    }
+
+    /**
+     * {@link #create(Path)} whose HTTP clients come from {@code httpClients} (null: fabric8's default), e.g. a joined
+     * agent's, whose TLS client certificate is renewed while it runs.
+     */
+    static KubernetesClient create(Path kubeconfig, io.fabric8.kubernetes.client.http.HttpClient.Factory httpClients) throws IOException {
         String text = Files.readString(kubeconfig);
         Config config = plain(AgentSerialization.INSTANCE.unmarshal(text, io.fabric8.kubernetes.api.model.Config.class))
             .orElseGet(() -> Config.fromKubeconfig(text));
         ControlPlaneComponents.unlimited(config);
-        return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(AgentSerialization.INSTANCE).build();
+        KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(AgentSerialization.INSTANCE);
+        if (httpClients != null) builder.withHttpClientFactory(httpClients);
+        return builder.build();
     }
 
     /** The client configuration of a plain kubeconfig's current context, or empty when it needs more than that. */

@@ -2,6 +2,8 @@ package dev.beluga.cli;
 
 import dev.beluga.agent.AgentConfig;
 import dev.beluga.agent.NodeAgent;
+import dev.beluga.agent.certificates.NodeCertificates;
+import dev.beluga.agent.certificates.RotatingClientTls;
 import dev.beluga.agent.images.BuiltinImages;
 import dev.beluga.agent.join.JoinException;
 import dev.beluga.agent.join.NodeCredentials;
@@ -135,17 +137,20 @@ final class AgentCommand implements Callable<Integer> {
         AgentConfig config = config(dir, nodeName == null ? dev.beluga.agent.node.MachineInfo.read(dir).hostname() : nodeName);
         NodeCredentials credentials = null;
         Path apiKubeconfig = kubeconfig;
+        List<java.net.InetAddress> addresses = NodeAgents.nodeAddresses(nodeIp);
         if (server != null) {
             try {
-                credentials = NodeJoin.credentials(new NodeJoin.Request(server, joinToken, config.nodeName(),
-                    NodeAgents.nodeAddresses(nodeIp), dir), java.time.Clock.systemUTC());
+                credentials = NodeJoin.credentials(new NodeJoin.Request(server, joinToken, config.nodeName(), addresses, dir),
+                    java.time.Clock.systemUTC());
             } catch (JoinException e) {
                 System.err.println("beluga agent: cannot join the cluster: " + e.getMessage());
                 return 1;
             }
             apiKubeconfig = dir.resolve(NodeCredentials.KUBECONFIG);
         }
-        KubernetesClient client = AgentClient.create(apiKubeconfig);
+        // a joined node's client certificate is renewed while it runs: its API client presents whichever is current
+        RotatingClientTls clientTls = credentials == null ? null : new RotatingClientTls(credentials.client(), credentials.cas());
+        KubernetesClient client = AgentClient.create(apiKubeconfig, clientTls == null ? null : clientTls.httpClientFactory());
         NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(), NodeAgents::resources,
                 dev.beluga.agent.images.RegistriesConfig.load(registries != null ? registries : dev.beluga.agent.images.RegistriesConfig.DEFAULT_PATH),
                 disableDefaultRegistryEndpoint)
@@ -159,7 +164,11 @@ final class AgentCommand implements Callable<Integer> {
             System.err.println("beluga agent: no --cluster-pki-dir: the kubelet API (kubectl logs) is off on this node");
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        NodeCertificates[] rotation = new NodeCertificates[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (rotation) {
+                if (rotation[0] != null) rotation[0].close();
+            }
             if (removePodsOnExit) agent.removeAllPods();
             agent.close();
             client.close();
@@ -170,6 +179,17 @@ final class AgentCommand implements Callable<Integer> {
         } catch (Exception e) {
             System.err.println("beluga agent: cannot start the node agent: " + e);
             return 1; // the shutdown hook stops what was started (containerd)
+        }
+        if (credentials != null && clusterPkiDir == null) {
+            synchronized (rotation) {
+                rotation[0] = new NodeCertificates(client, credentials, dir, server, config.nodeName(), addresses, clientTls, serving -> {
+                    try {
+                        agent.reloadKubeletServing(serving);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the kubelet API cannot take the renewed certificate: " + e.getMessage(), e);
+                    }
+                }, java.time.Clock.systemUTC()).start();
+            }
         }
         System.out.println("Beluga agent running: node " + config.nodeName() + " (" + agent.hostIp() + "), data dir " + dir);
         stopped.await();

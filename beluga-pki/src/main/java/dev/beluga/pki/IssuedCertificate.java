@@ -34,6 +34,25 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey key, Lis
     }
 
     /**
+     * Writes the key and the chain into one file (mode 0600), atomically, as a kubelet's
+     * {@code kubelet-client-current.pem}: a reader sees either the old pair or the new one, never a mix.
+     */
+    public void writeCombined(Path file) throws IOException {
+        SecureFiles.writeSecret(file, keyPem() + chainPem());
+    }
+
+    /**
+     * Reads a file written by {@link #writeCombined}.
+     *
+     * @throws IOException              when it cannot be read
+     * @throws IllegalArgumentException when it does not hold a key and a certificate
+     */
+    public static IssuedCertificate readCombined(Path file) throws IOException {
+        String pem = Files.readString(file, StandardCharsets.UTF_8);
+        return fromPem(pem, pem);
+    }
+
+    /**
      * The certificate and key in PEM: {@code certificatesPem} holds the chain (leaf first), {@code keyPem} the key in
      * any form {@link Pem#privateKey(String)} reads.
      *

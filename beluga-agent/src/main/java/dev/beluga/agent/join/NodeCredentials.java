@@ -26,14 +26,17 @@ import java.util.Optional;
  *
  * <pre>
  * tls/ca.crt        the cluster CA bundle, as fetched and checked against the token's hash (0644)
+ * tls/client.pem    the current client key and certificate in one file (0600), replaced atomically on rotation
  * tls/client.crt    CN=system:node:&lt;name&gt;, O=system:nodes, clientAuth: the agent's API identity (+ CA, 0644)
  * tls/client.key    its key, made on this node (0600)
+ * tls/serving.pem   the current kubelet serving key and certificate (0600), replaced atomically on rotation
  * tls/serving.crt   the kubelet API's serving certificate: node name, addresses, 127.0.0.1 (+ CA, 0644)
  * tls/serving.key   its key (0600)
  * kubeconfig.yaml   the server URL, the CA and the client certificate (0600), what the agent's API client uses
  * </pre>
  *
- * Immutable.
+ * The {@code .pem} files are the truth (as a kubelet's {@code kubelet-client-current.pem}); the {@code .crt}/{@code .key}
+ * pairs are copies written after them, for people and tools. Immutable.
  *
  * @param caBundlePem the CA bundle, byte for byte as the server served it
  * @param cas         the certificates of the bundle
@@ -41,9 +44,14 @@ import java.util.Optional;
  * @param serving     the kubelet serving certificate, key and chain
  */
 public record NodeCredentials(byte[] caBundlePem, List<X509Certificate> cas, IssuedCertificate client, IssuedCertificate serving) {
-    /** Credentials expiring within this time are replaced at start. */
-    public static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    /**
+     * Credentials expiring within this time are unusable at start: the agent joins again with the token (its bootstrap
+     * credentials). Certificates still valid are kept; the certificate managers renew them while the agent runs.
+     */
+    public static final Duration EXPIRY_MARGIN = Duration.ofMinutes(1);
     static final String CA_FILE = "tls/ca.crt";
+    static final String CLIENT_PEM = "tls/client.pem";
+    static final String SERVING_PEM = "tls/serving.pem";
     static final String CLIENT_CERT = "tls/client.crt";
     static final String CLIENT_KEY = "tls/client.key";
     static final String SERVING_CERT = "tls/serving.crt";
@@ -73,26 +81,53 @@ public record NodeCredentials(byte[] caBundlePem, List<X509Certificate> cas, Iss
      */
     public static Optional<NodeCredentials> load(Path dir) {
         try {
-            if (!Files.exists(dir.resolve(CA_FILE)) || !Files.exists(dir.resolve(CLIENT_KEY)) || !Files.exists(dir.resolve(SERVING_KEY)))
-                return Optional.empty();
+            if (!Files.exists(dir.resolve(CA_FILE))) return Optional.empty();
             byte[] bundle = Files.readAllBytes(dir.resolve(CA_FILE));
-            return Optional.of(new NodeCredentials(bundle, Pem.certificates(bundle),
-                IssuedCertificate.read(dir.resolve(CLIENT_CERT), dir.resolve(CLIENT_KEY)),
-                IssuedCertificate.read(dir.resolve(SERVING_CERT), dir.resolve(SERVING_KEY))));
+            return Optional.of(new NodeCredentials(bundle, Pem.certificates(bundle), read(dir, CLIENT_PEM, CLIENT_CERT, CLIENT_KEY),
+                read(dir, SERVING_PEM, SERVING_CERT, SERVING_KEY)));
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
+    /** One identity: the combined file when there is one (written by this version), else the older pair. */
+    private static IssuedCertificate read(Path dir, String pem, String cert, String key) throws IOException {
+        if (Files.exists(dir.resolve(pem))) return IssuedCertificate.readCombined(dir.resolve(pem));
+        return IssuedCertificate.read(dir.resolve(cert), dir.resolve(key));
+    }
+
     /**
-     * Writes the files into {@code dir} (keys first, each file atomically) and the kubeconfig for {@code server}.
+     * Writes the files into {@code dir} (each identity's combined file first, each file atomically) and the
+     * kubeconfig for {@code server}.
      */
     public void write(Path dir, String server) throws IOException {
         SecureFiles.createPrivateDirectories(dir.resolve("tls"));
-        client.write(dir.resolve(CLIENT_CERT), dir.resolve(CLIENT_KEY));
-        serving.write(dir.resolve(SERVING_CERT), dir.resolve(SERVING_KEY));
         SecureFiles.writePublic(dir.resolve(CA_FILE), new String(caBundlePem, java.nio.charset.StandardCharsets.US_ASCII));
+        writeServing(dir);
+        writeClient(dir, server);
+    }
+
+    /** These credentials with {@code renewed} as the client certificate. */
+    public NodeCredentials withClient(IssuedCertificate renewed) {
+        return new NodeCredentials(caBundlePem, cas, renewed, serving);
+    }
+
+    /** These credentials with {@code renewed} as the kubelet serving certificate. */
+    public NodeCredentials withServing(IssuedCertificate renewed) {
+        return new NodeCredentials(caBundlePem, cas, client, renewed);
+    }
+
+    /** Writes the client identity ({@code tls/client.pem}, then the copies) and the kubeconfig for {@code server}. */
+    public void writeClient(Path dir, String server) throws IOException {
+        client.writeCombined(dir.resolve(CLIENT_PEM));
+        client.write(dir.resolve(CLIENT_CERT), dir.resolve(CLIENT_KEY));
         writeKubeconfig(dir, server);
+    }
+
+    /** Writes the kubelet serving identity ({@code tls/serving.pem}, then the copies). */
+    public void writeServing(Path dir) throws IOException {
+        serving.writeCombined(dir.resolve(SERVING_PEM));
+        serving.write(dir.resolve(SERVING_CERT), dir.resolve(SERVING_KEY));
     }
 
     /** Writes {@code dir/kubeconfig.yaml} (0600) for {@code server} with this client certificate; returns its path. */
@@ -106,7 +141,7 @@ public record NodeCredentials(byte[] caBundlePem, List<X509Certificate> cas, Iss
      * Why these credentials cannot serve node {@code nodeName} with {@code addresses} (and, when a token is given, the
      * cluster it names) at {@code now}, or empty when they can: a CA bundle with another hash than the token's, a
      * certificate not issued by the bundle's CA, a key that is not its certificate's, a wrong subject or usage, a
-     * serving certificate lacking the node name or an address, or expiry within {@link #RENEW_BEFORE}.
+     * serving certificate lacking the node name or an address, or expiry within {@link #EXPIRY_MARGIN}.
      */
     public Optional<String> problem(String nodeName, List<InetAddress> addresses, NodeToken token, Instant now) {
         if (token != null && !token.matchesCa(caBundlePem)) return Optional.of("they are for another cluster CA than the token's");
@@ -137,8 +172,8 @@ public record NodeCredentials(byte[] caBundlePem, List<X509Certificate> cas, Iss
         } catch (CertificateParsingException e) {
             return Optional.of("the " + what + " certificate is malformed");
         }
-        if (cert.getNotAfter().toInstant().isBefore(now.plus(RENEW_BEFORE)))
-            return Optional.of("the " + what + " certificate expires at " + cert.getNotAfter().toInstant());
+        if (cert.getNotAfter().toInstant().isBefore(now.plus(EXPIRY_MARGIN)))
+            return Optional.of("the " + what + " certificate expired at " + cert.getNotAfter().toInstant());
         return Optional.empty();
     }
 

@@ -59,7 +59,9 @@ import java.util.Optional;
  * </ol>
  *
  * Later starts reuse the stored credentials while they fit (same node name and addresses, the token's CA, more than
- * {@link NodeCredentials#RENEW_BEFORE} left) and join again otherwise. The node password ({@value #PASSWORD_FILE}, 0600,
+ * {@link NodeCredentials#EXPIRY_MARGIN} left: certificates still valid are renewed by the agent's certificate managers
+ * through CertificateSigningRequests, see {@code dev.beluga.agent.certificates}) and join again otherwise — an expired
+ * client certificate cannot authenticate, so the token is the fallback, as a kubelet's bootstrap kubeconfig is. The node password ({@value #PASSWORD_FILE}, 0600,
  * made at the first join) stays: the server binds the node name to it.
  */
 public final class NodeJoin {

@@ -84,6 +84,8 @@ public final class KubeletServer implements AutoCloseable {
     private final StreamingRuntime streaming;
     private final StreamDialer dialer;
     private Server server;
+    private SslContextFactory.Server ssl;
+    private char[] keyStorePassword;
     private Supplier<String> metrics = () -> "";
     private Supplier<Summary> stats;
     private String nodeName = "";
@@ -156,7 +158,8 @@ public final class KubeletServer implements AutoCloseable {
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(h1.getProtocol());
         char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        keyStorePassword = password;
+        ssl = new SslContextFactory.Server();
         ssl.setKeyStore(config.tls().servingKeyStore(password));
         ssl.setKeyStorePassword(new String(password));
         ssl.setTrustStore(config.tls().clientTrustStore());
@@ -182,6 +185,20 @@ public final class KubeletServer implements AutoCloseable {
         s.start();
         server = s;
         log.info("kubelet API listening on https://{}:{}", config.bindAddress(), port());
+    }
+
+    /**
+     * Serves {@code serving} (a renewed kubelet serving certificate) from now on, without a restart: Jetty's
+     * SslContextFactory is reloaded, so new TLS connections present it; open ones keep theirs.
+     *
+     * @throws Exception when the new key store cannot be loaded (the old certificate stays in use)
+     */
+    public synchronized void reloadServingCertificate(dev.beluga.pki.IssuedCertificate serving) throws Exception {
+        if (server == null) throw new IllegalStateException("not started");
+        java.security.KeyStore store = serving.toKeyStore(keyStorePassword);
+        ssl.reload(f -> f.setKeyStore(store));
+        log.info("kubelet API serves the renewed certificate (serial {}, until {})", serving.certificate().getSerialNumber().toString(16),
+            serving.certificate().getNotAfter().toInstant());
     }
 
     /** The port actually bound (useful with port 0). */
