@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestBuilder;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -66,17 +69,29 @@ public final class CsrRequester {
                 .endSpec().build()).create();
         String name = created.getMetadata().getName();
         CertificateSigningRequest done;
-        CompletableFuture<List<CertificateSigningRequest>> future = client.certificates().v1().certificateSigningRequests()
-            .withName(name).informOnCondition(list -> list.stream().anyMatch(CsrRequester::finished));
+        // a watch from the current state (it begins with the request as it is now, so a fast signer is not missed)
+        CompletableFuture<CertificateSigningRequest> answer = new CompletableFuture<>();
+        Watch watch = client.certificates().v1().certificateSigningRequests().withName(name).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, CertificateSigningRequest csr) {
+                if (action == Action.DELETED) answer.complete(null);
+                else if (finished(csr)) answer.complete(csr);
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                answer.completeExceptionally(cause);
+            }
+        });
         try {
-            done = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream().filter(CsrRequester::finished).findFirst().orElse(null);
+            done = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            future.cancel(true); // stops the watch
             throw new CsrException("certificate signing request " + name + " (" + template.signerName() + ") was not signed within "
                 + timeout.toSeconds() + " s (is it approved? kubectl get csr " + name + ")");
         } catch (ExecutionException e) {
-            future.cancel(true);
             throw new CsrException("watching certificate signing request " + name + ": " + e.getCause());
+        } finally {
+            watch.close();
         }
         if (done == null) throw new CsrException("certificate signing request " + name + " was deleted before it was signed");
         for (CertificateSigningRequestCondition c : conditions(done)) {
