@@ -49,6 +49,11 @@ final class NetnsCluster implements AutoCloseable {
 
     /** Starts the server and {@code nodes} agents and waits until every node is Ready. */
     static NetnsCluster start(int nodes, String name) throws Exception {
+        return start(nodes, name, new String[0]);
+    }
+
+    /** As {@link #start(int, String)}, with more {@code beluga server} arguments. */
+    static NetnsCluster start(int nodes, String name, String... serverArgs) throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "beluga-" + name + "-");
         NetnsNodes net = null;
         NetnsCluster c = null;
@@ -56,8 +61,10 @@ final class NetnsCluster implements AutoCloseable {
             net = NetnsNodes.create(nodes, "node-");
             ServerCommand cmd = new ServerCommand();
             cmd.disableAgent = true;
-            new CommandLine(cmd).parseArgs("--data-dir", dir.resolve("server").toString(), "--https-port", "0",
-                "--bind-address", net.hostIp(), "--tls-san", net.hostIp());
+            List<String> args = new ArrayList<>(List.of("--data-dir", dir.resolve("server").toString(), "--https-port", "0",
+                "--bind-address", net.hostIp(), "--tls-san", net.hostIp()));
+            args.addAll(List.of(serverArgs));
+            new CommandLine(cmd).parseArgs(args.toArray(String[]::new));
             ServerCommand.Running server = cmd.start();
             // the server listens on the bridge address only, which its kubeconfig names
             Path kubeconfig = server.kubeconfig();
