@@ -2,6 +2,7 @@ package dev.beluga.controllers.certificates;
 
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
+import dev.beluga.controllers.runtime.KeyEvents;
 import dev.beluga.controllers.runtime.WorkQueue;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
@@ -34,21 +35,8 @@ public final class CsrApprovingController implements Controller {
     @Override
     public void register(ControllerContext ctx, WorkQueue<String> queue) {
         this.ctx = ctx;
-        ctx.informers().informer(CertificateSigningRequest.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(CertificateSigningRequest c) {
-                if (pending(c)) queue.add(c.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(CertificateSigningRequest old, CertificateSigningRequest c) {
-                if (pending(c)) queue.add(c.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(CertificateSigningRequest c, boolean unknown) {
-            }
-        });
+        // reconcile looks at the request and skips those it has nothing to do for
+        ctx.informers().informer(CertificateSigningRequest.class).addEventHandler(KeyEvents.enqueue(queue));
         ctx.informers().informer(Node.class).addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Node n) {

@@ -2,10 +2,10 @@ package dev.beluga.controllers.certificates;
 
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
+import dev.beluga.controllers.runtime.KeyEvents;
 import dev.beluga.controllers.runtime.WorkQueue;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,21 +39,8 @@ public final class CsrCleanerController implements Controller {
     public void register(ControllerContext ctx, WorkQueue<String> queue) {
         this.ctx = ctx;
         this.queue = queue;
-        ctx.informers().informer(CertificateSigningRequest.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(CertificateSigningRequest c) {
-                queue.add(c.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(CertificateSigningRequest old, CertificateSigningRequest c) {
-                queue.add(c.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(CertificateSigningRequest c, boolean unknown) {
-            }
-        });
+        // reconcile looks at the request and skips those it has nothing to do for
+        ctx.informers().informer(CertificateSigningRequest.class).addEventHandler(KeyEvents.enqueue(queue));
     }
 
     @Override

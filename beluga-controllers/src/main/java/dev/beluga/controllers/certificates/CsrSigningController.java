@@ -2,6 +2,7 @@ package dev.beluga.controllers.certificates;
 
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
+import dev.beluga.controllers.runtime.KeyEvents;
 import dev.beluga.controllers.runtime.WorkQueue;
 import dev.beluga.pki.CertificateRequest;
 import dev.beluga.pki.KeyUsages;
@@ -9,7 +10,6 @@ import dev.beluga.pki.Pem;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,21 +47,8 @@ public final class CsrSigningController implements Controller {
     @Override
     public void register(ControllerContext ctx, WorkQueue<String> queue) {
         this.ctx = ctx;
-        ctx.informers().informer(CertificateSigningRequest.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(CertificateSigningRequest c) {
-                if (wanted(c)) queue.add(c.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(CertificateSigningRequest old, CertificateSigningRequest c) {
-                if (wanted(c)) queue.add(c.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(CertificateSigningRequest c, boolean unknown) {
-            }
-        });
+        // reconcile looks at the request and skips those it has nothing to do for
+        ctx.informers().informer(CertificateSigningRequest.class).addEventHandler(KeyEvents.enqueue(queue));
     }
 
     private static boolean wanted(CertificateSigningRequest c) {
