@@ -46,7 +46,7 @@ class X509IdentityTest {
         KeyPair keys = KeyAlgorithm.EC_P256.generate();
         Instant now = Instant.now();
         var profile = new CertificateSigner.Profile(subject, keys.getPublic(), now, now.plusSeconds(3600), false,
-            KeyUsage.digitalSignature, null, SubjectAltNames.NONE);
+            KeyUsage.digitalSignature, List.of(), SubjectAltNames.NONE);
         return CertificateSigner.sign(profile, SubjectNames.subject(ca.certificate()), CertificateSigner.keyIdentifier(ca.certificate()), ca.key());
     }
 }
