@@ -20,12 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * certificates.k8s.io/v1 CertificateSigningRequests on a real API server through the fabric8 client: the requester
@@ -193,7 +191,4 @@ class CertificateSigningRequestApiTest {
         return new CertificateSigningRequestConditionBuilder().withType(type).withStatus("True").withReason("Test")
             .withMessage(message).build();
     }
-
-    @SuppressWarnings("unused")
-    private static final Duration UNUSED = Duration.ZERO;
 }
