@@ -20,6 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Authenticator {
     private final Map<String, UserInfo> tokens = new ConcurrentHashMap<>();
+    /**
+     * Identities of the client certificates seen, by certificate: parsing a subject costs more than the rest of
+     * authentication and authorization together, and clients present the same few certificates on every request.
+     * Bounded: cleared when it grows past {@link #MAX_CACHED_CERTIFICATES} (a cluster has few client certificates).
+     */
+    private final Map<X509Certificate, UserInfo> certificateUsers = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_CERTIFICATES = 4096;
     private final List<TokenAuthenticator> tokenAuthenticators = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public void addToken(String token, UserInfo user) {
@@ -38,7 +45,7 @@ public final class Authenticator {
         }
         Object data = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
         if (data instanceof EndPoint.SslSessionData ssl && ssl.peerCertificates() != null && ssl.peerCertificates().length > 0)
-            return fromCertificate(ssl.peerCertificates()[0]);
+            return certificateUser(ssl.peerCertificates()[0]);
         return null;
     }
 
@@ -57,6 +64,17 @@ public final class Authenticator {
             last = r;
         }
         return last;
+    }
+
+    private UserInfo certificateUser(X509Certificate cert) {
+        UserInfo cached = certificateUsers.get(cert);
+        if (cached != null) return cached;
+        UserInfo user = fromCertificate(cert);
+        if (user != null) {
+            if (certificateUsers.size() >= MAX_CACHED_CERTIFICATES) certificateUsers.clear();
+            certificateUsers.put(cert, user);
+        }
+        return user;
     }
 
     static UserInfo fromCertificate(X509Certificate cert) {

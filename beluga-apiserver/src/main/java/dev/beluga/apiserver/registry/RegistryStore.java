@@ -360,9 +360,7 @@ public final class RegistryStore {
         }
         validate(result, old, w.subresource());
         if (w.user() != null) admission.admit(Admission.Operation.UPDATE, result, old, w);
-        ObjectNode cmpNew = stripVolatile(result);
-        ObjectNode cmpOld = stripVolatile(old);
-        if (cmpNew.equals(cmpOld)) return old; // no-op: nothing written, resourceVersion unchanged
+        if (equalIgnoringVolatile(result, old)) return old; // no-op: nothing written, resourceVersion unchanged
         if (w.applied() != null) ManagedFields.recordApply(result, old, w.applied(), w.fieldManager(), type.apiVersion(), now(), patchMeta);
         else ManagedFields.recordUpdate(result, old, w.fieldManager(), type.apiVersion(), now(), w.subresource(), patchMeta);
         Json.with(result, "metadata").remove("resourceVersion");
@@ -560,14 +558,34 @@ public final class RegistryStore {
         return !a.equals(b);
     }
 
-    private static ObjectNode stripVolatile(ObjectNode o) {
-        ObjectNode c = o.deepCopy();
-        ObjectNode m = (ObjectNode) c.get("metadata");
-        if (m != null) {
-            m.remove("resourceVersion");
-            m.remove("managedFields");
+    /**
+     * Whether two versions of an object are equal but for metadata.resourceVersion and metadata.managedFields (which
+     * every write changes), compared in place: no copies, this runs on every update.
+     */
+    static boolean equalIgnoringVolatile(ObjectNode a, ObjectNode b) {
+        if (a.size() != b.size()) return false;
+        for (var e : a.properties()) {
+            JsonNode other = b.get(e.getKey());
+            if (other == null) return false;
+            if (e.getKey().equals("metadata") && e.getValue() instanceof ObjectNode am && other instanceof ObjectNode bm) {
+                if (!equalMetadata(am, bm)) return false;
+            } else if (!e.getValue().equals(other)) {
+                return false;
+            }
         }
-        return c;
+        return true;
+    }
+
+    private static boolean equalMetadata(ObjectNode a, ObjectNode b) {
+        int volatileA = (a.has("resourceVersion") ? 1 : 0) + (a.has("managedFields") ? 1 : 0);
+        int volatileB = (b.has("resourceVersion") ? 1 : 0) + (b.has("managedFields") ? 1 : 0);
+        if (a.size() - volatileA != b.size() - volatileB) return false;
+        for (var e : a.properties()) {
+            String k = e.getKey();
+            if (k.equals("resourceVersion") || k.equals("managedFields")) continue;
+            if (!e.getValue().equals(b.get(k))) return false;
+        }
+        return true;
     }
 
     private static void copyField(ObjectNode from, ObjectNode to, String field) {
