@@ -1,11 +1,7 @@
 package dev.beluga.apiserver.kubectl;
 
-import dev.beluga.apiserver.testing.TestServer;
 import dev.beluga.pki.Kubeconfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,22 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The real kubectl under RBAC: the Forbidden text, {@code auth can-i} (and {@code --list}), {@code create rolebinding}, {@code --as}. */
-class KubectlAuthTest {
-    private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
-    @TempDir
-    static Path dir;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new TestServer(dir.resolve("server"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
+class KubectlAuthTest extends KubectlServerTest {
     private static Kubectl.Result eventually(Kubectl k, String expected, String... args) throws Exception {
         Kubectl.Result r = k.run(null, args);
         for (int i = 0; i < 50 && !r.out().contains(expected); i++) {

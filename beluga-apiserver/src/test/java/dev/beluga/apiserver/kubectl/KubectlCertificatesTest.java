@@ -1,12 +1,8 @@
 package dev.beluga.apiserver.kubectl;
 
-import dev.beluga.apiserver.testing.TestServer;
 import dev.beluga.pki.CertificateRequests;
 import dev.beluga.pki.KeyAlgorithm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,22 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The real kubectl 1.32 with CertificateSigningRequests: {@code create -f}, {@code get csr} (upstream's columns),
  * {@code certificate approve} and {@code certificate deny}, {@code describe}, and the errors it relays.
  */
-class KubectlCertificatesTest {
-    private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
-    @TempDir
-    static Path dir;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new TestServer(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) server.close();
-    }
-
+class KubectlCertificatesTest extends KubectlServerTest {
     private static String csr(String name, String signer, String usages, String extra) {
         String pem = CertificateRequests.create(KeyAlgorithm.EC_P256.generate(), "jane", List.of("devs"));
         return """

@@ -1,10 +1,6 @@
 package dev.beluga.apiserver.kubectl;
 
-import dev.beluga.apiserver.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,22 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** What kubectl users see of Services: allocated cluster IPs and node ports, and the allocator's refusals. */
-class KubectlServicesTest {
-    private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
-    @TempDir
-    static Path dir;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new TestServer(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) server.close();
-    }
-
+class KubectlServicesTest extends KubectlServerTest {
     @Test
     void getShowsClusterIpsAndNodePorts() throws Exception {
         assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");

@@ -1,11 +1,7 @@
 package dev.beluga.apiserver.kubectl;
 
-import dev.beluga.apiserver.testing.TestServer;
 import dev.beluga.pki.Kubeconfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,22 +14,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code kubectl auth whoami} and {@code get} with that token ({@code --token}, through a kubeconfig that has no
  * client certificate), and the errors kubectl shows.
  */
-class KubectlTokenTest {
-    private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
-    @TempDir
-    static Path dir;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new TestServer(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) server.close();
-    }
-
+class KubectlTokenTest extends KubectlServerTest {
     @Test
     void createTokenThenWhoamiWithTheToken() throws Exception {
         assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");
