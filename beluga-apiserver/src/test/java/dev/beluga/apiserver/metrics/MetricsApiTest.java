@@ -7,9 +7,7 @@ import dev.beluga.apiserver.kubelet.FakeKubelet;
 import dev.beluga.apiserver.registry.RegistryStore;
 import dev.beluga.apiserver.registry.WriteOptions;
 import dev.beluga.apiserver.testing.TestServer;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,7 +70,7 @@ class MetricsApiTest {
         pod("team", "db", "n1", "Running", Map.of("app", "db"));
         pod("default", "elsewhere", "n2", "Running", Map.of());
         pod("default", "waiting", "n1", "Pending", Map.of());
-        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig))).build();
+        client = server.adminClient();
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (json(get("/apis/metrics.k8s.io/v1beta1/pods"), 200).path("items").size() < 2) {
             if (System.nanoTime() > end) throw new AssertionError("no pod metrics within 30 s");

@@ -3,13 +3,10 @@ package dev.beluga.apiserver.resources;
 import dev.beluga.apiserver.testing.TestServer;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 
@@ -23,7 +20,7 @@ class SecretStringDataTest {
     @Test
     void stringDataIsMergedIntoDataAndNotStored() throws Exception {
         try (TestServer server = new TestServer(dir);
-             KubernetesClient c = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(server.kubeconfig))).build()) {
+             KubernetesClient c = server.adminClient()) {
             Secret created = c.secrets().inNamespace("default").resource(new SecretBuilder().withNewMetadata().withName("s").endMetadata()
                 .addToData("kept", b64("old")).addToData("both", b64("from-data"))
                 .addToStringData("both", "from-stringData").addToStringData("password", "s3cret").build()).create();

@@ -67,6 +67,12 @@ public final class TestServer implements AutoCloseable {
         Kubeconfig.write(kubeconfig, Kubeconfig.withClientCertificate(url(), pki.caCertificate(), pki.admin()));
     }
 
+    /** A fabric8 client with the admin kubeconfig (the caller closes it). */
+    public io.fabric8.kubernetes.client.KubernetesClient adminClient() throws java.io.IOException {
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(java.nio.file.Files.readString(kubeconfig))).build();
+    }
+
     /**
      * A JDK HTTP client trusting the cluster CA, presenting the admin client certificate ({@code withAdminCertificate})
      * or no certificate at all (for bearer tokens and anonymous requests).
