@@ -117,7 +117,7 @@ public final class EmbeddedStore implements KvStore {
             throw e;
         }
         store.commitThread.start();
-        store.checkpointer.scheduleWithFixedDelay(backend::checkpoint, 1, 1, TimeUnit.SECONDS);
+        store.checkpointer.scheduleWithFixedDelay(() -> { backend.checkpoint(); }, 1, 1, TimeUnit.SECONDS);
         log.info("embedded store open at {}: revision {}, {} keys, compacted at {} ({} ms)", directory,
             store.committedRevision, store.index.keyCount(), store.compactedRevision, (System.nanoTime() - t0) / 1_000_000);
         return store;

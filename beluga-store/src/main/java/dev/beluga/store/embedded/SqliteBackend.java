@@ -47,6 +47,8 @@ final class SqliteBackend implements AutoCloseable {
     static final String FORMAT = "beluga-store";
     static final int FORMAT_VERSION = 1;
     private static final int READERS = 4;
+    /** The size the WAL file is truncated to when a checkpoint lets it start over. */
+    static final long WAL_SIZE_LIMIT = 64L << 20;
 
     private final Path file;
     private final Connection writer;
@@ -54,6 +56,8 @@ final class SqliteBackend implements AutoCloseable {
     private final PreparedStatement insertVal;
     private final PreparedStatement writerReadValue;
     private final Statement writerStatement;
+    /** A read-write connection of its own for {@link #checkpoint}: a read-only one cannot write back the database file. */
+    private final Connection checkpointer;
     private final BlockingQueue<Reader> readers = new ArrayBlockingQueue<>(READERS);
     private final List<Reader> allReaders = new ArrayList<>();
 
@@ -64,6 +68,7 @@ final class SqliteBackend implements AutoCloseable {
         this.insertVal = writer.prepareStatement("INSERT INTO val(rev, value) VALUES (?,?)");
         this.writerReadValue = writer.prepareStatement("SELECT value FROM val WHERE rev = ?");
         this.writerStatement = writer.createStatement();
+        this.checkpointer = open(file, false, false);
         for (int i = 0; i < READERS; i++) {
             Reader r = new Reader(open(file, false, true));
             readers.add(r);
@@ -174,6 +179,7 @@ final class SqliteBackend implements AutoCloseable {
             // checkpoints run on the background checkpointer, never on the commit path
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA wal_autocheckpoint=0");
+                s.execute("PRAGMA journal_size_limit=" + WAL_SIZE_LIMIT);
             }
         }
         return c;
@@ -349,14 +355,26 @@ final class SqliteBackend implements AutoCloseable {
     }
 
     /** Copies the WAL into the database file without blocking writers. Called by the background checkpointer. */
-    void checkpoint() {
-        Reader r = borrow();
-        try (Statement s = r.connection.createStatement()) {
-            s.execute("PRAGMA wal_checkpoint(PASSIVE)");
-        } catch (SQLException e) {
-            // a failed checkpoint is retried next time; the WAL keeps the data safe meanwhile
-        } finally {
-            readers.add(r);
+    /** What one checkpoint did, in WAL frames ({@code busy}: it could not finish because a reader or writer held it). */
+    record Checkpoint(boolean busy, int walFrames, int checkpointedFrames) {
+    }
+
+    /**
+     * Copies committed WAL frames back into the database file (a PASSIVE checkpoint: it never blocks the writer or
+     * readers, and does what it can). Once every frame is copied, the next commit starts the WAL from its beginning
+     * again, so the WAL stays bounded (and is truncated to {@link #WAL_SIZE_LIMIT} when reset). The writer's
+     * auto-checkpoint is off, so this is the only checkpoint while the store runs: the checkpoint thread calls it
+     * every second, and {@code close} once more. Serialized on its own connection; a failure is returned as busy and
+     * retried next time (the WAL keeps the data safe meanwhile).
+     */
+    Checkpoint checkpoint() {
+        synchronized (checkpointer) {
+            try (Statement s = checkpointer.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                if (!rs.next()) return new Checkpoint(true, -1, -1);
+                return new Checkpoint(rs.getInt(1) != 0, rs.getInt(2), rs.getInt(3));
+            } catch (SQLException e) {
+                return new Checkpoint(true, -1, -1);
+            }
         }
     }
 
@@ -393,6 +411,9 @@ final class SqliteBackend implements AutoCloseable {
     @Override
     public void close() {
         for (Reader r : allReaders) closeQuietly(r.connection);
+        synchronized (checkpointer) {
+            closeQuietly(checkpointer);
+        }
         rollback();
         closeQuietly(writer);
     }
