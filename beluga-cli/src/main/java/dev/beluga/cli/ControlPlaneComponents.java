@@ -21,11 +21,14 @@ final class ControlPlaneComponents {
     private ControlPlaneComponents() {
     }
 
-    /** A fabric8 client for a kubeconfig, with rate limits off (the server is the only judge of load). */
+    /**
+     * A fabric8 client for a kubeconfig, with rate limits off (the server is the only judge of load) and
+     * {@link ComponentSerialization}.
+     */
     static KubernetesClient client(Path kubeconfig) throws IOException {
         Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
         unlimited(config);
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(ComponentSerialization.INSTANCE).build();
     }
 
     /** Sets the limits every Beluga component's client uses: a 60 s request timeout, up to 1,024 requests at once. */

@@ -47,8 +47,10 @@ public final class BenchServer implements AutoCloseable {
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString()));
+        // the benchmark's own JVM flags, minus those that belong to this process only (profiling, debugging, training)
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
-            if (!a.startsWith("-XX:AOTCacheOutput") && !a.startsWith("-agent") && !a.startsWith("-Xrunjdwp")) cmd.add(a);
+            if (!a.startsWith("-XX:AOTCacheOutput") && !a.startsWith("-agent") && !a.startsWith("-Xrunjdwp")
+                && !a.startsWith("-XX:StartFlightRecording")) cmd.add(a);
         // extra JVM options for the server under test, e.g. -XX:StartFlightRecording=... to profile it
         String extra = System.getenv("BELUGA_BENCH_SERVER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
@@ -84,6 +86,16 @@ public final class BenchServer implements AutoCloseable {
 
     public Path kubeconfig() {
         return dir.resolve("kubeconfig.yaml");
+    }
+
+    /** CPU time (user + system) the server process has used so far, in seconds (-1 when unknown). */
+    public double cpuSeconds() {
+        return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(-1.0);
+    }
+
+    /** CPU time (user + system) this benchmark process has used so far, in seconds (-1 when unknown). */
+    public static double ownCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(-1.0);
     }
 
     /** The server's resident memory in MiB (-1 when gone). */

@@ -1,5 +1,6 @@
 package dev.beluga.cli.bench;
 
+import dev.beluga.cli.ComponentSerialization;
 import dev.beluga.controllers.BuiltinControllers;
 import dev.beluga.controllers.runtime.ClientRateLimiter;
 import dev.beluga.controllers.runtime.ControllerManager;
@@ -62,6 +63,8 @@ public final class ControllerBenchmark {
     }
 
     private static final Duration LIMIT = Duration.ofMinutes(10);
+    /** How often the scale-up prints its progress (pods created and ready, from the Deployment's status). */
+    private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
     private final Config config;
     private final PrintStream out;
 
@@ -87,7 +90,7 @@ public final class ControllerBenchmark {
                 AdminClient admin = server.client();
                 admin.send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"bench\"}}");
                 figures.put("nodes", nodes);
-                scaleAndRoll(client, figures);
+                scaleAndRoll(server, client, figures);
                 endpointLatency(client, figures);
                 namespaceDeletion(admin, client, figures);
             } finally {
@@ -102,20 +105,36 @@ public final class ControllerBenchmark {
         return figures;
     }
 
-    private void scaleAndRoll(KubernetesClient client, Map<String, Object> figures) throws Exception {
+    private void scaleAndRoll(BenchServer server, KubernetesClient client, Map<String, Object> figures) throws Exception {
         int n = config.replicas();
         client.apps().deployments().inNamespace("bench").resource(Workloads.deployment("scale", 0, "v1")).create();
+        double serverCpu0 = server.cpuSeconds();
+        double ownCpu0 = BenchServer.ownCpuSeconds();
         long t0 = System.nanoTime();
         client.apps().deployments().inNamespace("bench").withName("scale")
             .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + n + "}}");
+        long start = t0;
+        long[] nextReport = {t0 + PROGRESS_EVERY_NANOS};
         await("scale-up", () -> {
             var d = client.apps().deployments().inNamespace("bench").withName("scale").get();
-            return d.getStatus() != null && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() == n;
+            var s = d.getStatus();
+            long now = System.nanoTime();
+            if (now >= nextReport[0] && s != null) {
+                nextReport[0] = now + PROGRESS_EVERY_NANOS;
+                out.printf("  %5.1f s: %,d pods created, %,d ready%n", (now - start) / 1e9, orZero(s.getReplicas()), orZero(s.getReadyReplicas()));
+            }
+            return s != null && eq(s.getReadyReplicas(), n);
         });
         double scaleUp = (System.nanoTime() - t0) / 1e9;
         out.printf("scale-up 0 -> %,d ready pods:           %8.1f s%n", n, scaleUp);
         figures.put("scaleUpSeconds", round(scaleUp));
         figures.put("scaleUpReplicas", n);
+        // CPU is the budget on 2 cores: where the scale-up spent it, per 1,000 pods
+        double serverCpu = (server.cpuSeconds() - serverCpu0) * 1000 / n;
+        double ownCpu = (BenchServer.ownCpuSeconds() - ownCpu0) * 1000 / n;
+        out.printf("  CPU per 1,000 pods: API server + scheduler %.1f s, controller manager + hollow kubelets %.1f s%n", serverCpu, ownCpu);
+        figures.put("scaleUpServerCpuSecondsPer1000Pods", round(serverCpu));
+        figures.put("scaleUpBenchCpuSecondsPer1000Pods", round(ownCpu));
 
         t0 = System.nanoTime();
         client.apps().deployments().inNamespace("bench").withName("scale").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
@@ -219,6 +238,10 @@ public final class ControllerBenchmark {
         figures.put("namespaceDeletionSeconds", round(s));
     }
 
+    private static int orZero(Integer v) {
+        return v == null ? 0 : v;
+    }
+
     private static boolean eq(Integer v, int n) {
         return v != null && v == n;
     }
@@ -245,7 +268,7 @@ public final class ControllerBenchmark {
         c.setRequestTimeout(60_000);
         c.setMaxConcurrentRequests(1024);
         c.setMaxConcurrentRequestsPerHost(1024);
-        KubernetesClientBuilder b = new KubernetesClientBuilder().withConfig(c);
+        KubernetesClientBuilder b = new KubernetesClientBuilder().withConfig(c).withKubernetesSerialization(ComponentSerialization.INSTANCE);
         if (qps > 0) {
             ClientRateLimiter limiter = new ClientRateLimiter(qps, burst);
             b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("beluga-qps", limiter));

@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MatchCountCache {
     static final int MAX_SELECTORS = 64;
-    /** Nodes with at most this many pods are counted directly. */
-    static final int DIRECT_COUNT_MAX = 32;
+    /** Nodes with at most this many pods are counted directly (a few label look-ups each). */
+    static final int DIRECT_COUNT_MAX = 4;
 
     private record Key(String namespace, LabelSelector selector) {
     }
@@ -28,22 +28,36 @@ final class MatchCountCache {
     private record Count(long generation, int count) {
     }
 
+    /** The selector (by identity) of the last look-up and its per-node counts: one cycle asks for the same one per node. */
+    private record Last(LabelSelector selector, String namespace, Map<String, Count> perNode) {
+    }
+
     private final Map<Key, Map<String, Count>> counts = new ConcurrentHashMap<>();
+    private volatile Last last;
 
     int count(NodeInfo node, LabelSelector selector, String namespace) {
         // a node with few pods is counted faster than it is looked up
         if (node.pods().size() <= DIRECT_COUNT_MAX) return SpreadConstraint.countMatching(node.pods(), selector, namespace);
-        Key key = new Key(namespace, selector);
-        Map<String, Count> perNode = counts.get(key);
-        if (perNode == null) {
-            if (counts.size() >= MAX_SELECTORS) counts.clear();
-            perNode = counts.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
-        }
+        Map<String, Count> perNode = perNode(selector, namespace);
         long generation = node.generation();
         Count c = perNode.get(node.name());
         if (c != null && c.generation() == generation) return c.count();
         int n = SpreadConstraint.countMatching(node.pods(), selector, namespace);
         perNode.put(node.name(), new Count(generation, n));
         return n;
+    }
+
+    /** The per-node counts of a selector; the selector's hash (its whole requirement list) is computed once per cycle. */
+    private Map<String, Count> perNode(LabelSelector selector, String namespace) {
+        Last l = last;
+        if (l != null && l.selector() == selector && l.namespace().equals(namespace)) return l.perNode();
+        Key key = new Key(namespace, selector);
+        Map<String, Count> perNode = counts.get(key);
+        if (perNode == null) {
+            if (counts.size() >= MAX_SELECTORS) counts.clear();
+            perNode = counts.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
+        }
+        last = new Last(selector, namespace, perNode);
+        return perNode;
     }
 }
