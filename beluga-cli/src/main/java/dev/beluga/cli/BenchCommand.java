@@ -95,14 +95,19 @@ final class BenchCommand implements Runnable {
             description = "Replicas of the comparison run with upstream's client limit, QPS 20 burst 30 (0: skip; default: 500).")
         int upstreamReplicas;
 
+        @Option(names = "--warmup", defaultValue = "1000",
+            description = "Replicas of a Deployment scaled up and deleted before the measured phases, not counted (default: 1000).")
+        int warmup;
+
         @Override
         public Integer call() throws Exception {
             new dev.beluga.cli.bench.ControllerBenchmark(new dev.beluga.cli.bench.ControllerBenchmark.Config(replicas, servicePods, flips,
-                bulk, 0, 0, workDir), System.out).run();
+                bulk, 0, 0, warmup, workDir), System.out).run();
             if (upstreamReplicas > 0) {
                 System.out.println("-- the same with upstream kube-controller-manager's client limit (--kube-api-qps 20 --kube-api-burst 30):");
                 new dev.beluga.cli.bench.ControllerBenchmark(new dev.beluga.cli.bench.ControllerBenchmark.Config(upstreamReplicas,
-                    Math.min(servicePods, upstreamReplicas), Math.min(flips, 50), Math.min(bulk, 1000), 20, 30, workDir), System.out).run();
+                    Math.min(servicePods, upstreamReplicas), Math.min(flips, 50), Math.min(bulk, 1000), 20, 30, Math.min(warmup, upstreamReplicas),
+                    workDir), System.out).run();
             }
             return 0;
         }

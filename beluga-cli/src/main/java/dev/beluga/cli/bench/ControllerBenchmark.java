@@ -41,6 +41,7 @@ import java.util.function.BooleanSupplier;
  * Beluga's controller manager in this process, so it can also run with upstream's client-side limit (API QPS 20,
  * burst 30) for comparison.
  * <ol>
+ *   <li>warm-up (not measured): a Deployment of {@code warmup} replicas scaled up and deleted;</li>
  *   <li>scale-up: a Deployment scaled 0 → N replicas, until N pods are ready (status.readyReplicas);</li>
  *   <li>rolling update of that Deployment (default 25%/25%) until it is complete as {@code kubectl rollout status}
  *       judges it;</li>
@@ -58,8 +59,10 @@ public final class ControllerBenchmark {
      * @param flips       readiness changes measured
      * @param bulk        objects in the deleted namespace
      * @param qps         client-side API QPS of the controller manager (0: unlimited, Beluga's default)
+     * @param warmup      replicas of a Deployment scaled up and deleted first (JIT compilation and caches warm, as the
+     *                    scheduler benchmark's warm-up; 0: none)
      */
-    public record Config(int replicas, int servicePods, int flips, int bulk, double qps, int burst, Path work) {
+    public record Config(int replicas, int servicePods, int flips, int bulk, double qps, int burst, int warmup, Path work) {
     }
 
     private static final Duration LIMIT = Duration.ofMinutes(10);
@@ -90,6 +93,7 @@ public final class ControllerBenchmark {
                 AdminClient admin = server.client();
                 admin.send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"bench\"}}");
                 figures.put("nodes", nodes);
+                if (config.warmup() > 0) warmUp(client);
                 scaleAndRoll(server, client, figures);
                 endpointLatency(client, figures);
                 namespaceDeletion(admin, client, figures);
@@ -151,6 +155,19 @@ public final class ControllerBenchmark {
         client.apps().deployments().inNamespace("bench").withName("scale").delete();
         // the next phase measures latency: let the garbage collector and the kubelets finish these pods first
         await("scale-down of the deleted Deployment", () -> client.pods().inNamespace("bench").withLabel("app", "scale").list().getItems().isEmpty());
+    }
+
+    /** Scales a Deployment to {@code warmup} ready replicas and deletes it, waiting until its pods are gone. */
+    private void warmUp(KubernetesClient client) throws Exception {
+        int n = config.warmup();
+        client.apps().deployments().inNamespace("bench").resource(Workloads.deployment("warmup", n, "v1")).create();
+        await("warm-up", () -> {
+            var s = client.apps().deployments().inNamespace("bench").withName("warmup").get().getStatus();
+            return s != null && eq(s.getReadyReplicas(), n);
+        });
+        client.apps().deployments().inNamespace("bench").withName("warmup").delete();
+        await("warm-up clean-up", () -> client.pods().inNamespace("bench").withLabel("app", "warmup").list().getItems().isEmpty());
+        out.printf("(warm-up: %,d replicas scaled up and deleted, not counted)%n", n);
     }
 
     private void endpointLatency(KubernetesClient client, Map<String, Object> figures) throws Exception {
