@@ -95,8 +95,11 @@ public final class WatchCache implements AutoCloseable {
     /** Decodes a stored object, setting its resourceVersion from the store revision. */
     CachedObject decode(KeyValue kv) {
         ObjectNode obj = Json.parseObject(kv.value());
-        Json.with(obj, "metadata").put("resourceVersion", Long.toString(kv.modRevision()));
-        return new CachedObject(kv.keyString(), obj, kv.modRevision());
+        ObjectNode meta = Json.with(obj, "metadata");
+        // stored objects never hold a resourceVersion; should one do, its JSON is serialized from the tree instead
+        boolean spliceable = !meta.has("resourceVersion");
+        meta.put("resourceVersion", Long.toString(kv.modRevision()));
+        return new CachedObject(kv.keyString(), obj, kv.modRevision(), spliceable ? kv.value() : null);
     }
 
     private final class Follower implements WatchListener {
