@@ -32,7 +32,10 @@ import java.util.function.IntFunction;
  * <p>Figures per workload: average throughput (measured pods / time from the scheduler's informers being synced to
  * the last successful bind, binding API calls included), the per-second throughput samples' p50, and the
  * scheduling attempt latency p50/p99 (pop to assume, from the scheduler's histogram, interpolated within buckets as
- * Prometheus' {@code histogram_quantile}). Pod creation is not timed: upstream's floors measure scheduling too.
+ * Prometheus' {@code histogram_quantile}), and the CPU time per pod over the same interval of the scheduling threads
+ * (loop and filter helpers), of this whole process (informers and binding calls too) and of the server — the figures to
+ * compare on a shared machine, where throughput follows the load. Pod creation is not timed: upstream's floors measure
+ * scheduling too.
  */
 public final class SchedulerBenchmark {
     /** One workload: nodes and pods like upstream's {@code performance-config.yaml} entries. */
@@ -103,7 +106,7 @@ public final class SchedulerBenchmark {
                 create(admin, "default", w.initPods(), i -> w.initPod().json("init-" + i, w.nodeSpec().name(i % w.nodes())));
                 create(admin, "default", w.pods(), i -> w.pod().json("pod-" + i, null));
                 out.printf(", %d initial + %d pods created in %.1f s%n", w.initPods(), w.pods(), (System.nanoTime() - t) / 1e9);
-                return measure(w, client);
+                return measure(w, client, server.process.toHandle());
             }
         }
     }
@@ -130,11 +133,13 @@ public final class SchedulerBenchmark {
         out.printf(" (warm-up: %d pods scheduled and deleted in %.1f s)", config.warmupPods(), (System.nanoTime() - t) / 1e9);
     }
 
-    private Map<String, Object> measure(Workload w, KubernetesClient client) throws Exception {
+    private Map<String, Object> measure(Workload w, KubernetesClient client, ProcessHandle serverProcess) throws Exception {
         CompletableFuture<Scheduler> leading = new CompletableFuture<>();
         long[] syncedAt = new long[1];
+        CpuMeter cpu = new CpuMeter("beluga-scheduler", serverProcess);
         try (SchedulerRunner runner = new SchedulerRunner(client, SchedulerConfiguration.defaults(), "bench", false, s -> {
             syncedAt[0] = System.nanoTime();
+            cpu.start();
             leading.complete(s);
         })) {
             runner.start();
@@ -145,6 +150,7 @@ public final class SchedulerBenchmark {
             long last = 0;
             long nextSample = start + 1_000_000_000L;
             long done;
+            CpuMeter.Usage used;
             while (true) {
                 long bound = s.metrics().scheduled.sum();
                 long now = System.nanoTime();
@@ -155,6 +161,7 @@ public final class SchedulerBenchmark {
                 }
                 if (bound >= w.pods()) {
                     done = now;
+                    used = cpu.stop();
                     break;
                 }
                 if (now > deadline) throw new IllegalStateException(w.name() + ": only " + bound + "/" + w.pods() + " pods bound in 600 s");
@@ -170,11 +177,16 @@ public final class SchedulerBenchmark {
             m.put("attempt_p50_ms", round(quantile(s.metrics().attemptDuration, 0.5) * 1000));
             m.put("attempt_p99_ms", round(quantile(s.metrics().attemptDuration, 0.99) * 1000));
             m.put("unschedulable_attempts", s.metrics().unschedulable.sum());
+            m.put("scheduling_threads_cpu_ms_per_pod", CpuMeter.Usage.perUnit(used.threadsNanos(), w.pods()));
+            m.put("scheduler_process_cpu_ms_per_pod", CpuMeter.Usage.perUnit(used.processNanos(), w.pods()));
+            m.put("server_cpu_ms_per_pod", CpuMeter.Usage.perUnit(used.otherNanos(), w.pods()));
             m.put("upstream_floor_pods_per_s", w.upstreamFloor());
             out.printf("%s: %d pods on %d nodes in %.2f s: %d pods/s (upstream floor %s), attempt p50 %.2f ms, p99 %.2f ms%n",
                 w.name(), w.pods(), w.nodes(), secs, Math.round(w.pods() / secs),
                 w.upstreamFloor() > 0 ? Math.round(w.upstreamFloor()) + " pods/s" : "none",
                 quantile(s.metrics().attemptDuration, 0.5) * 1000, quantile(s.metrics().attemptDuration, 0.99) * 1000);
+            out.printf("%s: CPU per pod: scheduling threads %.2f ms, scheduler process %.2f ms (informers, binding calls), server %.2f ms%n",
+                w.name(), m.get("scheduling_threads_cpu_ms_per_pod"), m.get("scheduler_process_cpu_ms_per_pod"), m.get("server_cpu_ms_per_pod"));
             return m;
         }
     }
