@@ -362,6 +362,10 @@ public final class SchedulerCache {
             boolean updateAllLists = false;
             boolean updateAffinityLists = false;
             boolean updatePvcs = false;
+            List<Long> changedGenerations = new ArrayList<>();
+            List<String> changedNames = new ArrayList<>();
+            List<NodeInfo> gainedAffinity = new ArrayList<>();
+            List<NodeInfo> gainedAnti = new ArrayList<>();
             for (NodeItem item = head; item != null; item = item.next) {
                 if (item.info.generation() <= snapshotGeneration) break;
                 Node n = item.info.node();
@@ -372,11 +376,18 @@ public final class SchedulerCache {
                     existing = new NodeInfo();
                     snapshot.nodeInfoMap.put(item.info.name(), existing);
                 }
-                if (existing.podsWithAffinity().isEmpty() != item.info.podsWithAffinity().isEmpty()
-                    || existing.podsWithRequiredAntiAffinity().isEmpty() != item.info.podsWithRequiredAntiAffinity().isEmpty())
-                    updateAffinityLists = true;
+                boolean hadAffinity = !existing.podsWithAffinity().isEmpty();
+                boolean hadAnti = !existing.podsWithRequiredAntiAffinity().isEmpty();
+                boolean hasAffinity = !item.info.podsWithAffinity().isEmpty();
+                boolean hasAnti = !item.info.podsWithRequiredAntiAffinity().isEmpty();
+                // a node that gets its first such pod is appended below; one that loses its last needs a rebuild
+                if ((hadAffinity && !hasAffinity) || (hadAnti && !hasAnti)) updateAffinityLists = true;
+                if (!hadAffinity && hasAffinity) gainedAffinity.add(existing);
+                if (!hadAnti && hasAnti) gainedAnti.add(existing);
                 if (!updatePvcs && !existing.pvcRefCounts().keySet().equals(item.info.pvcRefCounts().keySet())) updatePvcs = true;
                 existing.copyFrom(item.info);
+                changedGenerations.add(item.info.generation());
+                changedNames.add(item.info.name());
             }
             if (head != null) snapshot.generation = head.info.generation();
             if (snapshot.nodeInfoMap.size() > nodeTree.numNodes()) {
@@ -392,8 +403,11 @@ public final class SchedulerCache {
                 }
                 snapshot.nodeInfoList = list;
                 snapshot.rebuildLists();
-            } else if (updateAffinityLists || updatePvcs) {
-                snapshot.rebuildLists();
+                snapshot.changes.reset(snapshot.generation);
+            } else {
+                if (updateAffinityLists || updatePvcs) snapshot.rebuildLists();
+                else snapshot.appendToAffinityLists(gainedAffinity, gainedAnti);
+                snapshot.changes.addNewestFirst(changedGenerations, changedNames);
             }
             if (snapshot.imagesGeneration != imagesGeneration) {
                 Map<String, Integer> counts = new HashMap<>(imageNodes.size() * 2);
@@ -430,6 +444,7 @@ public final class SchedulerCache {
         snapshot.nodeInfoList = list;
         snapshot.rebuildLists();
         if (head != null) snapshot.generation = head.info.generation();
+        snapshot.changes.reset(snapshot.generation);
     }
 
     // ---- introspection ----

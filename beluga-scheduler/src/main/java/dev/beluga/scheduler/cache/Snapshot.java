@@ -28,6 +28,8 @@ public final class Snapshot implements NodeInfoLister {
     Map<String, Integer> imageNodeCounts = Map.of();
     long generation;
     long imagesGeneration = -1;
+    /** The nodes refreshed by {@code updateSnapshot}, for {@link #changedSince}. */
+    final NodeChangeLog changes = new NodeChangeLog(0);
 
     public Snapshot() {
     }
@@ -52,6 +54,7 @@ public final class Snapshot implements NodeInfoLister {
         Map<String, Integer> images = new HashMap<>();
         for (NodeInfo ni : list) for (String img : ni.imageSizes().keySet()) images.merge(img, 1, Integer::sum);
         s.imageNodeCounts = images;
+        s.changes.reset(Long.MAX_VALUE); // its nodes may be changed in place: nothing is known about changes
         return s;
     }
 
@@ -67,6 +70,22 @@ public final class Snapshot implements NodeInfoLister {
         havePodsWithAffinity = aff;
         havePodsWithRequiredAntiAffinity = anti;
         usedPvcs = pvcs;
+    }
+
+    /**
+     * Adds nodes that just got their first pod with affinity terms / required anti-affinity terms to those lists,
+     * without walking every node as {@link #rebuildLists} does (the lists' order is not part of their contract).
+     */
+    void appendToAffinityLists(List<NodeInfo> gainedAffinity, List<NodeInfo> gainedAnti) {
+        if (!gainedAffinity.isEmpty()) havePodsWithAffinity = appended(havePodsWithAffinity, gainedAffinity);
+        if (!gainedAnti.isEmpty()) havePodsWithRequiredAntiAffinity = appended(havePodsWithRequiredAntiAffinity, gainedAnti);
+    }
+
+    private static List<NodeInfo> appended(List<NodeInfo> list, List<NodeInfo> more) {
+        // rebuildLists makes ArrayLists, but the initial lists are immutable
+        List<NodeInfo> out = list instanceof ArrayList<NodeInfo> a ? a : new ArrayList<>(list);
+        out.addAll(more);
+        return out;
     }
 
     @Override
@@ -107,7 +126,13 @@ public final class Snapshot implements NodeInfoLister {
     }
 
     /** The highest node generation this snapshot reflects. */
+    @Override
     public long generation() {
         return generation;
+    }
+
+    @Override
+    public Set<String> changedSince(long generation) {
+        return changes.since(generation);
     }
 }

@@ -1,6 +1,7 @@
 package dev.beluga.scheduler.framework;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Read access to the scheduling snapshot: the nodes of the current cycle. Valid only during a scheduling cycle, on
@@ -27,5 +28,19 @@ public interface NodeInfoLister {
 
     default int numNodes() {
         return list().size();
+    }
+
+    /** The highest node generation the snapshot reflects (0 when the lister does not track generations). */
+    default long generation() {
+        return 0;
+    }
+
+    /**
+     * Names of the nodes whose state (node object or pods) changed after {@code generation}, a value of
+     * {@link #generation()} read in an earlier cycle; null when that is not known (nodes were added or removed since,
+     * too many changes, or the lister does not track them), in which case the caller must recompute from all nodes.
+     */
+    default Set<String> changedSince(long generation) {
+        return null;
     }
 }

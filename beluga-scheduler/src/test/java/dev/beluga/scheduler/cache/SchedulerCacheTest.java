@@ -256,4 +256,38 @@ class SchedulerCacheTest {
         assertThat(snapshot.havePodsWithRequiredAntiAffinityList()).isEmpty();
         assertThat(snapshot.havePodsWithAffinityList()).extracting(NodeInfo::name).containsExactly("n2");
     }
+
+    @Test
+    void snapshotTellsWhichNodesChangedSinceAnEarlierGeneration() {
+        Snapshot snapshot = new Snapshot();
+        for (String n : new String[]{"n1", "n2", "n3"}) cache.addNode(TestNodes.node(n).cpu("4").build());
+        cache.updateSnapshot(snapshot);
+        long g1 = snapshot.generation();
+        assertThat(snapshot.changedSince(g1)).isEmpty();
+        assertThat(snapshot.changedSince(g1 - 1)).as("before the nodes were added: unknown").isNull();
+
+        cache.addPod(pod("p1", "1", "n2"));
+        cache.updateSnapshot(snapshot);
+        long g2 = snapshot.generation();
+        assertThat(snapshot.changedSince(g1)).containsExactly("n2");
+
+        cache.assumePod(TestPods.pod("p2").cpu("1").info(), "n3");
+        cache.updateNode(TestNodes.node("n1").cpu("4").build(), TestNodes.node("n1").cpu("4").label("a", "b").build());
+        cache.updateSnapshot(snapshot);
+        assertThat(snapshot.changedSince(g1)).containsExactlyInAnyOrder("n1", "n2", "n3");
+        assertThat(snapshot.changedSince(g2)).containsExactlyInAnyOrder("n1", "n3");
+        assertThat(snapshot.changedSince(snapshot.generation())).isEmpty();
+
+        long g3 = snapshot.generation();
+        cache.addNode(TestNodes.node("n4").cpu("4").build());
+        cache.updateSnapshot(snapshot);
+        assertThat(snapshot.changedSince(g3)).as("a node was added: unknown").isNull();
+        assertThat(snapshot.changedSince(snapshot.generation())).isEmpty();
+    }
+
+    @Test
+    void aSnapshotBuiltDirectlyKnowsNoChanges() {
+        Snapshot s = Snapshot.of(java.util.List.of(TestNodes.node("n1").build()), java.util.List.of());
+        assertThat(s.changedSince(s.generation())).isNull();
+    }
 }

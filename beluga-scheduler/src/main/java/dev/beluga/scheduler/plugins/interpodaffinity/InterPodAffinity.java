@@ -62,6 +62,7 @@ public final class InterPodAffinity implements PreFilterPlugin, PreFilterExtensi
     private final NamespaceLister namespaces;
     private final int hardPodAffinityWeight;
     private final boolean ignorePreferredTermsOfExistingPods;
+    private final PreFilterCounts counts;
 
     public InterPodAffinity(JsonNode args, NodeInfoLister snapshot, NamespaceLister namespaces) {
         this.snapshot = snapshot;
@@ -70,6 +71,7 @@ public final class InterPodAffinity implements PreFilterPlugin, PreFilterExtensi
         if (hardPodAffinityWeight < 0 || hardPodAffinityWeight > 100)
             throw new IllegalArgumentException("hardPodAffinityWeight: must be in the range [0, 100]");
         this.ignorePreferredTermsOfExistingPods = args != null && args.path("ignorePreferredTermsOfExistingPods").asBoolean(false);
+        this.counts = new PreFilterCounts(snapshot);
     }
 
     @Override
@@ -77,6 +79,11 @@ public final class InterPodAffinity implements PreFilterPlugin, PreFilterExtensi
         return Names.INTER_POD_AFFINITY;
     }
 
+    /**
+     * The PreFilter result of one cycle. Its counts may be those {@link PreFilterCounts} keeps for the next cycle
+     * ({@code shared}): they are copied before the first change (addPod/removePod during preemption or for nominated
+     * pods), and the state is not used after the cycle.
+     */
     private static final class FilterState implements StateData {
         List<AffinityTerm> affinityTerms;
         List<AffinityTerm> antiAffinityTerms;
@@ -84,6 +91,7 @@ public final class InterPodAffinity implements PreFilterPlugin, PreFilterExtensi
         TopologyCounts existingAntiAffinity = new TopologyCounts();
         TopologyCounts affinity = new TopologyCounts();
         TopologyCounts antiAffinity = new TopologyCounts();
+        boolean shared;
 
         @Override
         public StateData cloneData() {
@@ -99,6 +107,12 @@ public final class InterPodAffinity implements PreFilterPlugin, PreFilterExtensi
 
         /** Adds or removes (delta −1) an existing pod on a node (upstream {@code updateWithPod}). */
         void updateWithPod(PodInfo existing, PodInfo incoming, NodeInfo node, long delta) {
+            if (shared) {
+                existingAntiAffinity = existingAntiAffinity.copy();
+                affinity = affinity.copy();
+                antiAffinity = antiAffinity.copy();
+                shared = false;
+            }
             Map<String, String> labels = node.labels();
             for (AffinityTerm t : existing.requiredAntiAffinityTerms())
                 if (t.matches(incoming, namespaceLabels)) countAt(existingAntiAffinity, labels, t.topologyKey(), delta);
@@ -154,25 +168,14 @@ public final class InterPodAffinity implements PreFilterPlugin, PreFilterExtensi
         s.affinityTerms = merged(pod.requiredAffinityTerms());
         s.antiAffinityTerms = merged(pod.requiredAntiAffinityTerms());
         s.namespaceLabels = namespaceLabels(pod.namespace());
-        for (NodeInfo ni : snapshot.havePodsWithRequiredAntiAffinityList()) {
-            if (ni.node() == null) continue;
-            for (PodInfo existing : ni.podsWithRequiredAntiAffinity())
-                for (AffinityTerm t : existing.requiredAntiAffinityTerms())
-                    if (t.matches(pod, s.namespaceLabels)) countAt(s.existingAntiAffinity, ni.labels(), t.topologyKey(), 1);
-        }
-        if (!s.affinityTerms.isEmpty() || !s.antiAffinityTerms.isEmpty()) {
-            for (NodeInfo ni : nodes) {
-                if (ni.node() == null) continue;
-                for (PodInfo existing : ni.pods()) {
-                    if (matchesAll(s.affinityTerms, existing))
-                        for (AffinityTerm t : s.affinityTerms) countAt(s.affinity, ni.labels(), t.topologyKey(), 1);
-                    for (AffinityTerm t : s.antiAffinityTerms)
-                        if (t.matches(existing, null)) countAt(s.antiAffinity, ni.labels(), t.topologyKey(), 1);
-                }
-            }
-        } else if (s.existingAntiAffinity.isEmpty()) {
+        TopologyCounts[] c = counts.counts(pod, new PreFilterCounts.Shape(pod.namespace(), pod.labels(), s.namespaceLabels,
+            s.affinityTerms, s.antiAffinityTerms), nodes);
+        s.existingAntiAffinity = c[PreFilterCounts.EXISTING_ANTI_AFFINITY];
+        s.affinity = c[PreFilterCounts.AFFINITY];
+        s.antiAffinity = c[PreFilterCounts.ANTI_AFFINITY];
+        s.shared = true;
+        if (s.affinityTerms.isEmpty() && s.antiAffinityTerms.isEmpty() && s.existingAntiAffinity.isEmpty())
             return PreFilterResult.skip();
-        }
         state.write(PRE_FILTER, s);
         return PreFilterResult.success();
     }
