@@ -39,10 +39,17 @@ final class BenchCommand implements Runnable {
         @Option(names = "--watch-seconds", defaultValue = "5", description = "Length of the watch test (default: 5 s).")
         int watchSeconds;
 
+        @Option(names = "--starts", defaultValue = "1",
+            description = "How many times the first start (new data directory) and the second start are measured (default: 1).")
+        int starts;
+
+        @Option(names = "--start-only", description = "Measure the starts only, not the creates, list and watch.")
+        boolean startOnly;
+
         @Override
         public Integer call() throws Exception {
             new dev.beluga.cli.bench.ApiBenchmark(new dev.beluga.cli.bench.ApiBenchmark.Config(pods, warmup, 32, 20, watchers, watchRate,
-                watchSeconds, workDir), System.out).run();
+                watchSeconds, workDir, starts, startOnly), System.out).run();
             return 0;
         }
     }

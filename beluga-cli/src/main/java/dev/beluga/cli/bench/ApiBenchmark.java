@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * {@code beluga bench api}: starts a real {@code beluga server} process (embedded store) and measures, over HTTPS
  * with the admin certificate:
  * <ol>
- *   <li>start to {@code /readyz} ok, and resident memory when idle;</li>
+ *   <li>start to {@code /readyz} ok, on a first start (CA, certificates and bootstrap objects created) and on a second
+ *       start of the same data directory (everything loaded), {@code starts} times each; resident memory when idle;</li>
  *   <li>pod creates/s from 32 concurrent clients, with latency percentiles;</li>
  *   <li>LIST of all pods (10,000) latency;</li>
  *   <li>watch fan-out: N watchers of the pods of a namespace while pods are patched at a fixed rate; delivery latency
@@ -47,9 +48,19 @@ public final class ApiBenchmark {
      * @param warmup pods created (in another namespace, not measured) before the measured creates, so that the figures
      *               are those of a server whose hot paths are compiled, as any long-running server's are
      */
-    public record Config(int pods, int warmup, int clients, int listRuns, int watchers, int watchRate, int watchSeconds, Path work) {
+    /**
+     * @param starts    how many times the first and the second start are measured (at least 1; each time in a new data
+     *                  directory)
+     * @param startOnly measure the starts only, not the load (creates, list, watch)
+     */
+    public record Config(int pods, int warmup, int clients, int listRuns, int watchers, int watchRate, int watchSeconds, Path work,
+                         int starts, boolean startOnly) {
+        public Config {
+            if (starts < 1) throw new IllegalArgumentException("starts must be at least 1: " + starts);
+        }
+
         public static Config defaults(Path work) {
-            return new Config(10_000, 10_000, 32, 20, 1000, 500, 5, work);
+            return new Config(10_000, 10_000, 32, 20, 1000, 500, 5, work, 1, false);
         }
     }
 
@@ -63,9 +74,28 @@ public final class ApiBenchmark {
 
     public Map<String, Object> run() throws Exception {
         Map<String, Object> results = new LinkedHashMap<>();
-        try (BenchServer server = BenchServer.start(config.work(), "api", List.of("--disable-scheduler", "--disable-controller-manager"))) {
-            results.put("start_to_readyz_ms", server.readyMillis);
-            out.printf("server ready (/readyz ok) %d ms after the process started%n", server.readyMillis);
+        List<Long> first = new ArrayList<>();
+        List<Long> second = new ArrayList<>();
+        List<String> args = List.of("--disable-scheduler", "--disable-controller-manager");
+        for (int i = 1; i < config.starts(); i++) {
+            try (BenchServer server = BenchServer.start(config.work(), "api", args)) {
+                first.add(server.readyMillis);
+                try (BenchServer again = server.restart()) {
+                    second.add(again.readyMillis);
+                }
+            }
+        }
+        BenchServer server = BenchServer.start(config.work(), "api", args);
+        try {
+            first.add(server.readyMillis);
+            server = server.restart();
+            second.add(server.readyMillis);
+            results.put("start_to_readyz_ms", first.getFirst());
+            results.put("start_to_readyz_first_ms", first);
+            results.put("start_to_readyz_second_ms", second);
+            out.printf("server ready (/readyz ok) after the process started: first start (CA created) %s ms, second start %s ms%n",
+                first, second);
+            if (config.startOnly()) return report(results);
             AdminClient client = server.client();
             Thread.sleep(2000);
             results.put("idle_rss_mib", server.rssMib());
@@ -78,7 +108,13 @@ public final class ApiBenchmark {
             results.put("list_pods", lists(client));
             results.put("watch", watch(server.dir, server.port));
             results.put("rss_after_mib", server.rssMib());
+        } finally {
+            server.close();
         }
+        return report(results);
+    }
+
+    private Map<String, Object> report(Map<String, Object> results) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("name", "api");
         line.put("results", results);

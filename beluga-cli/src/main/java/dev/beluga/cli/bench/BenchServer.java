@@ -17,9 +17,11 @@ import java.util.stream.Stream;
 
 /**
  * A {@code beluga server} child process for a benchmark: its own data directory under the work directory, a free
- * loopback port, this JVM's options (the launcher's: GC, AOT cache — so the figures are those of {@code beluga
- * server}) plus {@code BELUGA_BENCH_SERVER_JAVA_OPTS}. {@link #start} returns once {@code /readyz} answers;
- * {@link #close} stops the process and deletes its directory and log.
+ * loopback port. It is started the way a user starts it — through the {@code beluga} launcher script when the benchmark
+ * itself runs under it ({@code BELUGA_LAUNCHER}, set by the script), so that the figures include the script, its JVM
+ * flags and the ahead-of-time cache — else with this JVM's options; {@code BELUGA_BENCH_SERVER_JAVA_OPTS} adds JVM
+ * options in both cases. {@link #start} returns once {@code /readyz} answers; {@link #restart} starts the server again
+ * on the same data; {@link #close} stops the process and deletes its directory and log.
  */
 public final class BenchServer implements AutoCloseable {
     public final Path dir;
@@ -28,11 +30,14 @@ public final class BenchServer implements AutoCloseable {
     /** Milliseconds from starting the process to the first successful {@code /readyz}. */
     public final long readyMillis;
 
-    private BenchServer(Path dir, int port, Process process, long readyMillis) {
+    private final List<String> extraArgs;
+
+    private BenchServer(Path dir, int port, Process process, long readyMillis, List<String> extraArgs) {
         this.dir = dir;
         this.port = port;
         this.process = process;
         this.readyMillis = readyMillis;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /**
@@ -45,18 +50,24 @@ public final class BenchServer implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString()));
-        // the benchmark's own JVM flags, minus those that belong to this process only (profiling, debugging, training)
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
-            if (!a.startsWith("-XX:AOTCacheOutput") && !a.startsWith("-agent") && !a.startsWith("-Xrunjdwp")
-                && !a.startsWith("-XX:StartFlightRecording")) cmd.add(a);
-        // extra JVM options for the server under test, e.g. -XX:StartFlightRecording=... to profile it
-        String extra = System.getenv("BELUGA_BENCH_SERVER_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "server", "--data-dir", dir.toString(),
-            "--https-port", Integer.toString(port), "--bind-address", "127.0.0.1", "--disable-agent"));
-        cmd.addAll(extraArgs);
+        return launch(dir, port, extraArgs);
+    }
+
+    /**
+     * Stops this server (keeping its data) and starts it again on the same directory, port and arguments: the second
+     * start of a cluster, with its CA and objects already there. This instance must not be used afterwards.
+     */
+    public BenchServer restart() throws Exception {
+        process.toHandle().destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        return launch(dir, port, extraArgs);
+    }
+
+    private static BenchServer launch(Path dir, int port, List<String> extraArgs) throws Exception {
+        List<String> serverArgs = new ArrayList<>(List.of("server", "--data-dir", dir.toString(), "--https-port", Integer.toString(port),
+            "--bind-address", "127.0.0.1", "--disable-agent"));
+        serverArgs.addAll(extraArgs);
+        ProcessBuilder pb = command(serverArgs);
         HttpClient probe = readinessClient();
         try {
             probe.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz")).build(),
@@ -65,14 +76,48 @@ public final class BenchServer implements AutoCloseable {
             // nothing listens yet: this only warms up the client
         }
         long t0 = System.nanoTime();
-        Process server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(dir).toFile()).start();
+        Process server = pb.redirectErrorStream(true).redirectOutput(log(dir).toFile()).start();
         try {
             long ready = waitReady(probe, port, t0);
-            return new BenchServer(dir, port, server, ready);
+            return new BenchServer(dir, port, server, ready, extraArgs);
         } catch (Exception e) {
             stop(server, dir);
             throw e;
         }
+    }
+
+    /**
+     * {@code beluga ARGS} as a user runs it: the launcher script when known (it {@code exec}s the JVM, so the process is
+     * the server's JVM), else this JVM's java with this JVM's options.
+     */
+    private static ProcessBuilder command(List<String> args) {
+        String extra = System.getenv("BELUGA_BENCH_SERVER_JAVA_OPTS"); // e.g. -XX:StartFlightRecording=... to profile it
+        boolean hasExtra = extra != null && !extra.isBlank();
+        String launcher = System.getenv("BELUGA_LAUNCHER");
+        if (launcher != null && Files.isExecutable(Path.of(launcher))) {
+            List<String> cmd = new ArrayList<>(List.of(launcher));
+            cmd.addAll(args);
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            // the benchmark's own JVM options, minus those that belong to this process only (a profiling recording)
+            String inherited = pb.environment().getOrDefault("BELUGA_JAVA_OPTS", "");
+            String kept = String.join(" ", java.util.Arrays.stream(inherited.trim().split("\\s+")).filter(BenchServer::inheritable).toList());
+            pb.environment().put("BELUGA_JAVA_OPTS", hasExtra ? (kept + " " + extra.trim()).trim() : kept);
+            return pb;
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = new ArrayList<>(List.of(java.toString()));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
+            if (inheritable(a)) cmd.add(a);
+        if (hasExtra) cmd.addAll(List.of(extra.trim().split("\\s+")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga"));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd);
+    }
+
+    /** Whether one of this process's JVM options also goes to the server: not training, agents, debugging or profiling. */
+    private static boolean inheritable(String option) {
+        return !option.isEmpty() && !option.startsWith("-XX:AOTCacheOutput") && !option.startsWith("-agent")
+            && !option.startsWith("-Xrunjdwp") && !option.startsWith("-XX:StartFlightRecording");
     }
 
     private static Path log(Path dir) {
