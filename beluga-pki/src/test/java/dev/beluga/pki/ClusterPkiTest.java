@@ -219,6 +219,22 @@ class ClusterPkiTest {
     }
 
     @Test
+    void keyStoreEntriesOpenWithTheirPasswordOnlyAndAnEmptyOneWorks() throws Exception {
+        ClusterPki pki = ClusterPki.loadOrCreate(tls(), List.of(), List.of());
+        KeyStore keys = pki.servingKeyStore("secret".toCharArray());
+        String alias = keys.aliases().nextElement();
+        assertThatThrownBy(() -> keys.getKey(alias, "other".toCharArray())).isInstanceOf(java.security.UnrecoverableKeyException.class);
+
+        KeyStore open = pki.admin().toKeyStore(new char[0]);
+        assertThat(open.getKey("key", new char[0]).getEncoded()).isEqualTo(pki.admin().key().getEncoded());
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(open, new char[0]);
+        javax.net.ssl.X509KeyManager km = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
+        String chosen = km.chooseClientAlias(new String[] {"EC"}, null, null);
+        assertThat(km.getCertificateChain(chosen)[0]).isEqualTo(pki.admin().certificate());
+    }
+
+    @Test
     void invalidExtraNamesAreRefusedBeforeAnythingIsWritten() {
         assertThatThrownBy(() -> ClusterPki.loadOrCreate(tls(), List.of("bad name"), List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThat(tls()).doesNotExist();
