@@ -245,10 +245,10 @@ final class ServerCommand implements Callable<Integer> {
         Compactor compactor = new Compactor(store, retention).start(Duration.ofMinutes(1).compareTo(retention) < 0
             ? Duration.ofMinutes(1) : retention.dividedBy(2), Clock.systemUTC());
         char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
-        ApiServer api = new ApiServer(new ApiServer.Config(bindAddress, httpsPort, () -> {
-            ClusterPki p = pkiReady.join();
-            return ApiServer.Tls.fromPki(p, password);
-        }, BelugaVersion.version(), services), store, registry).withAuthorizationModes(authorizationModes)
+        // the port's TLS material (key stores, the kubelet client certificate) too is made beside the store and bootstrap
+        java.util.concurrent.CompletableFuture<ApiServer.Tls> tlsReady = pkiReady.thenApplyAsync(p -> ApiServer.Tls.fromPki(p, password));
+        ApiServer api = new ApiServer(new ApiServer.Config(bindAddress, httpsPort, tlsReady::join, BelugaVersion.version(), services), store,
+            registry).withAuthorizationModes(authorizationModes)
             .withServiceAccountTokens(new TokenIssuerConfig(serviceAccountIssuer, apiAudiences, () -> pkiReady.join().serviceAccountKey()))
             .withNodeBootstrap(() -> {
             ClusterPki p = pkiReady.join();

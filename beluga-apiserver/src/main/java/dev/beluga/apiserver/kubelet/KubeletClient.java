@@ -34,18 +34,19 @@ import java.util.HexFormat;
  *
  * <p>HTTP/2 when the kubelet offers it (one connection per kubelet for all streams; closing a response body resets
  * just its stream), else HTTP/1.1. Redirects are not followed (upstream's {@code PreventRedirects}). Thread-safe;
- * {@link #close()} aborts open streams.
+ * {@link #close()} aborts open streams. The TLS contexts and HTTP clients are made at the first request that needs
+ * them (not in the constructor, which runs in the API server's start), so a bad TLS set-up fails that request.
  */
 public final class KubeletClient implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     private final KubeletClientTls tls;
-    private final HttpClient verifying;
+    private volatile HttpClient verifying;
     private volatile HttpClient insecure;
+    private boolean closed;
 
     public KubeletClient(KubeletClientTls tls) {
         this.tls = tls;
-        this.verifying = client(sslContext(tls, false));
     }
 
     /**
@@ -69,7 +70,7 @@ public final class KubeletClient implements AutoCloseable {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
             if (timeout != null) request.timeout(timeout);
-            response = (skipVerification ? insecure() : verifying).send(request.build(),
+            response = http(skipVerification).send(request.build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -99,15 +100,18 @@ public final class KubeletClient implements AutoCloseable {
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
-    private HttpClient insecure() {
-        HttpClient c = insecure;
-        if (c == null) {
-            synchronized (this) {
+    private HttpClient http(boolean skipVerification) {
+        HttpClient c = skipVerification ? insecure : verifying;
+        if (c != null) return c;
+        synchronized (this) {
+            if (closed) throw new IllegalStateException("the kubelet client is closed");
+            if (skipVerification) {
                 if (insecure == null) insecure = client(sslContext(tls, true));
-                c = insecure;
+                return insecure;
             }
+            if (verifying == null) verifying = client(sslContext(tls, false));
+            return verifying;
         }
-        return c;
     }
 
     private static HttpClient client(SSLContext ssl) {
@@ -143,9 +147,10 @@ public final class KubeletClient implements AutoCloseable {
 
     @Override
     public void close() {
-        verifying.shutdownNow();
-        HttpClient c = insecure;
-        if (c != null) c.shutdownNow();
+        synchronized (this) {
+            closed = true;
+        }
+        for (HttpClient c : new HttpClient[] {verifying, insecure}) if (c != null) c.shutdownNow();
     }
 
     /** {@code insecureSkipTLSVerifyBackend}: any server certificate, any name. */
