@@ -65,7 +65,7 @@ final class CertificateSigner {
             builder.addExtension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(profile.publicKey())));
             builder.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(issuerKeyId));
             if (!profile.altNames().isEmpty())
-                builder.addExtension(Extension.subjectAlternativeName, false, profile.altNames().toGeneralNames());
+                builder.addExtension(Extension.subjectAlternativeName, false, org.bouncycastle.asn1.x509.GeneralNames.getInstance(profile.altNames().encoded()));
             var signer = new JcaContentSignerBuilder(Keys.signatureAlgorithm(issuerKey)).build(issuerKey);
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {

@@ -94,10 +94,11 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey key, Lis
 
     /**
      * The key in PEM, in the traditional form every Kubernetes client reads ("EC PRIVATE KEY" or "RSA PRIVATE KEY";
-     * see {@link Pem#encodeTraditionalPrivateKey}).
+     * see {@link Pem#encodeTraditionalPrivateKey}); an EC key's public point is taken from the certificate when it is
+     * the key's.
      */
     public String keyPem() {
-        return Pem.encodeTraditionalPrivateKey(key);
+        return TraditionalKeyEncoding.encode(key, certificate.getPublicKey()).orElseGet(() -> Pem.encodePrivateKey(key));
     }
 
     /** The key in PEM as PKCS#8 "PRIVATE KEY". */

@@ -1,7 +1,5 @@
 package dev.beluga.pki;
 
-import org.bouncycastle.asn1.x500.X500Name;
-
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -42,8 +40,8 @@ final class LeafCheck {
 
     /** A reason when the subject of {@code cert} is not (CN, O values) = ({@code commonName}, {@code organizations}). */
     static Optional<String> wrongSubject(X509Certificate cert, String commonName, List<String> organizations) {
-        X500Name subject = SubjectNames.subject(cert);
-        if (Objects.equals(SubjectNames.commonName(subject), commonName) && SubjectNames.organizations(subject).equals(organizations))
+        var subject = cert.getSubjectX500Principal();
+        if (Objects.equals(DistinguishedNames.commonName(subject), commonName) && DistinguishedNames.organizations(subject).equals(organizations))
             return Optional.empty();
         return Optional.of("subject is " + cert.getSubjectX500Principal());
     }

@@ -1,22 +1,15 @@
 package dev.beluga.pki;
 
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,7 +27,8 @@ import java.util.Objects;
  * <p>Reading: blocks of other types are skipped (so a certificate can be read from a file that also holds its key);
  * private keys are read from "PRIVATE KEY", "EC PRIVATE KEY" and "RSA PRIVATE KEY"; encrypted keys are refused.
  * Malformed input raises {@link IllegalArgumentException}. Keys and certificates come from the platform's default
- * providers. All methods are thread-safe.
+ * providers, read without Bouncy Castle (which only certificate requests need, and an EC key written or paired without
+ * its public point: see {@link TraditionalKeyEncoding}). All methods are thread-safe.
  */
 public final class Pem {
     private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
@@ -84,20 +78,18 @@ public final class Pem {
     }
 
     /**
-     * Every certificate in {@code pem}, in order.
+     * Every certificate in {@code pem} ("CERTIFICATE" or "X509 CERTIFICATE" blocks), in order.
      *
      * @throws IllegalArgumentException when there is none or a block is malformed
      */
     public static List<X509Certificate> certificates(String pem) {
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         List<X509Certificate> out = new ArrayList<>();
-        for (Object o : objects(pem, "certificate")) {
-            if (o instanceof X509CertificateHolder holder) {
-                try {
-                    out.add(converter.getCertificate(holder));
-                } catch (CertificateException e) {
-                    throw new IllegalArgumentException("malformed certificate: " + e.getMessage(), e);
-                }
+        for (PemBlocks.Block block : blocks(pem, "certificate")) {
+            if (!block.type().equals("CERTIFICATE") && !block.type().equals("X509 CERTIFICATE")) continue;
+            try {
+                out.add((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(block.der())));
+            } catch (CertificateException e) {
+                throw new IllegalArgumentException("malformed certificate: " + e.getMessage(), e);
             }
         }
         if (out.isEmpty()) throw new IllegalArgumentException("no certificate in PEM data");
@@ -115,21 +107,23 @@ public final class Pem {
     }
 
     /**
-     * The first private key in {@code pem} ("PRIVATE KEY", "EC PRIVATE KEY" or "RSA PRIVATE KEY").
+     * The first private key in {@code pem} ("PRIVATE KEY", "EC PRIVATE KEY" or "RSA PRIVATE KEY"), read with the JDK's
+     * own providers.
      *
      * @throws IllegalArgumentException when there is none, it is encrypted, or it is malformed
      */
     public static PrivateKey privateKey(String pem) {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        for (Object o : objects(pem, "private key")) {
+        for (PemBlocks.Block block : keyBlocks(pem)) {
             try {
-                if (o instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
-                if (o instanceof PEMKeyPair pair) return converter.getPrivateKey(pair.getPrivateKeyInfo());
-            } catch (IOException e) {
+                switch (block.type()) {
+                    case "PRIVATE KEY": return PrivateKeyDecoding.pkcs8(block.der());
+                    case "EC PRIVATE KEY": return PrivateKeyDecoding.sec1(block.der());
+                    case "RSA PRIVATE KEY": return PrivateKeyDecoding.pkcs1(block.der());
+                    default: break;
+                }
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("malformed private key: " + e.getMessage(), e);
             }
-            if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo)
-                throw new IllegalArgumentException("encrypted private keys are not supported");
         }
         throw new IllegalArgumentException("no private key in PEM data");
     }
@@ -141,20 +135,22 @@ public final class Pem {
      * @throws IllegalArgumentException as {@link #privateKey(String)}, or when the key is neither EC nor RSA
      */
     public static KeyPair keyPair(String pem) {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        for (Object o : objects(pem, "private key")) {
+        for (PemBlocks.Block block : keyBlocks(pem)) {
             try {
-                if (o instanceof PEMKeyPair pair) return converter.getKeyPair(pair);
-            } catch (IOException e) {
+                switch (block.type()) {
+                    case "EC PRIVATE KEY": return PrivateKeyDecoding.sec1Pair(block.der());
+                    case "RSA PRIVATE KEY": return PrivateKeyDecoding.pkcs1Pair(block.der());
+                    case "PRIVATE KEY": {
+                        String traditional = TraditionalKeyEncoding.encode(PrivateKeyDecoding.pkcs8(block.der()))
+                            .orElseThrow(() -> new IllegalArgumentException("unsupported private key: neither RSA nor EC on a named curve"));
+                        return keyPair(traditional);
+                    }
+                    default: break;
+                }
+            } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("malformed private key: " + e.getMessage(), e);
             }
-            if (o instanceof PrivateKeyInfo) {
-                String traditional = TraditionalKeyEncoding.encode(privateKey(pem))
-                    .orElseThrow(() -> new IllegalArgumentException("unsupported private key: neither RSA nor EC on a named curve"));
-                return keyPair(traditional);
-            }
         }
-        privateKey(pem); // throws the reason
         throw new IllegalArgumentException("no private key in PEM data");
     }
 
@@ -170,8 +166,13 @@ public final class Pem {
      * @throws IllegalArgumentException when there is none or it is malformed
      */
     public static PKCS10CertificationRequest certificateRequest(String pem) {
-        for (Object o : objects(pem, "certificate request")) {
-            if (o instanceof PKCS10CertificationRequest request) return request;
+        for (PemBlocks.Block block : blocks(pem, "certificate request")) {
+            if (!block.type().equals("CERTIFICATE REQUEST") && !block.type().equals("NEW CERTIFICATE REQUEST")) continue;
+            try {
+                return new PKCS10CertificationRequest(block.der());
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("malformed certificate request: " + e.getMessage(), e);
+            }
         }
         throw new IllegalArgumentException("no certificate request in PEM data");
     }
@@ -186,15 +187,23 @@ public final class Pem {
         return "-----BEGIN " + type + "-----\n" + BASE64.encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
-    private static List<Object> objects(String pem, String what) {
-        Objects.requireNonNull(pem, "pem");
-        List<Object> out = new ArrayList<>();
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            for (Object o = parser.readObject(); o != null; o = parser.readObject()) out.add(o);
-        } catch (IOException | RuntimeException e) {
+    private static List<PemBlocks.Block> blocks(String pem, String what) {
+        try {
+            return PemBlocks.parse(pem);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed PEM data where a " + what + " was expected: " + e.getMessage(), e);
         }
-        return out;
+    }
+
+    /** The blocks of {@code pem}, refusing encrypted keys. */
+    private static List<PemBlocks.Block> keyBlocks(String pem) {
+        List<PemBlocks.Block> blocks = blocks(pem, "private key");
+        for (PemBlocks.Block block : blocks) {
+            if (block.type().equals("ENCRYPTED PRIVATE KEY") || block.encrypted() && block.type().endsWith("PRIVATE KEY"))
+                throw new IllegalArgumentException("encrypted private keys are not supported");
+            if (block.type().endsWith("PRIVATE KEY")) break;
+        }
+        return blocks;
     }
 
     private static String text(byte[] pem) {

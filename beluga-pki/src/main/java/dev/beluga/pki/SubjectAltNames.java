@@ -1,16 +1,8 @@
 package dev.beluga.pki;
 
-import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.security.cert.CertificateEncodingException;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,6 +24,9 @@ import java.util.regex.Pattern;
  * @param ipAddresses the iPAddress entries
  */
 public record SubjectAltNames(Set<String> dnsNames, Set<InetAddress> ipAddresses) {
+    /** The OID of the subjectAltName extension. */
+    static final String EXTENSION_OID = "2.5.29.17";
+    private static final int DNS_NAME_TAG = 0x82, IP_ADDRESS_TAG = 0x87; // [2] IA5String, [7] OCTET STRING, implicit
     private static final Pattern DNS_NAME = Pattern.compile("(\\*\\.)?[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?");
 
     /** An empty set of names. */
@@ -61,22 +56,25 @@ public record SubjectAltNames(Set<String> dnsNames, Set<InetAddress> ipAddresses
      * one). Entries that are not plain host names or 4/16-byte addresses are left out.
      */
     public static SubjectAltNames of(X509Certificate certificate) {
-        Extension extension;
-        try {
-            extension = new JcaX509CertificateHolder(certificate).getExtension(Extension.subjectAlternativeName);
-        } catch (CertificateEncodingException e) {
-            throw new IllegalArgumentException("malformed certificate: " + e.getMessage(), e);
-        }
+        byte[] extension = certificate.getExtensionValue(EXTENSION_OID);
         if (extension == null) return NONE;
         List<String> dns = new ArrayList<>();
         List<InetAddress> ips = new ArrayList<>();
-        for (GeneralName name : GeneralNames.getInstance(extension.getParsedValue()).getNames()) {
-            if (name.getTagNo() == GeneralName.dNSName && name.getName() instanceof ASN1String s && isDnsName(s.getString())) {
-                dns.add(s.getString());
-            } else if (name.getTagNo() == GeneralName.iPAddress) {
-                byte[] octets = ASN1OctetString.getInstance(name.getName()).getOctets();
-                if (octets.length == 4 || octets.length == 16) ips.add(address(octets));
+        try {
+            byte[] value = new DerReader(extension).next(DerReader.OCTET_STRING).contents();
+            DerReader names = new DerReader(value).next(DerReader.SEQUENCE).reader();
+            while (names.hasMore()) {
+                DerReader.Element name = names.next();
+                if (name.tag() == DNS_NAME_TAG) {
+                    String text = new String(name.contents(), StandardCharsets.US_ASCII);
+                    if (isDnsName(text)) dns.add(text);
+                } else if (name.tag() == IP_ADDRESS_TAG) {
+                    byte[] octets = name.contents();
+                    if (octets.length == 4 || octets.length == 16) ips.add(address(octets));
+                }
             }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("malformed certificate: subjectAltName: " + e.getMessage(), e);
         }
         return of(dns, ips);
     }
@@ -114,12 +112,12 @@ public record SubjectAltNames(Set<String> dnsNames, Set<InetAddress> ipAddresses
         return dnsNames.isEmpty() && ipAddresses.isEmpty();
     }
 
-    /** The extension value: DNS names first, then addresses. */
-    GeneralNames toGeneralNames() {
-        List<GeneralName> names = new ArrayList<>();
-        for (String dns : dnsNames) names.add(new GeneralName(GeneralName.dNSName, dns));
-        for (InetAddress ip : ipAddresses) names.add(new GeneralName(GeneralName.iPAddress, new DEROctetString(ip.getAddress())));
-        return new GeneralNames(names.toArray(GeneralName[]::new));
+    /** The DER of the extension value (GeneralNames): DNS names first, then addresses. */
+    byte[] encoded() {
+        List<byte[]> names = new ArrayList<>();
+        for (String dns : dnsNames) names.add(DerWriter.element(DNS_NAME_TAG, dns.getBytes(StandardCharsets.US_ASCII)));
+        for (InetAddress ip : ipAddresses) names.add(DerWriter.element(IP_ADDRESS_TAG, ip.getAddress()));
+        return DerWriter.sequence(names.toArray(byte[][]::new));
     }
 
     @Override

@@ -1,23 +1,15 @@
 package dev.beluga.pki;
 
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
-import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
 
+import javax.security.auth.x500.X500Principal;
+import java.io.IOException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * Distinguished names of the form Kubernetes reads: O = groups (any number), CN = user. Built in the order Go's
- * {@code pkix.Name} writes them (O before CN); read as Go does (the last CN wins, every O in order).
+ * Distinguished names as Bouncy Castle's {@link X500Name}, for the CA and for certificate requests it reads: the rules
+ * (O = groups, CN = user; written O first, read as Go does) are {@link DistinguishedNames}'s.
  */
 final class SubjectNames {
     private SubjectNames() {
@@ -29,10 +21,7 @@ final class SubjectNames {
      * @throws IllegalArgumentException when the common name or an organization is blank
      */
     static X500Name build(String commonName, List<String> organizations) {
-        requireText(commonName, "common name");
-        X500NameBuilder builder = new X500NameBuilder(BCStyle.INSTANCE);
-        for (String o : Objects.requireNonNull(organizations, "organizations")) builder.addRDN(BCStyle.O, requireText(o, "organization"));
-        return builder.addRDN(BCStyle.CN, commonName).build();
+        return X500Name.getInstance(DistinguishedNames.encode(commonName, organizations));
     }
 
     /** The subject of {@code certificate}, as encoded. */
@@ -42,31 +31,19 @@ final class SubjectNames {
 
     /** The last CN value of {@code name}, or null without one. */
     static String commonName(X500Name name) {
-        List<String> all = values(name, BCStyle.CN);
-        return all.isEmpty() ? null : all.getLast();
+        return DistinguishedNames.commonName(principal(name));
     }
 
     /** Every O value of {@code name}, in order. */
     static List<String> organizations(X500Name name) {
-        return values(name, BCStyle.O);
+        return DistinguishedNames.organizations(principal(name));
     }
 
-    private static List<String> values(X500Name name, ASN1ObjectIdentifier type) {
-        List<String> out = new ArrayList<>();
-        for (RDN rdn : name.getRDNs()) {
-            for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
-                if (atv.getType().equals(type)) out.add(text(atv.getValue()));
-            }
+    private static X500Principal principal(X500Name name) {
+        try {
+            return new X500Principal(name.getEncoded());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed name: " + e.getMessage(), e);
         }
-        return List.copyOf(out);
-    }
-
-    private static String text(ASN1Encodable value) {
-        return value instanceof ASN1String s ? s.getString() : IETFUtils.valueToString(value);
-    }
-
-    private static String requireText(String s, String what) {
-        if (s == null || s.isBlank()) throw new IllegalArgumentException("the " + what + " must not be blank");
-        return s;
     }
 }

@@ -1,7 +1,5 @@
 package dev.beluga.pki;
 
-import org.bouncycastle.asn1.x500.X500Name;
-
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -32,10 +30,10 @@ public record X509Identity(String user, List<String> groups) {
      *                                  authenticate
      */
     public static X509Identity fromCertificate(X509Certificate certificate) {
-        X500Name subject = SubjectNames.subject(certificate);
-        String user = SubjectNames.commonName(subject);
+        var subject = certificate.getSubjectX500Principal();
+        String user = DistinguishedNames.commonName(subject);
         if (user == null || user.isEmpty())
             throw new IllegalArgumentException("the certificate subject has no common name: " + certificate.getSubjectX500Principal());
-        return new X509Identity(user, SubjectNames.organizations(subject));
+        return new X509Identity(user, DistinguishedNames.organizations(subject));
     }
 }
