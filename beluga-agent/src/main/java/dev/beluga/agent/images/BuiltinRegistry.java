@@ -5,15 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarFile;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +28,30 @@ import java.util.concurrent.Executors;
  * a pull of {@code busybox:latest} — which {@code imagePullPolicy: Always} does on every start — succeeds on a node
  * without network, as it would against a registry. Serves {@code GET/HEAD /v2/}, {@code /v2/<name>/manifests/<tag or
  * digest>} and {@code /v2/<name>/blobs/<digest>}; anything else is 404, so containerd goes on to the next host.
- * Runs on the JDK's built-in HTTP server with virtual threads. Thread-safe; {@link #close()} stops it.
+ * Runs on the JDK's built-in HTTP server with virtual threads. Blobs are not kept in memory: each is read from its
+ * archive (where the tar entry's data lies) when it is asked for, so the archives must stay in place while this runs.
+ * Thread-safe; {@link #close()} stops it.
  */
 public final class BuiltinRegistry implements AutoCloseable {
     private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
 
-    private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();      // "sha256:..." -> content
+    private final Map<String, Blob> blobs = new ConcurrentHashMap<>();        // "sha256:..." -> where its content is
     private final Map<String, String> manifests = new ConcurrentHashMap<>();  // "library/busybox:latest" -> digest
     private final HttpServer server;
+
+    /** A blob's content: {@code size} bytes at {@code offset} of {@code archive}. */
+    private record Blob(Path archive, long offset, long size) {
+        /** Copies the content to {@code out}. */
+        void copyTo(OutputStream out) throws IOException {
+            try (FileChannel file = FileChannel.open(archive); WritableByteChannel to = Channels.newChannel(out)) {
+                for (long done = 0; done < size; ) {
+                    long n = file.transferTo(offset + done, size - done, to);
+                    if (n <= 0) throw new IOException(archive + " is shorter than when it was loaded");
+                    done += n;
+                }
+            }
+        }
+    }
 
     private BuiltinRegistry(HttpServer server) {
         this.server = server;
@@ -56,12 +74,16 @@ public final class BuiltinRegistry implements AutoCloseable {
 
     private void load(BuiltImage image) throws IOException {
         byte[] index = null;
-        try (InputStream in = Files.newInputStream(image.archive()); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+        try (TarFile tar = new TarFile(image.archive())) {
+            for (TarArchiveEntry e : tar.getEntries()) {
                 if (!e.isFile()) continue;
-                byte[] content = tar.readAllBytes();
-                if (e.getName().startsWith("blobs/sha256/")) blobs.put("sha256:" + e.getName().substring("blobs/sha256/".length()), content);
-                else if (e.getName().equals("index.json")) index = content;
+                if (e.getName().startsWith("blobs/sha256/"))
+                    blobs.put("sha256:" + e.getName().substring("blobs/sha256/".length()), new Blob(image.archive(), e.getDataOffset(), e.getSize()));
+                else if (e.getName().equals("index.json")) {
+                    try (InputStream in = tar.getInputStream(e)) {
+                        index = in.readAllBytes();
+                    }
+                }
             }
         }
         if (index == null) throw new IOException(image.archive() + " has no index.json");
@@ -90,16 +112,16 @@ public final class BuiltinRegistry implements AutoCloseable {
                 String repo = path.substring(4, m);
                 String ref = path.substring(m + "/manifests/".length());
                 String digest = ref.startsWith("sha256:") ? ref : manifests.get(repo + ":" + ref);
-                byte[] body = digest == null ? null : blobs.get(digest);
-                if (body != null) {
-                    send(ex, 200, MANIFEST_TYPE, body, digest, head);
+                Blob blob = digest == null ? null : blobs.get(digest);
+                if (blob != null) {
+                    send(ex, MANIFEST_TYPE, blob, digest, head);
                     return;
                 }
             } else if (b > 0) {
                 String digest = path.substring(b + "/blobs/".length());
-                byte[] body = blobs.get(digest);
-                if (body != null) {
-                    send(ex, 200, "application/octet-stream", body, digest, head);
+                Blob blob = blobs.get(digest);
+                if (blob != null) {
+                    send(ex, "application/octet-stream", blob, digest, head);
                     return;
                 }
             }
@@ -107,10 +129,27 @@ public final class BuiltinRegistry implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange ex, int status, String type, byte[] body, String digest, boolean head) throws IOException {
+    private static void send(HttpExchange ex, String type, Blob blob, String digest, boolean head) throws IOException {
+        headers(ex, type, digest);
+        if (head) {
+            ex.getResponseHeaders().set("Content-Length", Long.toString(blob.size()));
+            ex.sendResponseHeaders(200, -1);
+            return;
+        }
+        ex.sendResponseHeaders(200, blob.size() == 0 ? -1 : blob.size());
+        try (OutputStream out = ex.getResponseBody()) {
+            blob.copyTo(out);
+        }
+    }
+
+    private static void headers(HttpExchange ex, String type, String digest) {
         ex.getResponseHeaders().set("Content-Type", type);
         ex.getResponseHeaders().set("Docker-Distribution-API-Version", "registry/2.0");
         if (digest != null) ex.getResponseHeaders().set("Docker-Content-Digest", digest);
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body, String digest, boolean head) throws IOException {
+        headers(ex, type, digest);
         if (head) {
             ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
             ex.sendResponseHeaders(status, -1);
