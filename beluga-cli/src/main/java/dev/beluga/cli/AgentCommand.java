@@ -192,6 +192,7 @@ final class AgentCommand implements Callable<Integer> {
             }
         }
         System.out.println("Beluga agent running: node " + config.nodeName() + " (" + agent.hostIp() + "), data dir " + dir);
+        HeapCompaction.start();
         stopped.await();
         return 0;
     }

@@ -13,7 +13,9 @@ import java.util.Map;
  *   <li>no ahead-of-time cache: the program's cache is trained on the server and loads all of its ~14,000 classes
  *       at start, ~3,000 more than an agent uses;</li>
  *   <li>the serial collector with a small initial heap, a young generation capped at 8 MiB (garbage is short-lived:
- *       watch events, CRI replies), and free-ratio bounds so the old generation stays near its live size;</li>
+ *       watch events, CRI replies), and free-ratio bounds (5–10%, shrinking in one step) so that a full collection
+ *       leaves the old generation at its live size plus a tenth; {@link HeapCompaction} runs one after start-up (and
+ *       after a quarter's growth), whose garbage would otherwise keep the old generation ~1.5 times its live size;</li>
  *   <li>C1 only ({@code TieredStopAtLevel=1}) and a 32 MiB code cache: about half the compiled code and no C2
  *       compiler arenas; an agent's hot paths (JSON, gRPC framing) are fast enough with C1;</li>
  *   <li>compact object headers (JDK 25+): 8-byte headers instead of 12, about a tenth of the heap;</li>
@@ -29,7 +31,7 @@ public final class AgentJvm {
     /** JVM flags for an agent running on a JDK of the given feature release (e.g. 25). */
     public static List<String> flags(int jdkFeature) {
         List<String> flags = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx192m", "-XX:MaxNewSize=8m",
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TieredStopAtLevel=1",
+            "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=10", "-XX:-ShrinkHeapInSteps", "-XX:TieredStopAtLevel=1",
             "-XX:ReservedCodeCacheSize=32m", "-Dio.netty.allocator.type=unpooled"));
         if (jdkFeature >= 25) flags.addAll(List.of("-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=30000"));
         return List.copyOf(flags);
