@@ -133,16 +133,6 @@ public final class BenchServer implements AutoCloseable {
         return dir.resolve("kubeconfig.yaml");
     }
 
-    /** CPU time (user + system) the server process has used so far, in seconds (-1 when unknown). */
-    public double cpuSeconds() {
-        return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(-1.0);
-    }
-
-    /** CPU time (user + system) this benchmark process has used so far, in seconds (-1 when unknown). */
-    public static double ownCpuSeconds() {
-        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(-1.0);
-    }
-
     /** The server's resident memory in MiB (-1 when gone). */
     public long rssMib() {
         try {

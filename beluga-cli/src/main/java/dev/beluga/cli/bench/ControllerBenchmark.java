@@ -112,8 +112,8 @@ public final class ControllerBenchmark {
     private void scaleAndRoll(BenchServer server, KubernetesClient client, Map<String, Object> figures) throws Exception {
         int n = config.replicas();
         client.apps().deployments().inNamespace("bench").resource(Workloads.deployment("scale", 0, "v1")).create();
-        double serverCpu0 = server.cpuSeconds();
-        double ownCpu0 = BenchServer.ownCpuSeconds();
+        CpuMeter cpu = new CpuMeter("workqueue-", server.process.toHandle());
+        cpu.start();
         long t0 = System.nanoTime();
         client.apps().deployments().inNamespace("bench").withName("scale")
             .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + n + "}}");
@@ -133,9 +133,10 @@ public final class ControllerBenchmark {
         out.printf("scale-up 0 -> %,d ready pods:           %8.1f s%n", n, scaleUp);
         figures.put("scaleUpSeconds", round(scaleUp));
         figures.put("scaleUpReplicas", n);
-        // CPU is the budget on 2 cores: where the scale-up spent it, per 1,000 pods
-        double serverCpu = (server.cpuSeconds() - serverCpu0) * 1000 / n;
-        double ownCpu = (BenchServer.ownCpuSeconds() - ownCpu0) * 1000 / n;
+        // CPU is the budget on 2 cores: where the scale-up spent it, per 1,000 pods (CPU milliseconds per pod = seconds per 1,000)
+        CpuMeter.Usage used = cpu.stop();
+        double serverCpu = CpuMeter.Usage.perUnit(used.otherNanos(), n);
+        double ownCpu = CpuMeter.Usage.perUnit(used.processNanos(), n);
         out.printf("  CPU per 1,000 pods: API server + scheduler %.1f s, controller manager + hollow kubelets %.1f s%n", serverCpu, ownCpu);
         figures.put("scaleUpServerCpuSecondsPer1000Pods", round(serverCpu));
         figures.put("scaleUpBenchCpuSecondsPer1000Pods", round(ownCpu));
