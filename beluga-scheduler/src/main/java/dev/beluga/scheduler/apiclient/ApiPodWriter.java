@@ -49,8 +49,25 @@ public final class ApiPodWriter implements Binder, PodStatusWriter, PodDeleter, 
         Binding b = new BindingBuilder().withNewMetadata().withName(meta.getName()).withNamespace(meta.getNamespace())
             .withUid(meta.getUid()).endMetadata()
             .withNewTarget().withApiVersion("v1").withKind("Node").withName(nodeName).endTarget().build();
-        String answer = client.raw("/api/v1/namespaces/" + meta.getNamespace() + "/pods/" + meta.getName() + "/binding", "POST", b);
+        String answer;
+        try {
+            answer = client.raw("/api/v1/namespaces/" + meta.getNamespace() + "/pods/" + meta.getName() + "/binding", "POST", b);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409 && alreadyBoundTo(pod, nodeName)) return;
+            throw e;
+        }
         if (answer == null) throw new KubernetesClientException("pod " + meta.getNamespace() + "/" + meta.getName() + " not found");
+    }
+
+    /**
+     * Whether the pod (same UID) is already bound to {@code nodeName}: what a binding answered with 409 Conflict
+     * finds when an earlier attempt of the same binding did land (the client retried a POST whose answer it lost,
+     * e.g. after a broken connection). That is the outcome the scheduler asked for, not a failure.
+     */
+    private boolean alreadyBoundTo(Pod pod, String nodeName) {
+        Pod current = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).get();
+        return current != null && pod.getMetadata().getUid().equals(current.getMetadata().getUid())
+            && nodeName.equals(current.getSpec().getNodeName());
     }
 
     @Override
