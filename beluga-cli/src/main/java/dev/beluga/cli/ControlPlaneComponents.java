@@ -17,7 +17,7 @@ import java.util.HexFormat;
  * Starts the control-plane components that run beside the API server — in {@code beluga server}, or alone — each
  * talking to the API server only through the API (a fabric8 client from a kubeconfig), as k3s runs them.
  */
-final class ControlPlaneComponents {
+public final class ControlPlaneComponents {
     private ControlPlaneComponents() {
     }
 
@@ -25,14 +25,14 @@ final class ControlPlaneComponents {
      * A fabric8 client for a kubeconfig, with rate limits off (the server is the only judge of load) and
      * {@link ComponentSerialization}.
      */
-    static KubernetesClient client(Path kubeconfig) throws IOException {
+    public static KubernetesClient client(Path kubeconfig) throws IOException {
         Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
         unlimited(config);
         return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(ComponentSerialization.INSTANCE).build();
     }
 
     /** Sets the limits every Beluga component's client uses: a 60 s request timeout, up to 1,024 requests at once. */
-    static void unlimited(Config config) {
+    public static void unlimited(Config config) {
         config.setRequestTimeout(60_000);
         config.setMaxConcurrentRequests(1024);
         config.setMaxConcurrentRequestsPerHost(1024);

@@ -138,6 +138,8 @@ public final class ControllerBenchmark {
         double serverCpu = CpuMeter.Usage.perUnit(used.otherNanos(), n);
         double ownCpu = CpuMeter.Usage.perUnit(used.processNanos(), n);
         out.printf("  CPU per 1,000 pods: API server + scheduler %.1f s, controller manager + hollow kubelets %.1f s%n", serverCpu, ownCpu);
+        out.printf("  CPU ms per pod by thread, controller manager + hollow kubelets: %s%n", ThreadCpuBreakdown.describe(used.ownByThread(), n));
+        out.printf("  CPU ms per pod by thread, API server + scheduler: %s%n", ThreadCpuBreakdown.describe(used.otherByThread(), n));
         figures.put("scaleUpServerCpuSecondsPer1000Pods", round(serverCpu));
         figures.put("scaleUpBenchCpuSecondsPer1000Pods", round(ownCpu));
 
@@ -283,9 +285,7 @@ public final class ControllerBenchmark {
 
     private static KubernetesClient client(Path kubeconfig, double qps, int burst) throws Exception {
         io.fabric8.kubernetes.client.Config c = io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(kubeconfig));
-        c.setRequestTimeout(60_000);
-        c.setMaxConcurrentRequests(1024);
-        c.setMaxConcurrentRequestsPerHost(1024);
+        dev.beluga.cli.ControlPlaneComponents.unlimited(c);
         KubernetesClientBuilder b = new KubernetesClientBuilder().withConfig(c).withKubernetesSerialization(ComponentSerialization.INSTANCE);
         if (qps > 0) {
             ClientRateLimiter limiter = new ClientRateLimiter(qps, burst);

@@ -19,11 +19,17 @@ final class CpuMeter {
     private final ProcessHandle other;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> threadStart = new HashMap<>();
+    private final ThreadCpuBreakdown ownThreads = new ThreadCpuBreakdown(ProcessHandle.current().pid());
+    private final ThreadCpuBreakdown otherThreads;
     private long processStart;
     private long otherStart;
 
-    /** The figures of one measurement, in nanoseconds of CPU time (-1 when the platform does not tell). */
-    record Usage(long processNanos, long threadsNanos, long otherNanos) {
+    /**
+     * The figures of one measurement, in nanoseconds of CPU time (-1 when the platform does not tell), and where each
+     * process's CPU went by thread group in milliseconds (see {@link ThreadCpuBreakdown}; empty where not known).
+     */
+    record Usage(long processNanos, long threadsNanos, long otherNanos, Map<String, Double> ownByThread,
+                 Map<String, Double> otherByThread) {
         /** Milliseconds of CPU per unit of work (e.g. per pod), rounded to hundredths, or -1 when unknown. */
         static double perUnit(long nanos, long units) {
             return nanos < 0 || units <= 0 ? -1 : Math.round(nanos / 1e4 / units) / 100.0;
@@ -37,6 +43,7 @@ final class CpuMeter {
     CpuMeter(String threadPrefix, ProcessHandle other) {
         this.threadPrefix = threadPrefix;
         this.other = other;
+        this.otherThreads = new ThreadCpuBreakdown(other.pid());
     }
 
     void start() {
@@ -44,6 +51,8 @@ final class CpuMeter {
         threadStart.putAll(threadCpu());
         processStart = processCpu();
         otherStart = otherCpu();
+        ownThreads.start();
+        otherThreads.start();
     }
 
     Usage stop() {
@@ -51,7 +60,8 @@ final class CpuMeter {
         for (Map.Entry<Long, Long> e : threadCpu().entrySet()) t += e.getValue() - threadStart.getOrDefault(e.getKey(), 0L);
         long p = processCpu();
         long o = otherCpu();
-        return new Usage(p < 0 || processStart < 0 ? -1 : p - processStart, t, o < 0 || otherStart < 0 ? -1 : o - otherStart);
+        return new Usage(p < 0 || processStart < 0 ? -1 : p - processStart, t, o < 0 || otherStart < 0 ? -1 : o - otherStart,
+            ownThreads.stop(), otherThreads.stop());
     }
 
     private Map<Long, Long> threadCpu() {

@@ -10,10 +10,8 @@ import dev.beluga.store.bench.Json;
 import dev.beluga.store.bench.MachineInfo;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -187,6 +185,8 @@ public final class SchedulerBenchmark {
                 quantile(s.metrics().attemptDuration, 0.5) * 1000, quantile(s.metrics().attemptDuration, 0.99) * 1000);
             out.printf("%s: CPU per pod: scheduling threads %.2f ms, scheduler process %.2f ms (informers, binding calls), server %.2f ms%n",
                 w.name(), m.get("scheduling_threads_cpu_ms_per_pod"), m.get("scheduler_process_cpu_ms_per_pod"), m.get("server_cpu_ms_per_pod"));
+            out.printf("%s: CPU ms per pod by thread, scheduler process: %s%n", w.name(), ThreadCpuBreakdown.describe(used.ownByThread(), w.pods()));
+            out.printf("%s: CPU ms per pod by thread, server: %s%n", w.name(), ThreadCpuBreakdown.describe(used.otherByThread(), w.pods()));
             return m;
         }
     }
@@ -242,11 +242,9 @@ public final class SchedulerBenchmark {
         if (!errors.isEmpty()) throw errors.getFirst();
     }
 
+    /** The client {@code beluga server} gives its scheduler: the measured path is the product's. */
     private static KubernetesClient client(Path kubeconfig) throws Exception {
-        io.fabric8.kubernetes.client.Config c = io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(kubeconfig));
-        c.setMaxConcurrentRequests(1024);
-        c.setMaxConcurrentRequestsPerHost(1024);
-        return new KubernetesClientBuilder().withConfig(c).build();
+        return dev.beluga.cli.ControlPlaneComponents.client(kubeconfig);
     }
 
     /**
