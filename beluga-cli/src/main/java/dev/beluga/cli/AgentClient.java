@@ -1,6 +1,7 @@
 package dev.beluga.cli;
 
 import dev.beluga.agent.AgentSerialization;
+import dev.beluga.agent.certificates.RotatingClientTls;
 import io.fabric8.kubernetes.api.model.AuthInfo;
 import io.fabric8.kubernetes.api.model.Cluster;
 import io.fabric8.kubernetes.api.model.Context;
@@ -31,21 +32,23 @@ final class AgentClient {
 
     /** A client for {@code kubeconfig}, with the same limits as {@link ControlPlaneComponents#client}. */
     static KubernetesClient create(Path kubeconfig) throws IOException {
-        return create(kubeconfig, null);
-    }
-
-    /**
-     * {@link #create(Path)} whose HTTP clients come from {@code httpClients} (null: fabric8's default), e.g. a joined
-     * agent's, whose TLS client certificate is renewed while it runs.
-     */
-    static KubernetesClient create(Path kubeconfig, io.fabric8.kubernetes.client.http.HttpClient.Factory httpClients) throws IOException {
         String text = Files.readString(kubeconfig);
         Config config = plain(AgentSerialization.INSTANCE.unmarshal(text, io.fabric8.kubernetes.api.model.Config.class))
             .orElseGet(() -> Config.fromKubeconfig(text));
         ControlPlaneComponents.unlimited(config);
-        KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(AgentSerialization.INSTANCE);
-        if (httpClients != null) builder.withHttpClientFactory(httpClients);
-        return builder.build();
+        return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(AgentSerialization.INSTANCE).build();
+    }
+
+    /**
+     * The client of a joined node: {@code server} over {@code tls} (its client certificate and the cluster CA), built
+     * without reading the kubeconfig the join wrote for the user's tools — parsing YAML would load fabric8's YAML
+     * reader (~140 classes) for the agent's life.
+     */
+    static KubernetesClient joined(String server, RotatingClientTls tls) {
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(server).build();
+        ControlPlaneComponents.unlimited(config);
+        return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(AgentSerialization.INSTANCE)
+            .withHttpClientFactory(tls.httpClientFactory()).build();
     }
 
     /** The client configuration of a plain kubeconfig's current context, or empty when it needs more than that. */

@@ -136,7 +136,6 @@ final class AgentCommand implements Callable<Integer> {
         Path dir = DataDir.prepare(dataDir == null ? DataDir.defaultPath().resolve("agent") : dataDir);
         AgentConfig config = config(dir, nodeName == null ? dev.beluga.agent.node.MachineInfo.read(dir).hostname() : nodeName);
         NodeCredentials credentials = null;
-        Path apiKubeconfig = kubeconfig;
         List<java.net.InetAddress> addresses = NodeAgents.nodeAddresses(nodeIp);
         if (server != null) {
             try {
@@ -146,11 +145,10 @@ final class AgentCommand implements Callable<Integer> {
                 System.err.println("beluga agent: cannot join the cluster: " + e.getMessage());
                 return 1;
             }
-            apiKubeconfig = dir.resolve(NodeCredentials.KUBECONFIG);
         }
         // a joined node's client certificate is renewed while it runs: its API client presents whichever is current
         RotatingClientTls clientTls = credentials == null ? null : new RotatingClientTls(credentials.client(), credentials.cas());
-        KubernetesClient client = AgentClient.create(apiKubeconfig, clientTls == null ? null : clientTls.httpClientFactory());
+        KubernetesClient client = clientTls == null ? AgentClient.create(kubeconfig) : AgentClient.joined(server, clientTls);
         NodeAgent agent = NodeAgents.create(client, config, dir.resolve("images"), BelugaVersion.version(), NodeAgents::resources,
                 dev.beluga.agent.images.RegistriesConfig.load(registries != null ? registries : dev.beluga.agent.images.RegistriesConfig.DEFAULT_PATH),
                 disableDefaultRegistryEndpoint)

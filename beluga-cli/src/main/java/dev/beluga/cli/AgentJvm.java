@@ -1,5 +1,7 @@
 package dev.beluga.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,21 @@ public final class AgentJvm {
             "-XX:ReservedCodeCacheSize=32m", "-Dio.netty.allocator.type=unpooled"));
         if (jdkFeature >= 25) flags.addAll(List.of("-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=30000"));
         return List.copyOf(flags);
+    }
+
+    /**
+     * The class path, main class and first argument that start an agent, given this process's class path: the agent's
+     * own jar ({@code beluga-agent.jar}, beside a launcher's {@code beluga.jar}; its class path leaves out the jars
+     * only a server loads) when there is one, else this class path (e.g. under a test runner) with the whole program.
+     */
+    public static List<String> launch(String classPath) {
+        Path launcherJar = Path.of(classPath);
+        if (!classPath.contains(java.io.File.pathSeparator) && launcherJar.getFileName() != null
+            && launcherJar.getFileName().toString().equals("beluga.jar")) {
+            Path agentJar = launcherJar.resolveSibling("beluga-agent.jar");
+            if (Files.isRegularFile(agentJar)) return List.of("-jar", agentJar.toString(), "agent");
+        }
+        return List.of("-cp", classPath, "dev.beluga.cli.Beluga", "agent");
     }
 
     /** Environment variables for an agent process. */

@@ -45,8 +45,8 @@ public final class AgentProcess implements AutoCloseable {
             if (AgentJvm.inherits(a)) cmd.add(a);
         }
         cmd.addAll(AgentJvm.flags(Runtime.version().feature()));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.beluga.cli.Beluga", "agent",
-            "--server", server, "--data-dir", dataDir.toString(), "--node-name", nodeName,
+        cmd.addAll(AgentJvm.launch(System.getProperty("java.class.path")));
+        cmd.addAll(List.of("--server", server, "--data-dir", dataDir.toString(), "--node-name", nodeName,
             "--node-ip", nodeIp, "--host-gw-routes", "--remove-pods-on-exit"));
         cmd.addAll(extraArgs);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");

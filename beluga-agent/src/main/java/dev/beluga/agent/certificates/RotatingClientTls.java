@@ -1,7 +1,7 @@
 package dev.beluga.agent.certificates;
 
 import dev.beluga.pki.IssuedCertificate;
-import dev.beluga.pki.KeyStores;
+import dev.beluga.pki.TlsTrust;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 
 import javax.net.ssl.KeyManager;
@@ -9,13 +9,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.List;
@@ -37,17 +35,18 @@ import java.util.Objects;
 public final class RotatingClientTls {
     static final String ALIAS = "node";
     private volatile IssuedCertificate current;
+    private final KeyManager[] keyManagers = {new CurrentKeyManager()};
+    private final TrustManager[] trustManagers;
     private final SSLContext context;
 
     /** Presents {@code initial}; trusts only {@code cas}. */
     public RotatingClientTls(IssuedCertificate initial, List<X509Certificate> cas) {
         this.current = Objects.requireNonNull(initial, "initial");
+        this.trustManagers = TlsTrust.onlyThese(cas);
         try {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(KeyStores.trustStore(cas));
-            context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {new CurrentKeyManager()}, tmf.getTrustManagers(), new SecureRandom());
-        } catch (GeneralSecurityException e) {
+            this.context = SSLContext.getInstance("TLS");
+            context.init(keyManagers, trustManagers, null);
+        } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
     }
@@ -72,9 +71,18 @@ public final class RotatingClientTls {
         return context;
     }
 
-    /** A fabric8 HTTP client factory whose clients use {@link #sslContext()}. */
+    /**
+     * A fabric8 HTTP client factory whose clients use {@link #sslContext()}. fabric8's own TLS set-up (the kubeconfig's
+     * CA merged into the JDK's default trust store, ~140 public CAs) is replaced on its builder too, which keeps it for
+     * the client's life: after a start-up collection the agent's heap holds the cluster CA alone.
+     */
     public JdkHttpClientFactory httpClientFactory() {
         return new JdkHttpClientFactory() {
+            @Override
+            public io.fabric8.kubernetes.client.http.HttpClient.Builder newBuilder(io.fabric8.kubernetes.client.Config config) {
+                return super.newBuilder(config).sslContext(keyManagers, trustManagers);
+            }
+
             @Override
             protected void additionalConfig(java.net.http.HttpClient.Builder builder) {
                 builder.sslContext(context);

@@ -6,30 +6,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beluga.pki.CertificateRequests;
 import dev.beluga.pki.IssuedCertificate;
 import dev.beluga.pki.KeyAlgorithm;
-import dev.beluga.pki.KeyStores;
 import dev.beluga.pki.NodeToken;
 import dev.beluga.pki.Pem;
 import dev.beluga.pki.SecureFiles;
+import dev.beluga.pki.TlsTrust;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -142,7 +138,7 @@ public final class NodeJoin {
             throw new JoinException("the server's CA bundle matches the token but holds no certificate: " + e.getMessage());
         }
         if (cas.isEmpty()) throw new JoinException("the server's CA bundle matches the token but holds no certificate");
-        SSLSocketFactory pinned = pinnedSockets(cas);
+        SSLContext pinned = TlsTrust.trusting(null, cas);
         String password = nodePassword(request.dataDir());
         KeyPair clientKeys = KeyAlgorithm.EC_P256.generate();
         KeyPair servingKeys = KeyAlgorithm.EC_P256.generate();
@@ -198,7 +194,7 @@ public final class NodeJoin {
     static byte[] fetchCaBundle(URI base) throws JoinException {
         Response r;
         try {
-            r = send(base.resolve(CACERTS_PATH), unverifiedSockets(), "GET", null, null);
+            r = send(base.resolve(CACERTS_PATH), TlsTrust.acceptingAnyServer(null), "GET", null, null);
         } catch (IOException e) {
             throw new JoinException("cannot reach the server at " + base + ": " + e.getMessage(), e);
         }
@@ -221,33 +217,26 @@ public final class NodeJoin {
         }
     }
 
-    private static Response send(URI uri, SSLSocketFactory sockets, String method, String authorization, byte[] body)
+    /**
+     * One request over a client of its own (a join makes two): {@code tls} decides whom it trusts, so the JDK's default
+     * trust store is never loaded (see {@code TlsTrust}).
+     */
+    private static Response send(URI uri, SSLContext tls, String method, String authorization, byte[] body)
         throws JoinException, IOException {
-        HttpsURLConnection c = (HttpsURLConnection) uri.toURL().openConnection();
-        c.setSSLSocketFactory(sockets);
-        if (authorization == null) c.setHostnameVerifier((host, session) -> true); // only the CA download, checked by hash
-        c.setConnectTimeout((int) TIMEOUT.toMillis());
-        c.setReadTimeout((int) TIMEOUT.toMillis());
-        c.setRequestMethod(method);
-        c.setUseCaches(false);
-        if (authorization != null) c.setRequestProperty("Authorization", authorization);
-        try {
-            if (body != null) {
-                c.setDoOutput(true);
-                c.setRequestProperty("Content-Type", "application/json");
-                c.setFixedLengthStreamingMode(body.length);
-                try (OutputStream out = c.getOutputStream()) {
-                    out.write(body);
-                }
-            }
-            int status = c.getResponseCode();
-            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-            byte[] data = in == null ? new byte[0] : readLimited(in);
-            return new Response(status, data);
-        } catch (SSLException e) {
-            throw new JoinException(tlsProblem(uri, e), e);
-        } finally {
-            c.disconnect();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null) request.header("Content-Type", "application/json");
+        if (authorization != null) request.header("Authorization", authorization);
+        try (HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(TIMEOUT).build()) {
+            HttpResponse<InputStream> r = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return new Response(r.statusCode(), readLimited(r.body()));
+        } catch (IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause())
+                if (t instanceof SSLException ssl) throw new JoinException(tlsProblem(uri, ssl), e);
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while talking to " + uri, e);
         }
     }
 
@@ -267,46 +256,6 @@ public final class NodeJoin {
             byte[] data = in.readNBytes(MAX_RESPONSE + 1);
             if (data.length > MAX_RESPONSE) throw new IOException("the server's answer is larger than " + MAX_RESPONSE + " bytes");
             return data;
-        }
-    }
-
-    /** Sockets trusting only {@code cas}; host names are verified by the connection. */
-    static SSLSocketFactory pinnedSockets(List<X509Certificate> cas) {
-        try {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(KeyStores.trustStore(cas));
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), RANDOM);
-            return ctx.getSocketFactory();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
-        }
-    }
-
-    /** Sockets that accept any server certificate: only for fetching the CA bundle, which the token's hash checks. */
-    private static SSLSocketFactory unverifiedSockets() {
-        TrustManager acceptAll = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                throw new UnsupportedOperationException("client side only");
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                // deliberately unverified: the CA bundle fetched over this connection is checked against the token's hash
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {acceptAll}, RANDOM);
-            return ctx.getSocketFactory();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.beluga.agent.pods;
 
+import dev.beluga.agent.probes.PodHttpClient;
 import dev.beluga.cri.CriClient;
 import dev.beluga.cri.CriException;
 import dev.beluga.cri.v1.ExecSyncResponse;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +17,11 @@ import java.time.Duration;
 
 /**
  * Runs postStart and preStop handlers (exec through CRI ExecSync, httpGet against the pod, sleep), as upstream's
- * handler runner. Returns null on success or upstream-style failure text. Thread-safe.
+ * handler runner (an HTTPS handler does not verify the pod's certificate, as upstream's). Returns null on success or upstream-style failure text. Thread-safe.
  */
 public final class LifecycleHooks {
     private final CriClient cri;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final PodHttpClient http = new PodHttpClient(false, Duration.ofSeconds(5));
 
     public LifecycleHooks(CriClient cri) {
         this.cri = cri;
@@ -45,7 +45,7 @@ public final class LifecycleHooks {
                 String path = g.getPath() == null ? "/" : g.getPath().startsWith("/") ? g.getPath() : "/" + g.getPath();
                 HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(scheme + "://" + host + ":" + port + path)).timeout(timeout);
                 if (g.getHttpHeaders() != null) for (HTTPHeader hh : g.getHttpHeaders()) req.header(hh.getName(), hh.getValue());
-                HttpResponse<Void> resp = http.send(req.build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> resp = http.get().send(req.build(), HttpResponse.BodyHandlers.discarding());
                 if (resp.statusCode() >= 200 && resp.statusCode() < 400) return null;
                 return "HTTP lifecycle hook (" + path + ") for Container \"" + container.getName() + "\" failed - error: HTTP status "
                     + resp.statusCode();

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -21,15 +20,14 @@ import java.time.Duration;
 /**
  * Runs one probe once, as upstream's prober: exec through CRI ExecSync (success = exit 0), httpGet against the pod IP
  * (success = status 200–399; the User-Agent is {@code kube-probe/<version>}), tcpSocket (success = the connection
- * opens). Each run is bounded by the probe's timeoutSeconds (default 1 s). Thread-safe.
+ * opens); an HTTPS probe does not verify the pod's certificate, as upstream. Each run is bounded by the probe's timeoutSeconds (default 1 s). Thread-safe.
  */
 public final class Prober {
     /** A probe's outcome; {@code detail} says why it failed (upstream's event text). */
     public record Result(boolean success, String detail) {}
 
     private final CriClient cri;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+    private final PodHttpClient http = new PodHttpClient(true, Duration.ofSeconds(10));
 
     public Prober(CriClient cri) {
         this.cri = cri;
@@ -53,7 +51,7 @@ public final class Prober {
                 HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(scheme + "://" + host + ":" + port + path))
                     .timeout(timeout).header("User-Agent", "kube-probe/1.32");
                 if (g.getHttpHeaders() != null) for (HTTPHeader h : g.getHttpHeaders()) req.setHeader(h.getName(), h.getValue());
-                HttpResponse<Void> r = http.send(req.build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = http.get().send(req.build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() >= 200 && r.statusCode() < 400) return new Result(true, "");
                 return new Result(false, "HTTP probe failed with statuscode: " + r.statusCode());
             }

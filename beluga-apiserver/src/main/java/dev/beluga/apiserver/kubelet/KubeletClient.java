@@ -1,20 +1,15 @@
 package dev.beluga.apiserver.kubelet;
 
 import dev.beluga.apiserver.StatusException;
-import dev.beluga.pki.KeyStores;
+import dev.beluga.pki.TlsTrust;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -23,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HexFormat;
 
@@ -129,16 +123,10 @@ public final class KubeletClient implements AutoCloseable {
                 kmf.init(tls.identity().toKeyStore(password), password);
                 keys = kmf.getKeyManagers();
             }
-            TrustManager[] trust = null;
-            if (trustAll) {
-                trust = new TrustManager[]{new TrustingAll()};
-            } else if (!tls.kubeletCa().isEmpty()) {
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(KeyStores.trustStore(tls.kubeletCa()));
-                trust = tmf.getTrustManagers();
-            }
+            if (trustAll) return TlsTrust.acceptingAnyServer(keys);
+            if (!tls.kubeletCa().isEmpty()) return TlsTrust.trusting(keys, tls.kubeletCa());
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(keys, trust, null);
+            ctx.init(keys, null, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS for kubelet connections: " + e.getMessage(), e);
@@ -151,40 +139,5 @@ public final class KubeletClient implements AutoCloseable {
             closed = true;
         }
         for (HttpClient c : new HttpClient[] {verifying, insecure}) if (c != null) c.shutdownNow();
-    }
-
-    /** {@code insecureSkipTLSVerifyBackend}: any server certificate, any name. */
-    private static final class TrustingAll extends X509ExtendedTrustManager {
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("not a server");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("not a server");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("not a server");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }
