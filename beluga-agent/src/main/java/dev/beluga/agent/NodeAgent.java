@@ -4,6 +4,7 @@ import dev.beluga.agent.network.CniConfig;
 import dev.beluga.agent.network.HostGwRoutes;
 import dev.beluga.agent.network.NodeDns;
 import dev.beluga.agent.network.PodEgressMasquerade;
+import dev.beluga.agent.network.ServiceInformers;
 import dev.beluga.agent.network.ServiceProxies;
 import dev.beluga.agent.node.MachineInfo;
 import dev.beluga.agent.node.NodeLease;
@@ -92,6 +93,7 @@ public final class NodeAgent implements AutoCloseable {
     private StreamDialer streamDialer = StreamDialer.TCP;
     private KubeletServer kubeletServer;
     private volatile ProxyRunner proxy;
+    private ServiceInformers serviceInformers;
     private NodeDns dns;
     private StaticPods staticPods;
     private ImageGcPolicy imageGc = ImageGcPolicy.DEFAULT;
@@ -196,7 +198,7 @@ public final class NodeAgent implements AutoCloseable {
             (int) config.leaseDuration().toSeconds());
         lease.renew();
         try {
-            dns = NodeDns.start(client, node, hostIp, config.clusterDomain());
+            dns = NodeDns.start(client, serviceInformers(), node, hostIp, config.clusterDomain());
         } catch (Exception e) {
             log.warn("node {} serves no cluster DNS: {}", config.nodeName(), e.toString());
         }
@@ -307,6 +309,12 @@ public final class NodeAgent implements AutoCloseable {
         return podInformer == null ? null : podInformer.getStore().getByKey(namespace + "/" + name);
     }
 
+    /** The node's Service and EndpointSlice informers (proxy and DNS share them), started on first use. */
+    private synchronized ServiceInformers serviceInformers() {
+        if (serviceInformers == null) serviceInformers = ServiceInformers.start(client);
+        return serviceInformers;
+    }
+
     /** Writes the CNI config once the node has a pod CIDR (from the node IPAM controller). */
     private void writeNetworkConfig() throws Exception {
         if (networkWritten) return;
@@ -316,7 +324,7 @@ public final class NodeAgent implements AutoCloseable {
         CniConfig.write(config.cniConfDir(), config.nodeName() + "-pods", BRIDGE, podCidr, config.dataDir().resolve("cni-ipam"));
         networkWritten = true;
         log.info("pod network of node {}: {} on {}", config.nodeName(), podCidr, BRIDGE);
-        proxy = ServiceProxies.start(client, config.proxyMode(), config.nodeName(), podCidr).orElse(null);
+        proxy = ServiceProxies.start(serviceInformers(), config.proxyMode(), config.nodeName(), podCidr).orElse(null);
         egress = !config.clusterCidr().isEmpty() && PodEgressMasquerade.apply(podCidr, config.clusterCidr());
     }
 
@@ -402,6 +410,7 @@ public final class NodeAgent implements AutoCloseable {
         if (timers != null) timers.shutdownNow();
         if (proxy != null) proxy.close(); // the rules stay: Service traffic keeps flowing while the agent restarts
         if (dns != null) dns.close();
+        if (serviceInformers != null) serviceInformers.close();
         if (kubeletServer != null) {
             try {
                 kubeletServer.close();

@@ -1,6 +1,9 @@
 package dev.beluga.dns;
 
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -55,6 +58,27 @@ class ClusterDnsSourceTest {
 
             client.services().inNamespace("default").withName("web").delete();
             await(() -> index.service("default", "web") == null);
+        }
+    }
+
+    @Test
+    void aSourceAttachedToSharedInformersGetsWhatTheyHoldAndLeavesThemRunning() throws Exception {
+        client.resource(Fixtures.clusterIp("default", "web", "10.96.0.10", Fixtures.port("http", "TCP", 80))).create();
+        SharedIndexInformer<Service> services = client.services().inAnyNamespace().inform();
+        SharedIndexInformer<EndpointSlice> slices = client.discovery().v1().endpointSlices().inAnyNamespace().inform();
+        try {
+            await(() -> services.hasSynced() && slices.hasSynced());
+            ClusterDnsSource source = ClusterDnsSource.attach(services, slices);
+            await(() -> source.index().service("default", "web") != null); // replayed by the running informer
+            source.close();
+            client.resource(Fixtures.clusterIp("default", "api", "10.96.0.11", Fixtures.port("http", "TCP", 80))).create();
+            await(() -> services.getStore().getByKey("default/api") != null);
+            assertThat(services.isRunning()).isTrue();
+            Thread.sleep(300); // a handler still attached would have had the event by now
+            assertThat(source.index().service("default", "api")).as("no longer fed after close").isNull();
+        } finally {
+            services.close();
+            slices.close();
         }
     }
 

@@ -38,7 +38,8 @@ public final class ProxyRunner implements AutoCloseable {
     private volatile BiConsumer<Set<ServiceKey>, Long> onProgrammed = (keys, nanos) -> { };
     private volatile boolean fullRequested;
     private volatile long lastFullSyncNanos;
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final List<SharedIndexInformer<?>> owned = new ArrayList<>();
+    private final List<Runnable> detach = new ArrayList<>();
     private final Object signal = new Object();
     private volatile BooleanSupplier synced = () -> true;
     private volatile boolean closed;
@@ -55,15 +56,31 @@ public final class ProxyRunner implements AutoCloseable {
         this.fullSyncInterval = fullSyncInterval;
     }
 
-    /** Watches all Services and EndpointSlices through {@code client}; the first sync waits for both lists. */
+    /** Watches all Services and EndpointSlices through informers of its own; the first sync waits for both lists. */
     public synchronized ProxyRunner watch(KubernetesClient client) {
-        SharedIndexInformer<Service> svc = client.services().inAnyNamespace().inform(handler(
-            tracker::onService, tracker::onServiceDeleted), 0);
-        SharedIndexInformer<EndpointSlice> eps = client.discovery().v1().endpointSlices().inAnyNamespace().inform(handler(
-            tracker::onEndpointSlice, tracker::onEndpointSliceDeleted), 0);
-        informers.add(svc);
-        informers.add(eps);
-        synced = () -> svc.hasSynced() && eps.hasSynced();
+        SharedIndexInformer<Service> svc = client.services().inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<EndpointSlice> eps = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+        watch(svc, eps);
+        owned.add(svc);
+        owned.add(eps);
+        svc.start();
+        eps.start();
+        return this;
+    }
+
+    /**
+     * Follows informers shared with others (e.g. the node's DNS server): their handlers are added here (an informer
+     * already running replays what it holds) and removed by {@link #close}, which leaves the informers running. The
+     * first sync waits for both lists.
+     */
+    public synchronized ProxyRunner watch(SharedIndexInformer<Service> services, SharedIndexInformer<EndpointSlice> slices) {
+        ResourceEventHandler<Service> onService = handler(tracker::onService, tracker::onServiceDeleted);
+        ResourceEventHandler<EndpointSlice> onSlice = handler(tracker::onEndpointSlice, tracker::onEndpointSliceDeleted);
+        services.addEventHandler(onService);
+        slices.addEventHandler(onSlice);
+        detach.add(() -> services.removeEventHandler(onService));
+        detach.add(() -> slices.removeEventHandler(onSlice));
+        synced = () -> services.hasSynced() && slices.hasSynced();
         return this;
     }
 
@@ -224,7 +241,10 @@ public final class ProxyRunner implements AutoCloseable {
             closed = true;
             t = loop;
         }
-        for (SharedIndexInformer<?> i : informers) i.stop();
+        synchronized (this) {
+            detach.forEach(Runnable::run);
+            owned.forEach(SharedIndexInformer::stop);
+        }
         if (t != null) {
             t.interrupt();
             try {

@@ -11,12 +11,12 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 
 /**
- * The node's cluster DNS server (beluga-dns), fed by its own Service and EndpointSlice informers, listening on the
+ * The node's cluster DNS server (beluga-dns), fed by the node's Service and EndpointSlice informers ({@link ServiceInformers}), listening on the
  * node's address at {@link #PORT} (UDP and TCP) and published as this node's endpoint of {@code kube-dns} (see
  * {@link ClusterDnsEndpoint}); pods reach it through the kube-dns cluster IP, port 53, which the node's proxy
  * translates. A port of its own, not 53, so it never collides with a resolver the machine already runs.
  *
- * <p>{@link #close()} stops the server and the informers and leaves the EndpointSlice (a restarting agent comes back
+ * <p>{@link #close()} stops the server (the informers are the node's) and leaves the EndpointSlice (a restarting agent comes back
  * at the same address); {@link #withdraw()} also removes the slice.
  */
 public final class NodeDns implements AutoCloseable {
@@ -34,9 +34,13 @@ public final class NodeDns implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    /** Starts serving on {@code nodeIp}:{@link #PORT} for {@code clusterDomain} and publishes the endpoint. */
-    public static NodeDns start(KubernetesClient client, Node node, String nodeIp, String clusterDomain) throws Exception {
-        ClusterDnsSource source = ClusterDnsSource.start(client);
+    /**
+     * Starts serving on {@code nodeIp}:{@link #PORT} for {@code clusterDomain}, from the node's shared Service and
+     * EndpointSlice informers, and publishes the endpoint.
+     */
+    public static NodeDns start(KubernetesClient client, ServiceInformers informers, Node node, String nodeIp, String clusterDomain)
+        throws Exception {
+        ClusterDnsSource source = ClusterDnsSource.attach(informers.services(), informers.slices());
         ClusterDnsServer server;
         try {
             server = new ClusterDnsServer(DnsConfig.of(InetAddress.getByName(nodeIp), PORT).withClusterDomain(clusterDomain),

@@ -6,7 +6,6 @@ import dev.beluga.proxy.ServiceChangeTracker;
 import dev.beluga.proxy.nft.NftablesProxier;
 import dev.beluga.proxy.userspace.IpAddressManager;
 import dev.beluga.proxy.userspace.UserspaceProxier;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +28,12 @@ public final class ServiceProxies {
     }
 
     /**
-     * Starts the proxy watching all Services and EndpointSlices; empty for mode {@code none}.
+     * Starts the proxy following all Services and EndpointSlices through the node's shared informers; empty for mode
+     * {@code none}.
      *
      * @param podCidr this node's pod CIDR (traffic to cluster IPs from elsewhere is masqueraded)
      */
-    public static Optional<ProxyRunner> start(KubernetesClient client, String mode, String nodeName, String podCidr) {
+    public static Optional<ProxyRunner> start(ServiceInformers informers, String mode, String nodeName, String podCidr) {
         Proxier proxier = switch (mode) {
             case "none" -> null;
             case "nftables" -> new NftablesProxier(nodeName, podCidr);
@@ -47,7 +47,7 @@ public final class ServiceProxies {
         };
         if (proxier == null) return Optional.empty();
         ProxyRunner runner = new ProxyRunner(proxier, new ServiceChangeTracker(), MIN_SYNC_INTERVAL, FULL_SYNC_INTERVAL)
-            .watch(client).start();
+            .watch(informers.services(), informers.slices()).start();
         log.info("service proxy of node {}: {} mode", nodeName, proxier.mode());
         return Optional.of(runner);
     }
