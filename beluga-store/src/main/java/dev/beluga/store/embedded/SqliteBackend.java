@@ -163,6 +163,7 @@ final class SqliteBackend implements AutoCloseable {
     }
 
     private static Connection open(Path file, boolean create, boolean readOnly) throws SQLException {
+        SqliteNativeLibrary.useCache(); // before sqlite-jdbc loads its library (first connection); cheap afterwards
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.resetOpenMode(SQLiteOpenMode.CREATE);
         cfg.resetOpenMode(SQLiteOpenMode.READWRITE);
