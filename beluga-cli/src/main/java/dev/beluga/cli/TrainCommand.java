@@ -29,15 +29,14 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("beluga-train-");
-        ServerCommand server = new ServerCommand();
-        server.disableAgent = true;
-        server.dataDir = dir.resolve("data");
-        server.datastoreEndpoint = "embedded";
-        server.retention = java.time.Duration.ofMinutes(5);
-        server.bindAddress = "127.0.0.1";
+        int port;
         try (ServerSocket s = new ServerSocket(0)) {
-            server.httpsPort = s.getLocalPort();
+            port = s.getLocalPort();
         }
+        // the server's command line is parsed as `beluga server ...` parses it, so that picocli's work for it is trained too
+        String[] args = {"server", "--data-dir", dir.resolve("data").toString(), "--bind-address", "127.0.0.1", "--https-port",
+            Integer.toString(port), "--disable-agent"};
+        ServerCommand server = (ServerCommand) Beluga.commandLine(args).parseArgs(args).subcommand().commandSpec().userObject();
         try (ServerCommand.Running r = server.start()) {
             exercise(new AdminClient(r.dataDir(), r.api().port(), HttpClient.Version.HTTP_2));
             exercise(new AdminClient(r.dataDir(), r.api().port(), HttpClient.Version.HTTP_1_1));

@@ -19,7 +19,7 @@ class BelugaCommandTest {
 
     private static String run(String... args) {
         StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(new Beluga());
+        CommandLine cl = Beluga.commandLine(args);
         cl.setOut(new PrintWriter(out));
         int code = cl.execute(args);
         assertThat(code).isZero();
@@ -39,9 +39,37 @@ class BelugaCommandTest {
     }
 
     @Test
+    void onlyTheCalledSubcommandIsBuiltAndItParsesAsBefore() {
+        CommandLine cl = Beluga.commandLine("server", "--data-dir", "/x", "--https-port", "7443", "--disable-agent");
+        assertThat(cl.getSubcommands().keySet()).containsExactly("server");
+        CommandLine.ParseResult parsed = cl.parseArgs("server", "--data-dir", "/x", "--https-port", "7443", "--disable-agent");
+        ServerCommand server = (ServerCommand) parsed.subcommand().commandSpec().userObject();
+        assertThat(server.dataDir).isEqualTo(Path.of("/x"));
+        assertThat(server.httpsPort).isEqualTo(7443);
+        assertThat(server.disableAgent).isTrue();
+        assertThat(server.datastoreEndpoint).isEqualTo("embedded");
+        assertThat(run("bench", "api", "--help")).contains("--start-only");
+    }
+
+    @Test
+    void everySubcommandIsReachableAloneAndAllAreListedOtherwise() {
+        for (String name : Beluga.SUBCOMMANDS.keySet()) {
+            if (name.equals("help")) continue;
+            CommandLine cl = Beluga.commandLine(name);
+            assertThat(cl.getSubcommands().keySet()).as(name).containsExactly(name);
+            assertThat(cl.getSubcommands().get(name).getCommandName()).isEqualTo(name);
+        }
+        assertThat(Beluga.commandLine().getSubcommands().keySet()).containsExactlyElementsOf(Beluga.SUBCOMMANDS.keySet());
+        assertThat(Beluga.commandLine("--help").getSubcommands()).hasSameSizeAs(Beluga.SUBCOMMANDS);
+        assertThat(Beluga.commandLine("sever").getSubcommands()).hasSameSizeAs(Beluga.SUBCOMMANDS);
+        assertThat(run("help", "server")).contains("--data-dir");
+        assertThat(run("--help")).doesNotContain("train");
+    }
+
+    @Test
     void imagesImportWithoutARuntimeSaysSo() {
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new Beluga());
+        CommandLine cl = Beluga.commandLine("images");
         cl.setErr(new PrintWriter(err));
         java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
         java.io.PrintStream old = System.err;
