@@ -187,6 +187,7 @@ final class ServerCommand implements Callable<Integer> {
 
     /** Opens the store, makes or loads the certificates, starts the API server and writes the admin kubeconfig. */
     Running start() throws Exception {
+        dev.beluga.apiserver.SlowClassInit.inBackground(); // on the other core while the store opens
         Path dir;
         try {
             dir = DataDir.prepare(dataDir == null ? DataDir.defaultPath() : dataDir);
