@@ -74,31 +74,38 @@ public final class ApiBenchmark {
 
     public Map<String, Object> run() throws Exception {
         Map<String, Object> results = new LinkedHashMap<>();
-        List<Long> first = new ArrayList<>();
-        List<Long> second = new ArrayList<>();
+        StartFigures first = new StartFigures();
+        StartFigures second = new StartFigures();
         List<String> args = List.of("--disable-scheduler", "--disable-controller-manager");
         for (int i = 1; i < config.starts(); i++) {
             try (BenchServer server = BenchServer.start(config.work(), "api", args)) {
-                first.add(server.readyMillis);
+                first.add(server);
                 try (BenchServer again = server.restart()) {
-                    second.add(again.readyMillis);
+                    second.add(again);
                 }
             }
         }
         BenchServer server = BenchServer.start(config.work(), "api", args);
         try {
-            first.add(server.readyMillis);
+            first.add(server);
             server = server.restart();
-            second.add(server.readyMillis);
-            results.put("start_to_readyz_ms", first.getFirst());
-            results.put("start_to_readyz_first_ms", first);
-            results.put("start_to_readyz_second_ms", second);
+            second.add(server);
+            results.put("start_to_readyz_ms", first.readyMillis.getFirst());
+            results.put("start_to_readyz_first_ms", first.readyMillis);
+            results.put("start_to_readyz_second_ms", second.readyMillis);
+            results.put("start_cpu_to_readyz_first_ms", first.cpuMillis);
+            results.put("start_cpu_to_readyz_second_ms", second.cpuMillis);
+            results.put("start_idle_rss_first_mib", first.idleRssMib);
+            results.put("start_idle_rss_second_mib", second.idleRssMib);
             out.printf("server ready (/readyz ok) after the process started: first start (CA created) %s ms, second start %s ms%n",
-                first, second);
+                first.readyMillis, second.readyMillis);
+            out.printf("  server CPU (user + system) to ready: first start %s ms, second start %s ms%n", first.cpuMillis, second.cpuMillis);
+            out.printf("  server CPU to ready by thread, last second start (ms): %s%n", server.readyCpuByThread);
+            out.printf("  idle RSS %d s after ready: first start %s MiB, second start %s MiB%n", StartFigures.IDLE_WAIT_MILLIS / 1000,
+                first.idleRssMib, second.idleRssMib);
             if (config.startOnly()) return report(results);
             AdminClient client = server.client();
-            Thread.sleep(2000);
-            results.put("idle_rss_mib", server.rssMib());
+            results.put("idle_rss_mib", second.idleRssMib.getLast());
             if (config.warmup() > 0) {
                 Map<String, Object> w = creates(client, "warmup", config.warmup());
                 out.printf("(warm-up: %d creates not counted)%n", config.warmup());
@@ -112,6 +119,25 @@ public final class ApiBenchmark {
             server.close();
         }
         return report(results);
+    }
+
+    /**
+     * The figures of the first or of the second starts: time and server CPU to ready, and resident memory
+     * {@link #IDLE_WAIT_MILLIS} after ready (nothing asked of the server meanwhile), one element per start.
+     */
+    private static final class StartFigures {
+        static final long IDLE_WAIT_MILLIS = 2000;
+        final List<Long> readyMillis = new ArrayList<>();
+        final List<Long> cpuMillis = new ArrayList<>();
+        final List<Long> idleRssMib = new ArrayList<>();
+
+        /** Records a server that just became ready; waits {@link #IDLE_WAIT_MILLIS} to read its idle memory. */
+        void add(BenchServer server) throws InterruptedException {
+            readyMillis.add(server.readyMillis);
+            cpuMillis.add(server.readyCpuMillis);
+            Thread.sleep(IDLE_WAIT_MILLIS);
+            idleRssMib.add(server.rssMib());
+        }
     }
 
     private Map<String, Object> report(Map<String, Object> results) {

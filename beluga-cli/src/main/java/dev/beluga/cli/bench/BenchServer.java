@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -29,14 +30,25 @@ public final class BenchServer implements AutoCloseable {
     public final Process process;
     /** Milliseconds from starting the process to the first successful {@code /readyz}. */
     public final long readyMillis;
+    /**
+     * The server process's CPU time (user + system, all threads, from {@code /proc/PID/stat}) when {@code /readyz}
+     * first answered, in milliseconds; -1 when unknown. Read right after that answer, so it may include a few
+     * milliseconds of work done after ready.
+     */
+    public final long readyCpuMillis;
+    /** Where {@link #readyCpuMillis} went, by thread group of the live threads (see {@link ThreadCpuBreakdown}). */
+    public final Map<String, Double> readyCpuByThread;
 
     private final List<String> extraArgs;
 
-    private BenchServer(Path dir, int port, Process process, long readyMillis, List<String> extraArgs) {
+    private BenchServer(Path dir, int port, Process process, long readyMillis, long readyCpuMillis, Map<String, Double> readyCpuByThread,
+                        List<String> extraArgs) {
         this.dir = dir;
         this.port = port;
         this.process = process;
         this.readyMillis = readyMillis;
+        this.readyCpuMillis = readyCpuMillis;
+        this.readyCpuByThread = readyCpuByThread;
         this.extraArgs = List.copyOf(extraArgs);
     }
 
@@ -79,7 +91,9 @@ public final class BenchServer implements AutoCloseable {
         Process server = pb.redirectErrorStream(true).redirectOutput(log(dir).toFile()).start();
         try {
             long ready = waitReady(probe, port, t0);
-            return new BenchServer(dir, port, server, ready, extraArgs);
+            long cpu = ThreadCpuBreakdown.processMillis(server.pid());
+            Map<String, Double> byThread = new ThreadCpuBreakdown(server.pid()).stop(); // not started: since the process began
+            return new BenchServer(dir, port, server, ready, cpu, byThread, extraArgs);
         } catch (Exception e) {
             stop(server, dir);
             throw e;

@@ -68,11 +68,7 @@ final class ThreadCpuBreakdown {
             for (Path t : tasks) {
                 try {
                     String comm = Files.readString(t.resolve("comm")).strip();
-                    String stat = Files.readString(t.resolve("stat"));
-                    // fields after the parenthesised name: state ppid ... utime (14th field overall) stime (15th)
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    m.put(t.getFileName().toString(), new Sample(comm.replaceAll("[0-9]+", "#"),
-                        Long.parseLong(f[11]) + Long.parseLong(f[12])));
+                    m.put(t.getFileName().toString(), new Sample(comm.replaceAll("[0-9]+", "#"), ticks(Files.readString(t.resolve("stat")))));
                 } catch (IOException | RuntimeException ended) {
                     // the thread ended while we read it
                 }
@@ -81,5 +77,24 @@ final class ThreadCpuBreakdown {
             return Map.of();
         }
         return m;
+    }
+
+    /**
+     * User + system CPU time of a whole process so far, in milliseconds, from {@code /proc/PID/stat} (threads that
+     * ended included); -1 when it cannot be read (no such process, not Linux).
+     */
+    static long processMillis(long pid) {
+        try {
+            return Math.round(ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * MILLIS_PER_TICK);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** utime + stime in clock ticks from the text of a {@code stat} file (process or thread). */
+    private static long ticks(String stat) {
+        // fields after the parenthesised name: state ppid ... utime (14th field overall) stime (15th)
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 }
