@@ -1,5 +1,7 @@
 package dev.beluga.apiserver;
 
+import dev.beluga.http.JettyDefaults;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,8 +13,8 @@ import java.util.List;
  * {@code QueuedThreadPool}), and {@code MimeTypes} asks for all the JDK's locales (reached from {@code new Server});
  * together about a third of the main thread's time. {@code URIUtil} and Prometheus's properties cost a little.
  *
- * <p>{@link #inBackground} also answers {@code MemoryUtils}'s question itself (the system property
- * {@value #REFERENCES_PER_CACHE_LINE}, unless set), so that no MBean server is made at all.
+ * <p>{@link #inBackground} also answers {@code MemoryUtils}'s question itself ({@link JettyDefaults}), so that no MBean
+ * server is made at all.
  *
  * <p>Initialising a class on another thread changes nothing but when it happens: the JVM runs each static
  * initialiser once, and a thread that needs a class another thread is initialising waits for it. The classes here
@@ -30,27 +32,14 @@ public final class SlowClassInit {
     private SlowClassInit() {
     }
 
-    /** Jetty's padding hint, which {@code MemoryUtils} otherwise finds through the platform MBean server. */
-    static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
-
     /**
-     * Sets {@value #REFERENCES_PER_CACHE_LINE} unless it is set, then starts a daemon thread ({@code slow-class-init})
-     * that initialises {@link #CLASSES}; returns it. Call before anything touches Jetty for the property to count.
+     * Sets Jetty's padding hint unless it is set ({@link JettyDefaults}), then starts a daemon thread
+     * ({@code slow-class-init}) that initialises {@link #CLASSES}; returns it. Call before anything touches Jetty for
+     * the hint to count.
      */
     public static Thread inBackground() {
-        if (System.getProperty(REFERENCES_PER_CACHE_LINE) == null)
-            System.setProperty(REFERENCES_PER_CACHE_LINE, Integer.toString(referencesPerCacheLine(Runtime.getRuntime().maxMemory())));
+        JettyDefaults.apply();
         return Thread.ofPlatform().daemon(true).name("slow-class-init").start(SlowClassInit::initialise);
-    }
-
-    /**
-     * What Jetty would compute: its cache line size ({@code org.eclipse.jetty.util.cacheLineBytes}, default 64) over
-     * the size of a reference, 4 bytes when references are compressed, which the JVM does by default for heaps under
-     * 32 GiB. Only a padding hint against false sharing: a wrong guess costs a little memory or contention, nothing else.
-     */
-    static int referencesPerCacheLine(long maxHeapBytes) {
-        int cacheLine = Integer.getInteger("org.eclipse.jetty.util.cacheLineBytes", 64);
-        return cacheLine / (maxHeapBytes < (32L << 30) ? 4 : 8);
     }
 
     /**

@@ -12,12 +12,6 @@ class SlowClassInitTest {
     }
 
     @Test
-    void referencesPerCacheLineIsJettysComputationForCompressedOrPlainReferences() {
-        assertThat(SlowClassInit.referencesPerCacheLine(2L << 30)).isEqualTo(16);
-        assertThat(SlowClassInit.referencesPerCacheLine(64L << 30)).isEqualTo(8);
-    }
-
-    @Test
     void theBackgroundThreadIsADaemonAndEnds() throws InterruptedException {
         Thread t = SlowClassInit.inBackground();
         assertThat(t.isDaemon()).isTrue();
