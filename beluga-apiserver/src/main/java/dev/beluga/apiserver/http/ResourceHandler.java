@@ -151,18 +151,7 @@ final class ResourceHandler {
         OutputStream out = ex.output();
         out.flush();
         try {
-            streamer.stream(new WatchStreamer.FrameSink() {
-                @Override
-                public void frame(byte[] json) throws IOException {
-                    out.write(json);
-                    out.write('\n');
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    out.flush();
-                }
-            });
+            streamer.stream(new LineBatchSink(out));
         } catch (IOException e) {
             // client went away
         } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Turns a {@link CacheWatcher} into watch events, one JSON object per event
@@ -25,9 +26,18 @@ public final class WatchStreamer {
     /**
      * Events that arrive within this long of the previous flush are gathered into the next one. An idle stream sends
      * its first event at once; only a stream already busy pays up to this much extra latency, and in exchange the
-     * server makes one write (syscall, TLS record) per watcher per period instead of one per event.
+     * server makes one write (syscall, TLS record) per watcher per period instead of one per event, and each watch
+     * thread is woken once per period instead of once per event. Set with the system property
+     * {@value #LINGER_PROPERTY} (milliseconds, 0 to 1000); see docs/apiserver.md for the figures behind the default.
      */
-    static final long LINGER_NANOS = 5_000_000;
+    static final long LINGER_NANOS;
+    static final String LINGER_PROPERTY = "beluga.watch.linger-ms";
+    private static final long DEFAULT_LINGER_MS = 5;
+
+    static {
+        LINGER_NANOS = lingerFromProperty(System.getProperty(LINGER_PROPERTY));
+    }
+
     private static final int MAX_BATCH = 256;
 
     private final ResourceType type;
@@ -55,15 +65,15 @@ public final class WatchStreamer {
         int initialLeft = watcher.initialEvents();
         boolean endSent = !initialEventsEnd;
         long lastBookmark = System.currentTimeMillis();
-        long lastFlush = System.nanoTime() - LINGER_NANOS;
         try (watcher) {
             if (!endSent && initialLeft == 0) {
                 sink.frame(bookmark(watcher.bookmarkRevision(), true));
                 sink.flush();
                 endSent = true;
             }
+            CacheEvent e = null;
             while (System.currentTimeMillis() < deadline) {
-                CacheEvent e = watcher.next(Math.min(1000, Math.max(1, deadline - System.currentTimeMillis())));
+                if (e == null) e = watcher.next(Math.min(1000, Math.max(1, deadline - System.currentTimeMillis())));
                 if (e == null) {
                     if (watcher.isDone()) return;
                     if (bookmarks && System.currentTimeMillis() - lastBookmark >= BOOKMARK_INTERVAL_MS) {
@@ -73,7 +83,7 @@ public final class WatchStreamer {
                     }
                     continue;
                 }
-                // send everything already queued, then flush once: one TLS record for many events under load
+                // send everything already queued in one flush: one write for many events under load
                 int batch = 0;
                 while (e != null) {
                     sink.frame(event(e, first));
@@ -83,21 +93,32 @@ public final class WatchStreamer {
                         endSent = true;
                     }
                     e = ++batch < MAX_BATCH ? watcher.next(0) : null;
-                    if (e == null && batch < MAX_BATCH && lingerNanos(lastFlush) > 0) {
-                        // a busy stream: the last flush was moments ago, so wait out the linger and take what
-                        // arrived meanwhile into the same flush (one write per linger period instead of one per event)
-                        java.util.concurrent.locks.LockSupport.parkNanos(lingerNanos(lastFlush));
-                        e = watcher.next(0);
-                    }
                 }
                 sink.flush();
-                lastFlush = System.nanoTime();
+                if (batch < MAX_BATCH && LINGER_NANOS > 0) {
+                    // wait out the linger before looking again: what arrives meanwhile leaves in the next single
+                    // write, and the cache's offers find no thread waiting to be woken (one wake-up per linger period
+                    // instead of one per event); what arrives after it is sent at once
+                    LockSupport.parkNanos(LINGER_NANOS);
+                    if (Thread.interrupted()) throw new InterruptedException();
+                }
+                e = watcher.next(0);
             }
         }
     }
 
-    private static long lingerNanos(long lastFlush) {
-        return LINGER_NANOS - (System.nanoTime() - lastFlush);
+    /** The linger in nanoseconds from the property's value: the default when unset or not a number in range. */
+    static long lingerFromProperty(String value) {
+        long ms = DEFAULT_LINGER_MS;
+        if (value != null) {
+            try {
+                long v = Long.parseLong(value.trim());
+                if (v >= 0 && v <= 1000) ms = v;
+            } catch (NumberFormatException ignored) {
+                // keep the default
+            }
+        }
+        return ms * 1_000_000;
     }
 
     /** Where frames go: a chunked HTTP body (one line each) or WebSocket text messages. */

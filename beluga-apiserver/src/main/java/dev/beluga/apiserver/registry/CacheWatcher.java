@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CacheWatcher implements AutoCloseable {
     private final BlockingQueue<CacheEvent> queue;
+    /** Storage-key prefix of the watched scope (a namespace), or null for every key. */
+    private final String keyPrefix;
     private final ObjectFilter filter;
     private final WatchCache cache;
     private volatile boolean closed;
@@ -21,8 +23,13 @@ public final class CacheWatcher implements AutoCloseable {
     private volatile long lastRevision;
     private int initialEvents;
 
-    CacheWatcher(WatchCache cache, ObjectFilter filter, int capacity, long fromRevision) {
+    /**
+     * @param keyPrefix storage-key prefix an object's key must start with (the watched namespace), or null for all
+     * @param filter    label and field selectors, applied to objects within the prefix
+     */
+    CacheWatcher(WatchCache cache, String keyPrefix, ObjectFilter filter, int capacity, long fromRevision) {
         this.cache = cache;
+        this.keyPrefix = keyPrefix;
         this.filter = filter;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.lastRevision = fromRevision;
@@ -47,13 +54,21 @@ public final class CacheWatcher implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The event as this watcher sees it, or null when it does not concern it: outside the key prefix (checked first,
+     * on the key the cache already holds: most watchers of a busy cache are scoped to other namespaces), or neither
+     * the new nor the previous state matching the filter. An object entering the filter becomes ADDED, one leaving it
+     * DELETED. Events passed on unchanged are the cache's own instance, so their encoding is shared by all watchers.
+     */
     private CacheEvent translate(CacheEvent e) {
-        boolean now = e.type() != CacheEvent.Type.DELETED && filter.matches(e.object().object());
-        boolean before = e.previous() != null && filter.matches(e.previous().object());
+        if (keyPrefix != null && !e.object().key().startsWith(keyPrefix)) return null;
+        if (filter == ObjectFilter.ALL) return e;
         if (e.type() == CacheEvent.Type.DELETED) {
             return filter.matches(e.object().object()) ? e : null;
         }
-        if (now && before) return e;
+        boolean now = filter.matches(e.object().object());
+        boolean before = e.previous() != null && filter.matches(e.previous().object());
+        if (now && (before || e.type() == CacheEvent.Type.ADDED)) return e;
         if (now) return new CacheEvent(CacheEvent.Type.ADDED, e.object(), e.previous(), e.revision());
         if (before) return new CacheEvent(CacheEvent.Type.DELETED, e.object(), e.previous(), e.revision());
         return null;

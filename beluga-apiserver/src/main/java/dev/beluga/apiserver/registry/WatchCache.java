@@ -240,11 +240,10 @@ public final class WatchCache implements AutoCloseable {
      */
     public CacheWatcher watch(String keyPrefix, ObjectFilter filter, Long fromRevision) {
         if (!waitFor(0, 10_000)) throw StatusException.unavailable("the " + type.qualifiedPlural() + " cache is not ready");
-        ObjectFilter scoped = keyPrefix == null ? filter : o -> keyOf(o).startsWith(keyPrefix) && filter.matches(o);
         lock.lock();
         try {
             if (fromRevision == null) {
-                CacheWatcher w = new CacheWatcher(this, scoped, Math.max(WATCHER_BUFFER, objects.size() + WATCHER_BUFFER), revision);
+                CacheWatcher w = new CacheWatcher(this, keyPrefix, filter, Math.max(WATCHER_BUFFER, objects.size() + WATCHER_BUFFER), revision);
                 Map<String, CachedObject> sub = keyPrefix == null ? objects
                     : objects.subMap(keyPrefix, true, keyPrefix + Character.MAX_VALUE, false);
                 int n = 0;
@@ -262,7 +261,7 @@ public final class WatchCache implements AutoCloseable {
             if (from > revision && !waitForLocked(from)) {
                 throw new StatusException(504, "Timeout", "Too large resource version: " + from + ", current: " + revision);
             }
-            CacheWatcher w = new CacheWatcher(this, scoped, WATCHER_BUFFER, from);
+            CacheWatcher w = new CacheWatcher(this, keyPrefix, filter, WATCHER_BUFFER, from);
             for (CacheEvent e : window) if (e.revision() > from) w.offer(e);
             watchers.add(w);
             return w;
@@ -279,10 +278,6 @@ public final class WatchCache implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return revision >= rev;
-    }
-
-    private String keyOf(ObjectNode o) {
-        return type.storageKey(o.path("metadata").path("namespace").asText(null), o.path("metadata").path("name").asText());
     }
 
     void remove(CacheWatcher w) {

@@ -213,6 +213,25 @@ class RegistryStoreTest {
     }
 
     @Test
+    void aNamespaceWatchSeesOnlyItsNamespaceAndWatchersShareTheCachesEvents() throws Exception {
+        namespaces.create(null, obj("{\"metadata\":{\"name\":\"default2\"}}"), WriteOptions.defaults());
+        String rv = Long.toString(configmaps.cache().revision());
+        ListOptions selected = new ListOptions("app=x", null, 0, null, rv, null, false, null, null);
+        try (CacheWatcher scoped = configmaps.watch("default", new ListOptions(null, null, 0, null, rv, null, false, null, null));
+             CacheWatcher one = configmaps.watch("default", selected);
+             CacheWatcher other = configmaps.watch("default", selected)) {
+            configmaps.create("default2", cm("elsewhere", "1"), WriteOptions.defaults()); // its key extends "default"
+            configmaps.create("default", cm("here", "1"), WriteOptions.defaults());
+            CacheEvent e = scoped.next(5000);
+            assertThat(e.object().name()).isEqualTo("here");
+            assertThat(e.object().namespace()).isEqualTo("default");
+            CacheEvent seen = one.next(5000);
+            assertThat(seen.type()).isEqualTo(CacheEvent.Type.ADDED);
+            assertThat(other.next(5000)).as("one instance, encoded once for all watchers").isSameAs(seen).isSameAs(e);
+        }
+    }
+
+    @Test
     void watchFromTheListRevisionIsNotExpiredWhenOnlyOtherResourcesChanged() throws Exception {
         // an informer lists an idle resource, then watches from the list's revision; meanwhile other resources change
         // and the idle cache's revision moves on through progress notifications: nothing was missed, so no 410

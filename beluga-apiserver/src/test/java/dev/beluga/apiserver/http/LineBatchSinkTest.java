@@ -1,0 +1,55 @@
+package dev.beluga.apiserver.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LineBatchSinkTest {
+    /** Records each write call the sink makes. */
+    private static final class Writes extends OutputStream {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public void write(int b) {
+            calls.add(String.valueOf((char) b));
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            calls.add(new String(b, off, len, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aBatchOfFramesLeavesInOneWriteOfNewlineEndedLines() throws Exception {
+        Writes out = new Writes();
+        LineBatchSink sink = new LineBatchSink(out);
+        sink.frame("{\"type\":\"ADDED\"}".getBytes(StandardCharsets.UTF_8));
+        sink.frame("{\"type\":\"MODIFIED\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(out.calls).as("nothing before the flush").isEmpty();
+        sink.flush();
+        sink.flush();
+        sink.frame("{\"type\":\"DELETED\"}".getBytes(StandardCharsets.UTF_8));
+        sink.flush();
+        assertThat(out.calls).containsExactly("{\"type\":\"ADDED\"}\n{\"type\":\"MODIFIED\"}\n", "{\"type\":\"DELETED\"}\n");
+    }
+
+    @Test
+    void framesLargerThanTheBufferAreSentWhole() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LineBatchSink sink = new LineBatchSink(out);
+        byte[] big = "x".repeat(3 * 1024 * 1024).getBytes(StandardCharsets.US_ASCII);
+        sink.frame(big);
+        sink.frame("y".getBytes(StandardCharsets.US_ASCII));
+        sink.flush();
+        sink.frame("z".getBytes(StandardCharsets.US_ASCII));
+        sink.flush();
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("x".repeat(3 * 1024 * 1024) + "\ny\nz\n");
+    }
+}
