@@ -38,8 +38,9 @@ import java.util.stream.Stream;
  *       start of the same data directory (everything loaded), {@code starts} times each; resident memory when idle;</li>
  *   <li>pod creates/s from 32 concurrent clients, with latency percentiles;</li>
  *   <li>LIST of all pods (10,000) latency;</li>
- *   <li>watch fan-out: N watchers of the pods of a namespace while pods are patched at a fixed rate; delivery latency
- *       from the patch being sent to each watcher reading the event, and events lost.</li>
+ *   <li>watch fan-out: N watchers of the pods of a namespace (one HTTP/1.1 watch each for the whole run) while pods
+ *       are patched at a fixed rate; delivery latency from the patch being sent to each watcher reading the event,
+ *       events lost, and the server's and the benchmark's CPU time per 1,000 events delivered.</li>
  * </ol>
  * Every loop is bounded; all traffic is on loopback; the server process is ended by PID at the end.
  */
@@ -113,7 +114,7 @@ public final class ApiBenchmark {
             }
             results.put("create_pods", creates(client, "bench", config.pods()));
             results.put("list_pods", lists(client));
-            results.put("watch", watch(server.dir, server.port));
+            results.put("watch", watch(server));
             results.put("rss_after_mib", server.rssMib());
         } finally {
             server.close();
@@ -220,98 +221,80 @@ public final class ApiBenchmark {
         return n;
     }
 
-    private Map<String, Object> watch(Path dir, int port) throws Exception {
-        AdminClient writer = new AdminClient(dir, port, HttpClient.Version.HTTP_2);
+    /**
+     * Pods of the watched namespace, each patched by its own writer thread in order: the changes of one pod arrive in
+     * order at every watcher, and a writer may take up to {@code WATCHED_PODS / rate} seconds per PATCH before the
+     * requested rate is out of its reach (100 ms at 500 changes/s).
+     */
+    private static final int WATCHED_PODS = 50;
+
+    private Map<String, Object> watch(BenchServer server) throws Exception {
+        AdminClient writer = new AdminClient(server.dir, server.port, HttpClient.Version.HTTP_2);
         writer.send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"watched\"}}");
-        for (int i = 0; i < 10; i++) writer.send("POST", "/api/v1/namespaces/watched/pods", pod("watched", "w-" + i));
+        for (int i = 0; i < WATCHED_PODS; i++) writer.send("POST", "/api/v1/namespaces/watched/pods", pod("watched", "w-" + i));
         String rv = writer.send("GET", "/api/v1/namespaces/watched/pods", null).body().replaceAll("(?s).*?\"resourceVersion\":\"(\\d+)\".*", "$1");
-        int total = config.watchRate() * config.watchSeconds();
-        Latencies lat = new Latencies();
-        AtomicLong received = new AtomicLong();
-        AtomicLong outOfOrder = new AtomicLong();
-        AtomicLong rewatches = new AtomicLong();
+        int perPod = Math.max(1, config.watchRate() * config.watchSeconds() / WATCHED_PODS);
+        int total = perPod * WATCHED_PODS;
+        WatchTally tally = new WatchTally(WATCHED_PODS);
+        AtomicLong endedEarly = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicLong failedToConnect = new AtomicLong();
         CountDownLatch connected = new CountDownLatch(config.watchers());
         CountDownLatch done = new CountDownLatch(config.watchers());
         List<java.io.Closeable> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
-        byte[] rvKey = "\"resourceVersion\":\"".getBytes(StandardCharsets.US_ASCII);
-        byte[] seqKey = "\"bench/seq\":\"".getBytes(StandardCharsets.US_ASCII);
+        String path = "/api/v1/namespaces/watched/pods?watch=true&resourceVersion=" + rv + "&timeoutSeconds=" + (config.watchSeconds() + 120);
         for (int w = 0; w < config.watchers(); w++) {
             Thread.ofVirtual().start(() -> {
-                Latencies mine = new Latencies();
+                // one watch for the whole run: a stream that ends before every change arrived is counted, not resumed,
+                // so that the figures are those of the streams as the server delivered them
+                WatchTally.Watcher mine = tally.watcher();
+                ChunkedWatch watch;
                 try {
-                    long[] lastPerPod = new long[10];
-                    java.util.Arrays.fill(lastPerPod, -1);
-                    long[] seen = {0};
-                    String[] fromRv = {rv};
-                    boolean first = true;
-                    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.watchSeconds() + 60L);
-                    // like an informer: when the server ends the stream (timeout, slow-consumer eviction), watch again
-                    // from the last resourceVersion seen, so nothing is lost
-                    while (seen[0] < total && System.nanoTime() < giveUp) {
-                        ChunkedWatch watch;
-                        try {
-                            watch = new ChunkedWatch(writer.tls, "127.0.0.1", port, "/api/v1/namespaces/watched/pods?watch=true&resourceVersion="
-                                + fromRv[0] + "&timeoutSeconds=" + (config.watchSeconds() + 30));
-                        } catch (IOException e) {
-                            if (first) throw e;
-                            Thread.sleep(100);
-                            continue;
-                        }
-                        streams.add(watch);
-                        if (first) connected.countDown();
-                        else rewatches.incrementAndGet();
-                        first = false;
-                        try (watch) {
-                            watch.read((buf, off, len) -> {
-                                int ri = ChunkedWatch.after(buf, off, len, rvKey);
-                                if (ri >= 0) {
-                                    int e = ri;
-                                    while (buf[e] != '"') e++;
-                                    fromRv[0] = new String(buf, ri, e - ri, StandardCharsets.US_ASCII);
-                                }
-                                int i = ChunkedWatch.after(buf, off, len, seqKey);
-                                if (i < 0) return;
-                                long seq = 0;
-                                while (buf[i] != '-') seq = seq * 10 + (buf[i++] - '0');
-                                i++;
-                                long sentAt = 0;
-                                while (buf[i] != '"') sentAt = sentAt * 10 + (buf[i++] - '0');
-                                int pod = (int) (seq % 10);
-                                if (seq <= lastPerPod[pod]) outOfOrder.incrementAndGet();
-                                lastPerPod[pod] = seq;
-                                mine.add(System.nanoTime() - sentAt);
-                                received.incrementAndGet();
-                                if (++seen[0] >= total) throw new Done();
-                            });
-                        } catch (Done d) {
-                            break;
-                        } catch (IOException e) {
-                            // stream ended or broke: watch again from the last revision seen
-                        }
-                    }
-                } catch (Exception e) {
+                    watch = new ChunkedWatch(writer.tls, "127.0.0.1", server.port, path);
+                } catch (IOException e) {
+                    failedToConnect.incrementAndGet();
                     connected.countDown();
+                    done.countDown();
+                    return;
+                }
+                streams.add(watch);
+                connected.countDown();
+                try (watch) {
+                    watch.read((buf, off, len) -> {
+                        if (mine.line(buf, off, len) >= total) throw new Done();
+                    });
+                    endedEarly.incrementAndGet(); // the server ended the response
+                } catch (Done d) {
+                    // saw every change
+                } catch (IOException e) {
+                    if (!closing.get()) endedEarly.incrementAndGet(); // broken (closed by the benchmark after its wait: not counted)
                 } finally {
-                    lat.addAll(mine);
+                    tally.add(mine);
                     done.countDown();
                 }
             });
         }
         connected.await(60, TimeUnit.SECONDS);
         Thread.sleep(500);
+        CpuMeter cpu = new CpuMeter("beluga-bench-none", server.process.toHandle());
+        cpu.start();
         // one writer thread per pod, each paced to its share of the rate, so every pod's changes are sent in order
         AtomicLong applied = new AtomicLong();
+        Latencies patchLatency = new Latencies();
         List<Thread> writers = new ArrayList<>();
         long start = System.nanoTime();
-        for (int p = 0; p < 10; p++) {
+        long period = (long) (1e9 * WATCHED_PODS / config.watchRate());
+        for (int p = 0; p < WATCHED_PODS; p++) {
             int pod = p;
-            writers.add(Thread.ofVirtual().start(() -> {
-                long period = 10_000_000_000L / config.watchRate();
-                for (int k = 0; k < total / 10; k++) {
-                    long due = start + k * period;
+            // platform threads: the writers are not queued behind the 1,000 watchers' virtual threads of this process
+            writers.add(Thread.ofPlatform().name("bench-writer-" + pod).start(() -> {
+                Latencies mine = new Latencies();
+                for (int k = 0; k < perPod; k++) {
+                    long due = start + k * period + pod * period / WATCHED_PODS;
                     while (System.nanoTime() < due) LockSupport.parkNanos(Math.max(1000, due - System.nanoTime()));
-                    long seq = (long) k * 10 + pod;
-                    String patch = "{\"metadata\":{\"annotations\":{\"bench/seq\":\"" + seq + "-" + System.nanoTime() + "\"}}}";
+                    long seq = (long) k * WATCHED_PODS + pod;
+                    long sent = System.nanoTime();
+                    String patch = "{\"metadata\":{\"annotations\":{\"bench/seq\":\"" + seq + "-" + sent + "\"}}}";
                     HttpRequest req = HttpRequest.newBuilder(writer.base.resolve("/api/v1/namespaces/watched/pods/w-" + pod))
                         .method("PATCH", HttpRequest.BodyPublishers.ofString(patch)).header("Content-Type", "application/merge-patch+json").build();
                     try {
@@ -319,12 +302,16 @@ public final class ApiBenchmark {
                     } catch (Exception e) {
                         // counted as not applied
                     }
+                    mine.add(System.nanoTime() - sent);
                 }
+                patchLatency.addAll(mine);
             }));
         }
         for (Thread t : writers) t.join();
         double writeSecs = (System.nanoTime() - start) / 1e9;
-        boolean all = done.await(config.watchSeconds() + 60L, TimeUnit.SECONDS);
+        boolean all = done.await(30, TimeUnit.SECONDS); // more only if changes were lost or a PATCH failed
+        CpuMeter.Usage used = cpu.stop();
+        closing.set(true);
         for (java.io.Closeable s : streams) {
             try {
                 s.close();
@@ -332,21 +319,36 @@ public final class ApiBenchmark {
                 // closing
             }
         }
+        done.await(10, TimeUnit.SECONDS); // the watchers that were still reading add their figures
         long expectedTotal = applied.get() * config.watchers();
+        long received = tally.received();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("watchers", config.watchers());
         m.put("changes_per_s", config.watchRate());
+        m.put("writers", WATCHED_PODS);
         m.put("events_expected", expectedTotal);
-        m.put("events_received", received.get());
+        m.put("events_received", received);
         m.put("changes_applied", applied.get());
         m.put("achieved_changes_per_s", Math.round(applied.get() / writeSecs));
-        m.put("out_of_order_per_object", outOfOrder.get());
-        m.put("rewatches", rewatches.get());
-        m.put("p50_ms", lat.percentileMs(0.5));
-        m.put("p99_ms", lat.percentileMs(0.99));
+        m.put("patch_p50_ms", patchLatency.percentileMs(0.5));
+        m.put("patch_p99_ms", patchLatency.percentileMs(0.99));
+        m.put("out_of_order_per_object", tally.outOfOrder());
+        m.put("streams_ended_early", endedEarly.get());
+        m.put("watches_failed", failedToConnect.get());
+        m.put("p50_ms", tally.percentileMs(0.5));
+        m.put("p99_ms", tally.percentileMs(0.99));
         m.put("completed", all);
-        out.printf("watch: %d watchers, %d changes/s for %d s: %d/%d events, p50 %.1f ms, p99 %.1f ms%n", config.watchers(),
-            config.watchRate(), config.watchSeconds(), received.get(), expectedTotal, lat.percentileMs(0.5), lat.percentileMs(0.99));
+        m.put("server_cpu_ms_per_1000_events", CpuMeter.Usage.perUnit(used.otherNanos() * 1000, received));
+        m.put("bench_cpu_ms_per_1000_events", CpuMeter.Usage.perUnit(used.processNanos() * 1000, received));
+        m.put("server_cpu_by_thread_ms", used.otherByThread());
+        out.printf("watch: %d watchers, %d changes/s requested for %d s from %d writers: %d applied (%.0f/s, PATCH p50 %.1f ms, p99 %.1f ms);"
+                + " %d/%d events, p50 %.1f ms, p99 %.1f ms, %d out of order, %d streams ended early%n",
+            config.watchers(), config.watchRate(), config.watchSeconds(), WATCHED_PODS, applied.get(), applied.get() / writeSecs,
+            patchLatency.percentileMs(0.5), patchLatency.percentileMs(0.99), received, expectedTotal, tally.percentileMs(0.5),
+            tally.percentileMs(0.99), tally.outOfOrder(), endedEarly.get());
+        out.printf("watch: CPU per 1,000 events delivered: server %.2f ms, benchmark (writers and watchers) %.2f ms; server by thread: %s%n",
+            CpuMeter.Usage.perUnit(used.otherNanos() * 1000, received), CpuMeter.Usage.perUnit(used.processNanos() * 1000, received),
+            ThreadCpuBreakdown.describe(used.otherByThread(), Math.max(1, received / 1000)));
         return m;
     }
 

@@ -2,7 +2,6 @@ package dev.beluga.cli.bench;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +26,11 @@ final class ChunkedWatch implements Closeable {
 
     private final SSLSocket socket;
     private final InputStream in;
+    /** Bytes read from the socket: {@code buf[pos, lim)} not yet consumed. */
+    private final byte[] buf = new byte[64 * 1024];
+    private int pos;
+    private int lim;
+    /** A line that spans two reads is gathered here. */
     private byte[] line = new byte[4096];
     private int lineLen;
 
@@ -40,7 +44,7 @@ final class ChunkedWatch implements Closeable {
         out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAccept: application/json\r\n"
             + "User-Agent: beluga-bench-watch\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        in = socket.getInputStream();
         String status = headerLine();
         if (!status.startsWith("HTTP/1.1 200")) throw new IOException("watch answered " + status);
         boolean chunked = false;
@@ -49,52 +53,77 @@ final class ChunkedWatch implements Closeable {
         if (!chunked) throw new IOException("watch response is not chunked");
     }
 
-    /** Reads events until the server ends the response, the handler throws, or the socket is closed. */
+    /**
+     * Reads events until the server ends the response, the handler throws, or the socket is closed. Lines that lie
+     * whole in what one socket read returned are handed over in place, without a copy.
+     */
     void read(LineHandler handler) throws IOException {
-        byte[] buf = new byte[64 * 1024];
         while (true) {
-            int size = Integer.parseInt(headerLine().split(";", 2)[0].trim(), 16);
-            if (size == 0) return;
-            int left = size;
+            int left = chunkSize();
+            if (left == 0) return;
             while (left > 0) {
-                int n = in.read(buf, 0, Math.min(buf.length, left));
-                if (n < 0) throw new IOException("connection closed inside a chunk");
-                left -= n;
-                for (int i = 0; i < n; i++) {
-                    byte b = buf[i];
-                    if (b == '\n') {
+                if (pos == lim) fill();
+                int end = Math.min(lim, pos + left);
+                left -= end - pos;
+                while (pos < end) {
+                    int nl = pos;
+                    while (nl < end && buf[nl] != '\n') nl++;
+                    if (nl == end) { // the line goes on in the next read or chunk
+                        append(pos, end - pos);
+                        pos = end;
+                    } else if (lineLen == 0) {
+                        handler.line(buf, pos, nl - pos);
+                        pos = nl + 1;
+                    } else {
+                        append(pos, nl - pos);
                         handler.line(line, 0, lineLen);
                         lineLen = 0;
-                    } else {
-                        if (lineLen == line.length) line = java.util.Arrays.copyOf(line, line.length * 2);
-                        line[lineLen++] = b;
+                        pos = nl + 1;
                     }
                 }
             }
-            headerLine(); // the CRLF after the chunk
+            if (readByte() == '\r') readByte(); // the CRLF after the chunk
         }
+    }
+
+    private void append(int from, int n) {
+        if (lineLen + n > line.length) line = java.util.Arrays.copyOf(line, Math.max(lineLen + n, line.length * 2));
+        System.arraycopy(buf, from, line, lineLen, n);
+        lineLen += n;
+    }
+
+    /** The size line of the next chunk (hex, extensions ignored). */
+    private int chunkSize() throws IOException {
+        int size = 0;
+        int c;
+        while ((c = readByte()) != '\n') {
+            int d = Character.digit(c, 16);
+            if (d >= 0) size = size * 16 + d;
+            else if (c == ';') {
+                while (readByte() != '\n') ; // a chunk extension
+                break;
+            } else if (c != '\r' && c != ' ') throw new IOException("bad chunk size byte " + c);
+        }
+        return size;
+    }
+
+    private int readByte() throws IOException {
+        if (pos == lim) fill();
+        return buf[pos++] & 0xff;
+    }
+
+    private void fill() throws IOException {
+        int n = in.read(buf, 0, buf.length);
+        if (n < 0) throw new IOException("connection closed");
+        pos = 0;
+        lim = n;
     }
 
     private String headerLine() throws IOException {
         StringBuilder b = new StringBuilder();
         int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\n') break;
-            if (c != '\r') b.append((char) c);
-        }
-        if (c < 0 && b.isEmpty()) throw new IOException("connection closed");
+        while ((c = readByte()) != '\n') if (c != '\r') b.append((char) c);
         return b.toString();
-    }
-
-    /** Finds {@code needle} in {@code buf[off, off+len)}; returns the index after it, or -1. */
-    static int after(byte[] buf, int off, int len, byte[] needle) {
-        int end = off + len - needle.length;
-        outer:
-        for (int i = off; i <= end; i++) {
-            for (int j = 0; j < needle.length; j++) if (buf[i + j] != needle[j]) continue outer;
-            return i + needle.length;
-        }
-        return -1;
     }
 
     @Override
