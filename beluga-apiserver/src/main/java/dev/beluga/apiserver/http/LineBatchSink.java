@@ -5,18 +5,20 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * The watch sink of a chunked HTTP response: gathers each frame and its newline in memory and hands a whole batch to
- * the response in one {@code write} at {@link #flush}, so that a batch of events costs one HTTP chunk, one TLS record
- * and one socket write instead of two writes per event.
+ * The watch sink of a chunked HTTP response: gathers each frame and its newline in memory and hands a batch to the
+ * response in one {@code write} at {@link #flush}, so that a batch of events costs one HTTP chunk and one socket write
+ * instead of two writes per event. A batch that outgrows {@link #LIMIT} is written out in parts of at most that size
+ * (a frame larger than that alone in one write), so a busy watcher holds at most about that much memory — with a
+ * thousand watchers of one busy resource, memory is what the limit is about.
  *
  * <p>Contract with the stream: every {@code write} call reaches the client (the stream does not buffer, as Jetty's
- * {@code Content.Sink.asOutputStream} does not), so the stream's own {@code flush} is never called. Not thread-safe:
- * one streaming thread owns it.
+ * {@code Content.Sink.asOutputStream} does not), so the stream's own {@code flush} is never called. Frames are written
+ * whole and in order. Not thread-safe: one streaming thread owns it.
  */
 final class LineBatchSink implements WatchStreamer.FrameSink {
-    private static final int INITIAL = 16 * 1024;
-    /** A buffer grown beyond this by a large batch is let go after it was sent. */
-    private static final int KEEP_AT_MOST = 1024 * 1024;
+    private static final int INITIAL = 8 * 1024;
+    /** Gathered bytes beyond which the batch is written out before the next frame is added. */
+    static final int LIMIT = 32 * 1024;
 
     private final OutputStream out;
     private byte[] buf = new byte[INITIAL];
@@ -26,10 +28,12 @@ final class LineBatchSink implements WatchStreamer.FrameSink {
         this.out = out;
     }
 
+    /** Adds one line; writes out what was gathered first when the line would take the batch beyond the limit. */
     @Override
-    public void frame(byte[] json) {
-        int need = len + json.length + 1;
-        if (need > buf.length) buf = Arrays.copyOf(buf, Math.max(need, buf.length * 2));
+    public void frame(byte[] json) throws IOException {
+        int need = json.length + 1;
+        if (len > 0 && len + need > LIMIT) flush();
+        if (len + need > buf.length) buf = Arrays.copyOf(buf, Math.max(len + need, Math.min(LIMIT, buf.length * 2)));
         System.arraycopy(json, 0, buf, len, json.length);
         len += json.length;
         buf[len++] = '\n';
@@ -43,7 +47,7 @@ final class LineBatchSink implements WatchStreamer.FrameSink {
             out.write(buf, 0, len);
         } finally {
             len = 0;
-            if (buf.length > KEEP_AT_MOST) buf = new byte[INITIAL];
+            if (buf.length > LIMIT) buf = new byte[INITIAL]; // a single frame larger than the limit: let it go
         }
     }
 }

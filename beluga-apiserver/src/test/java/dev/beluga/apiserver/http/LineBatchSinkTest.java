@@ -2,7 +2,6 @@ package dev.beluga.apiserver.http;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,15 +40,17 @@ class LineBatchSinkTest {
     }
 
     @Test
-    void framesLargerThanTheBufferAreSentWhole() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    void aBatchBeyondTheLimitLeavesInPartsOfWholeLinesAndALargerFrameAlone() throws Exception {
+        Writes out = new Writes();
         LineBatchSink sink = new LineBatchSink(out);
-        byte[] big = "x".repeat(3 * 1024 * 1024).getBytes(StandardCharsets.US_ASCII);
-        sink.frame(big);
+        String line = "e".repeat(999); // 1,000 bytes with its newline
+        int perWrite = LineBatchSink.LIMIT / 1000;
+        for (int i = 0; i < perWrite + 1; i++) sink.frame(line.getBytes(StandardCharsets.US_ASCII));
+        String big = "x".repeat(3 * LineBatchSink.LIMIT);
+        sink.frame(big.getBytes(StandardCharsets.US_ASCII));
         sink.frame("y".getBytes(StandardCharsets.US_ASCII));
         sink.flush();
-        sink.frame("z".getBytes(StandardCharsets.US_ASCII));
-        sink.flush();
-        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("x".repeat(3 * 1024 * 1024) + "\ny\nz\n");
+        assertThat(out.calls).containsExactly((line + "\n").repeat(perWrite), line + "\n", big + "\n", "y\n");
+        assertThat(out.calls).allSatisfy(w -> assertThat(w).endsWith("\n"));
     }
 }
