@@ -276,7 +276,7 @@ public final class ApiBenchmark {
         }
         connected.await(60, TimeUnit.SECONDS);
         Thread.sleep(500);
-        CpuMeter cpu = new CpuMeter("beluga-bench-none", server.process.toHandle());
+        CpuMeter cpu = new CpuMeter("beluga-bench-none", server.process.toHandle()); // process figures only: no thread group
         cpu.start();
         // one writer thread per pod, each paced to its share of the rate, so every pod's changes are sent in order
         AtomicLong applied = new AtomicLong();
