@@ -25,9 +25,9 @@ public final class WatchStreamer {
     private static final long BOOKMARK_INTERVAL_MS = 10_000;
     /**
      * Events that arrive within this long of the previous flush are gathered into the next one. An idle stream sends
-     * its first event at once; only a stream already busy pays up to this much extra latency, and in exchange the
-     * server makes one write (syscall, TLS record) per watcher per period instead of one per event, and each watch
-     * thread is woken once per period instead of once per event. Set with the system property
+     * its first event at once; only a busy stream (events less than this apart) pays up to this much extra latency, and
+     * in exchange the server makes one write (syscall, TLS record) per watcher per period instead of one per event, and
+     * each watch thread is woken once per period instead of once per event. Set with the system property
      * {@value #LINGER_PROPERTY} (milliseconds, 0 to 1000); see docs/apiserver.md for the figures behind the default.
      */
     static final long LINGER_NANOS;
@@ -73,7 +73,13 @@ public final class WatchStreamer {
             }
             CacheEvent e = null;
             while (System.currentTimeMillis() < deadline) {
-                if (e == null) e = watcher.next(Math.min(1000, Math.max(1, deadline - System.currentTimeMillis())));
+                // busy: this batch's first event was already queued, or came within a linger of waiting for it
+                boolean busy = e != null;
+                if (e == null) {
+                    long waitFrom = System.nanoTime();
+                    e = watcher.next(Math.min(1000, Math.max(1, deadline - System.currentTimeMillis())));
+                    busy = System.nanoTime() - waitFrom < LINGER_NANOS;
+                }
                 if (e == null) {
                     if (watcher.isDone()) return;
                     if (bookmarks && System.currentTimeMillis() - lastBookmark >= BOOKMARK_INTERVAL_MS) {
@@ -95,10 +101,11 @@ public final class WatchStreamer {
                     e = ++batch < MAX_BATCH ? watcher.next(0) : null;
                 }
                 sink.flush();
-                if (batch < MAX_BATCH && LINGER_NANOS > 0) {
-                    // wait out the linger before looking again: what arrives meanwhile leaves in the next single
-                    // write, and the cache's offers find no thread waiting to be woken (one wake-up per linger period
-                    // instead of one per event); what arrives after it is sent at once
+                if (busy && batch < MAX_BATCH) {
+                    // a busy stream waits out the linger before looking again: what arrives meanwhile leaves in the
+                    // next single write, and the cache's offers find no thread waiting to be woken (one wake-up per
+                    // linger period instead of one per event); what arrives after it is sent at once. A sparse stream
+                    // goes straight back to waiting, so its events cost one wake-up each, not two.
                     LockSupport.parkNanos(LINGER_NANOS);
                     if (Thread.interrupted()) throw new InterruptedException();
                 }
