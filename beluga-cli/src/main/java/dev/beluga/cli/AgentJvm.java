@@ -17,9 +17,12 @@ import java.util.Map;
  *   <li>the serial collector with a small initial heap, a young generation capped at 8 MiB (garbage is short-lived:
  *       watch events, CRI replies), and free-ratio bounds (5–10%, shrinking in one step) so that a full collection
  *       leaves the old generation at its live size plus a tenth; {@link HeapCompaction} runs one after start-up (and
- *       after a quarter's growth), whose garbage would otherwise keep the old generation ~1.5 times its live size;</li>
+ *       after a quarter's growth), whose garbage would otherwise keep the old generation ~1.5 times its live size; a
+ *       young generation of 4 MiB instead of 8 commits 3 MiB less (more young collections, each cheaper);</li>
  *   <li>C1 only ({@code TieredStopAtLevel=1}) and a 32 MiB code cache: about half the compiled code and no C2
- *       compiler arenas; an agent's hot paths (JSON, gRPC framing) are fast enough with C1;</li>
+ *       compiler arenas; an agent's hot paths (JSON, gRPC framing) are fast enough with C1; methods compiled after
+ *       three times the usual invocations ({@code CompileThresholdScaling=3}): 9.5 → 6.8 MiB of code, for ~1% of a
+ *       core more with 100 pods (interpreted longer);</li>
  *   <li>compact object headers (JDK 25+): 8-byte headers instead of 12, about a tenth of the heap;</li>
  *   <li>native heap trimming every 30 s (JDK 25+) and at most two glibc malloc arenas, so memory freed by bursts
  *       (image pulls, TLS handshakes) goes back to the system;</li>
@@ -32,9 +35,9 @@ public final class AgentJvm {
 
     /** JVM flags for an agent running on a JDK of the given feature release (e.g. 25). */
     public static List<String> flags(int jdkFeature) {
-        List<String> flags = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx192m", "-XX:MaxNewSize=8m",
+        List<String> flags = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx192m", "-XX:MaxNewSize=4m",
             "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=10", "-XX:-ShrinkHeapInSteps", "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=32m", "-Dio.netty.allocator.type=unpooled"));
+            "-XX:CompileThresholdScaling=3", "-XX:ReservedCodeCacheSize=32m", "-Dio.netty.allocator.type=unpooled"));
         if (jdkFeature >= 25) flags.addAll(List.of("-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=30000"));
         return List.copyOf(flags);
     }
