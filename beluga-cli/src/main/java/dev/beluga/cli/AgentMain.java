@@ -14,8 +14,7 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
-        LibraryDefaults.apply();
-        Thread.ofPlatform().daemon().name("log-init").start(org.slf4j.LoggerFactory::getILoggerFactory);
+        LibraryDefaults.prepareProcess();
         String[] agentArgs = args.length > 0 && args[0].equals("agent") ? Arrays.copyOfRange(args, 1, args.length) : args;
         int code = new CommandLine(new AgentCommand()).setCommandName("beluga agent").setCaseInsensitiveEnumValuesAllowed(true)
             .execute(agentArgs);

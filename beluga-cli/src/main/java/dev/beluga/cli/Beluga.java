@@ -53,11 +53,9 @@ public final class Beluga implements Runnable {
     }
 
     public static void main(String[] args) {
-        LibraryDefaults.apply();
-        // logging is set up (LogConfigurator) on the other core while picocli reads the command's annotations: each is
-        // about a tenth of a server's start, and the command's first logger would otherwise wait for it on this thread
-        Thread.ofPlatform().daemon().name("log-init").start(org.slf4j.LoggerFactory::getILoggerFactory);
+        LibraryDefaults.prepareProcess();
         int code = commandLine(args).execute(args);
         System.exit(code);
     }
+
 }

@@ -24,6 +24,16 @@ final class LibraryDefaults {
         setIfAbsent("io.netty.jfr.enabled", "false");
     }
 
+    /**
+     * What every Beluga process does first ({@link Beluga} and {@link AgentMain}): {@link #apply}, then logging set up
+     * (LogConfigurator) on the other core while picocli reads the command's annotations — each about a tenth of a
+     * server's start, and the command's first logger would otherwise wait for it.
+     */
+    static void prepareProcess() {
+        apply();
+        Thread.ofPlatform().daemon().name("log-init").start(org.slf4j.LoggerFactory::getILoggerFactory);
+    }
+
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) System.setProperty(key, value);
     }
