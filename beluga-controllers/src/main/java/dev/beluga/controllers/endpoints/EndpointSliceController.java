@@ -2,6 +2,7 @@ package dev.beluga.controllers.endpoints;
 
 import dev.beluga.controllers.runtime.Controller;
 import dev.beluga.controllers.runtime.ControllerContext;
+import dev.beluga.controllers.runtime.Expectations;
 import dev.beluga.controllers.runtime.Keys;
 import dev.beluga.controllers.runtime.Owners;
 import dev.beluga.controllers.runtime.WorkQueue;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,6 +35,12 @@ import java.util.TreeMap;
  * {@code ready} (ready and not terminating, or always with publishNotReadyAddresses), {@code serving} and
  * {@code terminating}, the node name and zone, the pod as target and the hostname. Existing slices are updated in
  * place (name order), missing ones created, surplus ones deleted; nothing is written when nothing changed.
+ *
+ * <p>Slices are created with {@code generateName}, so a sync over a cache that has not yet seen the slices the
+ * previous sync created would create them again (upstream guards the same with its {@code endpointSliceTracker}).
+ * A service whose slice creations or deletions are still in flight is therefore not synced ({@link Expectations});
+ * the slice informer's add and delete events lower the expectations and queue the service again. An update over a
+ * stale cache needs no guard: it fails with 409 Conflict and the key is retried.
  */
 public final class EndpointSliceController implements Controller {
     static final int MAX_ENDPOINTS = 100;
@@ -40,6 +48,7 @@ public final class EndpointSliceController implements Controller {
     static final String SERVICE_NAME = "kubernetes.io/service-name";
 
     private ControllerContext ctx;
+    private Expectations expectations;
 
     @Override
     public String name() {
@@ -54,8 +63,29 @@ public final class EndpointSliceController implements Controller {
     @Override
     public void register(ControllerContext ctx, WorkQueue<String> queue) {
         this.ctx = ctx;
+        this.expectations = new Expectations(ctx.clock());
         ServicePodEvents.register(ctx, queue);
-        ctx.informers().informer(EndpointSlice.class);
+        ctx.informers().informer(EndpointSlice.class).addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(EndpointSlice s) {
+                String key = serviceKey(s);
+                if (key == null) return;
+                expectations.creationObserved(key);
+                queue.add(key);
+            }
+
+            @Override
+            public void onUpdate(EndpointSlice o, EndpointSlice s) {
+            }
+
+            @Override
+            public void onDelete(EndpointSlice s, boolean unknown) {
+                String key = serviceKey(s);
+                if (key == null) return;
+                expectations.deletionObserved(key);
+                queue.add(key);
+            }
+        });
         ctx.informers().informer(Node.class);
     }
 
@@ -72,32 +102,59 @@ public final class EndpointSliceController implements Controller {
         }
         existing.sort(Comparator.comparing(s -> s.getMetadata().getName()));
         if (svc == null || !ServiceBackends.managed(svc)) {
+            expectations.delete(key);
             for (EndpointSlice s : existing) delete(s); // the garbage collector would too (owner gone); this is faster
             return;
         }
+        if (!expectations.satisfied(key)) return; // our last creations/deletions are not cached yet: their events requeue the key
         List<EndpointSlice> desired = desired(svc, ServiceBackends.of(svc, ctx.informers().list(Pod.class, ns)));
-        for (int i = 0; i < desired.size(); i++) {
+        int kept = Math.min(desired.size(), existing.size());
+        for (int i = 0; i < kept; i++) {
             EndpointSlice want = desired.get(i);
-            if (i < existing.size()) {
-                EndpointSlice have = existing.get(i);
-                if (sameContent(have, want)) continue;
-                want.getMetadata().setName(have.getMetadata().getName());
-                want.getMetadata().setResourceVersion(have.getMetadata().getResourceVersion());
-                ctx.client().discovery().v1().endpointSlices().inNamespace(ns).resource(want).update();
-            } else {
+            EndpointSlice have = existing.get(i);
+            if (sameContent(have, want)) continue;
+            want.getMetadata().setName(have.getMetadata().getName());
+            want.getMetadata().setResourceVersion(have.getMetadata().getResourceVersion());
+            ctx.client().discovery().v1().endpointSlices().inNamespace(ns).resource(want).update();
+        }
+        // expected before they are sent (their events may come before the answer); only one of the two is nonzero
+        int creates = desired.size() - kept;
+        int deletes = existing.size() - kept;
+        if (creates + deletes == 0) return;
+        expectations.expect(key, creates, deletes);
+        int done = 0;
+        try {
+            for (; done < creates; done++) {
+                EndpointSlice want = desired.get(kept + done);
                 want.getMetadata().setGenerateName(name + "-");
                 ctx.client().discovery().v1().endpointSlices().inNamespace(ns).resource(want).create();
             }
+        } catch (RuntimeException e) {
+            for (int j = done; j < creates; j++) expectations.creationObserved(key); // these will never be seen
+            throw e;
         }
-        for (int i = desired.size(); i < existing.size(); i++) delete(existing.get(i));
+        try {
+            for (done = 0; done < deletes; done++) delete(existing.get(kept + done));
+        } catch (RuntimeException e) {
+            for (int j = done; j < deletes; j++) expectations.deletionObserved(key);
+            throw e;
+        }
     }
 
+    /** Deletes a slice; already gone is fine (the informer still has it, so its delete event is still to come). */
     private void delete(EndpointSlice s) {
         try {
             ctx.client().discovery().v1().endpointSlices().inNamespace(s.getMetadata().getNamespace()).withName(s.getMetadata().getName()).delete();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) throw e;
         }
+    }
+
+    /** The key of the service a slice of this controller belongs to, or null for slices managed by someone else. */
+    private static String serviceKey(EndpointSlice s) {
+        Map<String, String> l = s.getMetadata().getLabels();
+        if (l == null || !MANAGED_BY.equals(l.get("endpointslice.kubernetes.io/managed-by")) || l.get(SERVICE_NAME) == null) return null;
+        return Keys.of(s.getMetadata().getNamespace(), l.get(SERVICE_NAME));
     }
 
     private static boolean sameContent(EndpointSlice have, EndpointSlice want) {
