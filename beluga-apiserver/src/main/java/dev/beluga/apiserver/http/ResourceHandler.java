@@ -75,7 +75,7 @@ final class ResourceHandler {
             case "GET" -> respond(ex, 200, store.get(namespace, name, ex.query("resourceVersion")));
             case "PUT" -> {
                 ObjectNode body = Bodies.object(ex, type);
-                respond(ex, 200, store.update(namespace, name, body, writeOptions(ex).withSubresource(subresource)));
+                respond(ex, 200, store.updateWritten(namespace, name, body, writeOptions(ex).withSubresource(subresource)));
             }
             case "PATCH" -> patch(ex, namespace, name, subresource);
             case "DELETE" -> {
@@ -185,8 +185,7 @@ final class ResourceHandler {
 
     private void create(Exchange ex, String namespace) throws IOException {
         ObjectNode body = Bodies.object(ex, type);
-        ObjectNode created = store.create(namespace, body, writeOptions(ex));
-        respond(ex, ex.queryAll("dryRun").isEmpty() ? 201 : 201, created);
+        respond(ex, 201, store.createWritten(namespace, body, writeOptions(ex)));
     }
 
     private void patch(Exchange ex, String namespace, String name, String subresource) throws IOException {
@@ -201,17 +200,17 @@ final class ResourceHandler {
             try {
                 WriteOptions wa = w;
                 boolean force = ex.queryFlag("force");
-                respond(ex, 200, store.update(namespace, name, live -> patches.apply(live, applied, wa.fieldManager(), force), wa));
+                respond(ex, 200, store.updateWritten(namespace, name, live -> patches.apply(live, applied, wa.fieldManager(), force), wa));
             } catch (StatusException e) {
                 if (e.code() != 404 || subresource != null) throw e;
                 ObjectNode obj = applied.deepCopy();
                 Json.with(obj, "metadata").put("name", name);
-                respond(ex, 201, store.create(namespace, obj, w));
+                respond(ex, 201, store.createWritten(namespace, obj, w));
             }
             return;
         }
         JsonNode patch = Bodies.json(body);
-        respond(ex, 200, store.update(namespace, name, live -> patches.apply(ct, live, patch), w));
+        respond(ex, 200, store.updateWritten(namespace, name, live -> patches.apply(ct, live, patch), w));
     }
 
     private void delete(Exchange ex, String namespace, String name) throws IOException {
@@ -253,6 +252,15 @@ final class ResourceHandler {
             }
             default -> throw StatusException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
+    }
+
+    /** Answers with what a write returned: its JSON as stored when the client wants JSON, else as {@link #respond(Exchange, int, ObjectNode)}. */
+    private void respond(Exchange ex, int code, RegistryStore.Written written) throws IOException {
+        if (written.json() != null && Negotiation.of(ex.header("Accept")).format() == Negotiation.Format.JSON) {
+            ex.send(code, "application/json", written.json());
+            return;
+        }
+        respond(ex, code, written.object());
     }
 
     private void respond(Exchange ex, int code, ObjectNode obj) throws IOException {

@@ -190,6 +190,26 @@ public final class RegistryStore {
     // ---------------------------------------------------------------- writes
 
     public ObjectNode create(String namespace, ObjectNode obj, WriteOptions w) {
+        return createWritten(namespace, obj, w).object();
+    }
+
+    /**
+     * The object as written and, when it was stored, its JSON as clients get it: the stored bytes with the
+     * resourceVersion spliced in, so that the answer to a write is not serialized a second time. Null JSON (a dry
+     * run, a no-op update): the caller serializes {@code object}. Neither is modified by anyone afterwards.
+     */
+    public record Written(ObjectNode object, byte[] json) {
+        static Written stored(ObjectNode object, byte[] stored, long revision) {
+            return new Written(object, ResourceVersionSplice.apply(stored, revision));
+        }
+
+        static Written unstored(ObjectNode object) {
+            return new Written(object, null);
+        }
+    }
+
+    /** {@link #create} with the JSON of what was written. */
+    public Written createWritten(String namespace, ObjectNode obj, WriteOptions w) {
         ObjectMetaRules.checkKind(type, obj);
         checkFields(obj, w);
         ObjectNode meta = Json.with(obj, "metadata");
@@ -228,12 +248,13 @@ public final class RegistryStore {
             if (w.user() != null) admission.admit(Admission.Operation.CREATE, obj, null, w);
             String key = type.storageKey(Json.text(meta, "namespace"), meta.path("name").asText());
             WriteHooks.Completion done = hooks.beforeCreate(obj, w.dryRun());
-            if (w.dryRun()) return obj;
+            if (w.dryRun()) return Written.unstored(obj);
             WriteHooks.Outcome outcome = WriteHooks.Outcome.NOT_STORED;
             try {
-                WriteResult r = store.create(bytes(key), encode(obj));
+                byte[] stored = encode(obj);
+                WriteResult r = store.create(bytes(key), stored);
                 outcome = WriteHooks.Outcome.STORED;
-                return withRv(obj, r.revision());
+                return Written.stored(withRv(obj, r.revision()), stored, r.revision());
             } catch (PreconditionFailedException e) {
                 if (generated && attempt < 5) continue;
                 throw StatusException.alreadyExists(type.group(), type.plural(), meta.path("name").asText());
@@ -248,6 +269,11 @@ public final class RegistryStore {
 
     /** PUT: replaces the object (or its status with {@code w.subresource() == "status"}). */
     public ObjectNode update(String namespace, String name, ObjectNode obj, WriteOptions w) {
+        return updateWritten(namespace, name, obj, w).object();
+    }
+
+    /** {@link #update(String, String, ObjectNode, WriteOptions)} with the JSON of what was written. */
+    public Written updateWritten(String namespace, String name, ObjectNode obj, WriteOptions w) {
         ObjectMetaRules.checkKind(type, obj);
         checkFields(obj, w);
         ObjectNode meta = Json.with(obj, "metadata");
@@ -284,6 +310,11 @@ public final class RegistryStore {
      * which case a mismatch is a 409. Used by PATCH and the scale subresource.
      */
     public ObjectNode update(String namespace, String name, UnaryOperator<ObjectNode> change, WriteOptions w) {
+        return updateWritten(namespace, name, change, w).object();
+    }
+
+    /** {@link #update(String, String, UnaryOperator, WriteOptions)} with the JSON of what was written. */
+    public Written updateWritten(String namespace, String name, UnaryOperator<ObjectNode> change, WriteOptions w) {
         String key = type.storageKey(namespace, name);
         for (int attempt = 0; ; attempt++) {
             KeyValue current = call(() -> store.get(bytes(key)));
@@ -318,7 +349,7 @@ public final class RegistryStore {
         }
     }
 
-    private ObjectNode write(String key, ObjectNode old, ObjectNode obj, long modRevision, WriteOptions w) {
+    private Written write(String key, ObjectNode old, ObjectNode obj, long modRevision, WriteOptions w) {
         ObjectNode meta = Json.with(obj, "metadata");
         ObjectNode oldMeta = (ObjectNode) old.get("metadata");
         String uid = Json.text(meta, "uid");
@@ -360,7 +391,7 @@ public final class RegistryStore {
         }
         validate(result, old, w.subresource());
         if (w.user() != null) admission.admit(Admission.Operation.UPDATE, result, old, w);
-        if (equalIgnoringVolatile(result, old)) return old; // no-op: nothing written, resourceVersion unchanged
+        if (equalIgnoringVolatile(result, old)) return Written.unstored(old); // no-op: nothing written, resourceVersion unchanged
         if (w.applied() != null) ManagedFields.recordApply(result, old, w.applied(), w.fieldManager(), type.apiVersion(), now(), patchMeta);
         else ManagedFields.recordUpdate(result, old, w.fieldManager(), type.apiVersion(), now(), w.subresource(), patchMeta);
         Json.with(result, "metadata").remove("resourceVersion");
@@ -371,18 +402,19 @@ public final class RegistryStore {
         // an update that removes the object (its last finalizer) reserves nothing: what it held is released below
         WriteHooks.Completion done = w.subresource() == null && !finalize
             ? hooks.beforeUpdate(result, old, w.dryRun()) : WriteHooks.Completion.NOTHING;
-        if (w.dryRun()) return withRv(result, modRevision);
+        if (w.dryRun()) return Written.unstored(withRv(result, modRevision));
         WriteHooks.Outcome outcome = WriteHooks.Outcome.NOT_STORED;
         try {
             if (finalize) {
                 WriteResult r = store.delete(bytes(key), modRevision);
                 outcome = WriteHooks.Outcome.STORED;
                 hooks.afterDelete(old);
-                return withRv(result, r.revision());
+                return Written.unstored(withRv(result, r.revision()));
             }
-            WriteResult r = store.update(bytes(key), encode(result), modRevision);
+            byte[] stored = encode(result);
+            WriteResult r = store.update(bytes(key), stored, modRevision);
             outcome = WriteHooks.Outcome.STORED;
-            return withRv(result, r.revision());
+            return Written.stored(withRv(result, r.revision()), stored, r.revision());
         } catch (PreconditionFailedException e) {
             if (e.reason() == PreconditionFailedException.Reason.KEY_NOT_FOUND)
                 throw StatusException.notFound(type.group(), type.plural(), Json.text(rm, "name"));

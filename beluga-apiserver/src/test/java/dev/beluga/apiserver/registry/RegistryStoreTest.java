@@ -69,6 +69,26 @@ class RegistryStoreTest {
     }
 
     @Test
+    void writesAnswerWithTheStoredJsonAndTheirResourceVersion() {
+        RegistryStore.Written created = configmaps.createWritten("default", cm("a", "1"), WriteOptions.defaults());
+        assertThat(Json.parseObject(created.json())).isEqualTo(created.object());
+        assertThat(created.object()).isEqualTo(configmaps.get("default", "a", null));
+
+        RegistryStore.Written updated = configmaps.updateWritten("default", "a", live -> {
+            ((ObjectNode) live.get("data")).put("k", "2");
+            return live;
+        }, WriteOptions.defaults());
+        assertThat(Json.parseObject(updated.json())).isEqualTo(updated.object()).isEqualTo(configmaps.get("default", "a", null));
+        assertThat(updated.object().path("metadata").path("resourceVersion").asLong())
+            .isGreaterThan(created.object().path("metadata").path("resourceVersion").asLong());
+
+        RegistryStore.Written same = configmaps.updateWritten("default", "a", live -> live, WriteOptions.defaults());
+        assertThat(same.json()).as("a no-op writes nothing: the caller serializes the object").isNull();
+        assertThat(same.object()).isEqualTo(updated.object());
+        assertThat(configmaps.createWritten("default", cm("b", "1"), new WriteOptions(true, null, null, null)).json()).isNull();
+    }
+
+    @Test
     void duplicateCreateIsAlreadyExistsAndMissingNamespaceIsNotFound() {
         configmaps.create("default", cm("a", "1"), WriteOptions.defaults());
         assertThatThrownBy(() -> configmaps.create("default", cm("a", "2"), WriteOptions.defaults()))
