@@ -359,6 +359,7 @@ public final class RegistryStore {
         for (String f : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"))
             copyField(oldMeta, meta, f);
         meta.remove("selfLink");
+        keepManagedFieldsUnlessSent(meta, oldMeta);
         ObjectNode result;
         if ("status".equals(w.subresource())) {
             result = old.deepCopy();
@@ -631,6 +632,21 @@ public final class RegistryStore {
         for (JsonNode n : arr) if (f.equals(n.asText())) return true;
         arr.add(f);
         return true;
+    }
+
+    /**
+     * As upstream's field manager: an update without managedFields (or with an empty list) keeps the live object's,
+     * so that clients which do not know them (a PUT of a cached or edited object) do not wipe the other managers'
+     * entries; a list of one empty entry ({@code [{}]}) is the way to clear them.
+     */
+    private static void keepManagedFieldsUnlessSent(ObjectNode meta, ObjectNode oldMeta) {
+        JsonNode sent = meta.get("managedFields");
+        if (sent instanceof ArrayNode a && a.size() == 1 && a.get(0) instanceof ObjectNode e && e.isEmpty()) {
+            meta.remove("managedFields");
+            return;
+        }
+        if ((sent == null || sent.isNull() || (sent.isArray() && sent.isEmpty())) && oldMeta.has("managedFields"))
+            meta.set("managedFields", oldMeta.get("managedFields").deepCopy());
     }
 
     private static boolean isEmpty(JsonNode n) {

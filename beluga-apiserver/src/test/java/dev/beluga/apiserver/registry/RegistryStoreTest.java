@@ -89,6 +89,22 @@ class RegistryStoreTest {
     }
 
     @Test
+    void anUpdateWithoutManagedFieldsKeepsTheLiveOnesAndOneEmptyEntryClearsThem() {
+        configmaps.create("default", cm("a", "1"), new WriteOptions(false, "creator", null, null));
+        ObjectNode edited = configmaps.get("default", "a", null);
+        ((ObjectNode) edited.get("metadata")).remove("managedFields");
+        ((ObjectNode) edited.get("data")).put("k", "2");
+        ObjectNode updated = configmaps.update("default", "a", edited, new WriteOptions(false, "editor", null, null));
+        assertThat(updated.path("metadata").path("managedFields").findValuesAsText("manager")).containsExactlyInAnyOrder("creator", "editor");
+
+        ObjectNode cleared = configmaps.get("default", "a", null);
+        ((ObjectNode) cleared.get("metadata")).set("managedFields", obj("{\"x\":[{}]}").get("x"));
+        ((ObjectNode) cleared.get("data")).put("k", "3");
+        updated = configmaps.update("default", "a", cleared, new WriteOptions(false, "editor", null, null));
+        assertThat(updated.path("metadata").path("managedFields").findValuesAsText("manager")).containsExactly("editor");
+    }
+
+    @Test
     void duplicateCreateIsAlreadyExistsAndMissingNamespaceIsNotFound() {
         configmaps.create("default", cm("a", "1"), WriteOptions.defaults());
         assertThatThrownBy(() -> configmaps.create("default", cm("a", "2"), WriteOptions.defaults()))
