@@ -95,6 +95,16 @@ public final class BenchServer implements AutoCloseable {
             Map<String, Double> byThread = new ThreadCpuBreakdown(server.pid()).stop(); // not started: since the process began
             return new BenchServer(dir, port, server, ready, cpu, byThread, extraArgs);
         } catch (Exception e) {
+            server.toHandle().destroy();
+            server.waitFor(20, TimeUnit.SECONDS);
+            // the log goes with the data directory: show its end, so that a failed start says why
+            try (Stream<String> lines = Files.lines(log(dir))) {
+                List<String> all = lines.toList();
+                System.err.println("--- last lines of the server's log (" + log(dir) + "):");
+                all.subList(Math.max(0, all.size() - 40), all.size()).forEach(System.err::println);
+            } catch (IOException | java.io.UncheckedIOException ignored) {
+                // no log to show
+            }
             stop(server, dir);
             throw e;
         }
