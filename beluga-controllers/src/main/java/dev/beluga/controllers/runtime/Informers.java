@@ -1,5 +1,6 @@
 package dev.beluga.controllers.runtime;
 
+import dev.beluga.api.client.ManagedFieldsTrimmingStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -26,9 +27,9 @@ public final class Informers implements AutoCloseable {
     private final Map<Class<?>, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
     private boolean started;
 
-    /** Informers that list and watch each type through the client (all namespaces). */
+    /** Informers that list and watch each type through the client (all namespaces), keeping objects without managedFields. */
     public Informers(KubernetesClient client) {
-        this(type -> client.resources(type).inAnyNamespace().runnableInformer(0));
+        this(type -> ManagedFieldsTrimmingStore.trimmed(client.resources(type).inAnyNamespace().runnableInformer(0)));
     }
 
     private Informers(Function<Class<? extends HasMetadata>, SharedIndexInformer<?>> factory) {

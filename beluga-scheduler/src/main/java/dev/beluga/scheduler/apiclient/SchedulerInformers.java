@@ -1,5 +1,6 @@
 package dev.beluga.scheduler.apiclient;
 
+import dev.beluga.api.client.ManagedFieldsTrimmingStore;
 import dev.beluga.scheduler.SchedulerEventHandlers;
 import dev.beluga.scheduler.framework.EventResource;
 import dev.beluga.scheduler.listers.ClusterListers;
@@ -70,7 +71,9 @@ public final class SchedulerInformers implements AutoCloseable {
         priorityClasses = add(client.scheduling().v1().priorityClasses().runnableInformer(0));
     }
 
+    /** Registers an informer; its store keeps objects without managedFields (as upstream's scheduler). */
     private <T extends HasMetadata> SharedIndexInformer<T> add(SharedIndexInformer<T> informer) {
+        ManagedFieldsTrimmingStore.trimmed(informer);
         all.add(informer);
         return informer;
     }
