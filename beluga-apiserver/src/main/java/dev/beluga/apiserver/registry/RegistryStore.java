@@ -645,7 +645,7 @@ public final class RegistryStore {
             meta.remove("managedFields");
             return;
         }
-        if ((sent == null || sent.isNull() || (sent.isArray() && sent.isEmpty())) && oldMeta.has("managedFields"))
+        if (isEmpty(sent) && oldMeta.has("managedFields"))
             meta.set("managedFields", oldMeta.get("managedFields").deepCopy());
     }
 

@@ -95,8 +95,6 @@ public final class BenchServer implements AutoCloseable {
             Map<String, Double> byThread = new ThreadCpuBreakdown(server.pid()).stop(); // not started: since the process began
             return new BenchServer(dir, port, server, ready, cpu, byThread, extraArgs);
         } catch (Exception e) {
-            server.toHandle().destroy();
-            server.waitFor(20, TimeUnit.SECONDS);
             // the log goes with the data directory: show its end, so that a failed start says why
             try (Stream<String> lines = Files.lines(log(dir))) {
                 List<String> all = lines.toList();

@@ -46,6 +46,7 @@ public final class EndpointSliceController implements Controller {
     static final int MAX_ENDPOINTS = 100;
     static final String MANAGED_BY = "endpointslice-controller.k8s.io";
     static final String SERVICE_NAME = "kubernetes.io/service-name";
+    static final String MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
 
     private ControllerContext ctx;
     private Expectations expectations;
@@ -95,11 +96,8 @@ public final class EndpointSliceController implements Controller {
         String name = Keys.name(key);
         Service svc = ctx.informers().get(Service.class, ns, name);
         List<EndpointSlice> existing = new ArrayList<>();
-        for (EndpointSlice s : ctx.informers().list(EndpointSlice.class, ns)) {
-            Map<String, String> l = s.getMetadata().getLabels();
-            if (l != null && name.equals(l.get(SERVICE_NAME)) && MANAGED_BY.equals(l.get("endpointslice.kubernetes.io/managed-by"))
-                && s.getMetadata().getDeletionTimestamp() == null) existing.add(s);
-        }
+        for (EndpointSlice s : ctx.informers().list(EndpointSlice.class, ns))
+            if (key.equals(serviceKey(s)) && s.getMetadata().getDeletionTimestamp() == null) existing.add(s);
         existing.sort(Comparator.comparing(s -> s.getMetadata().getName()));
         if (svc == null || !ServiceBackends.managed(svc)) {
             expectations.delete(key);
@@ -153,7 +151,7 @@ public final class EndpointSliceController implements Controller {
     /** The key of the service a slice of this controller belongs to, or null for slices managed by someone else. */
     private static String serviceKey(EndpointSlice s) {
         Map<String, String> l = s.getMetadata().getLabels();
-        if (l == null || !MANAGED_BY.equals(l.get("endpointslice.kubernetes.io/managed-by")) || l.get(SERVICE_NAME) == null) return null;
+        if (l == null || !MANAGED_BY.equals(l.get(MANAGED_BY_LABEL)) || l.get(SERVICE_NAME) == null) return null;
         return Keys.of(s.getMetadata().getNamespace(), l.get(SERVICE_NAME));
     }
 
@@ -177,7 +175,7 @@ public final class EndpointSliceController implements Controller {
         }
         Map<String, String> labels = new HashMap<>(svc.getMetadata().getLabels() == null ? Map.of() : svc.getMetadata().getLabels());
         labels.put(SERVICE_NAME, svc.getMetadata().getName());
-        labels.put("endpointslice.kubernetes.io/managed-by", MANAGED_BY);
+        labels.put(MANAGED_BY_LABEL, MANAGED_BY);
         if ("None".equals(svc.getSpec().getClusterIP())) labels.put("service.kubernetes.io/headless", "");
         List<EndpointSlice> out = new ArrayList<>();
         for (Map.Entry<String, List<Backend>> g : groups.entrySet()) {
