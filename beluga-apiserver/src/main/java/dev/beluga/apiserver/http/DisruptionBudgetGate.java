@@ -84,13 +84,14 @@ final class DisruptionBudgetGate {
     private List<ObjectNode> selecting(String namespace, JsonNode labels) {
         List<ObjectNode> out = new ArrayList<>();
         for (CachedObject c : budgets.list(namespace, ListOptions.all()).items()) {
+            ObjectNode budget = c.object();
             LabelSelector sel;
             try {
-                sel = LabelSelector.fromJson(c.object().path("spec").get("selector"));
+                sel = LabelSelector.fromJson(budget.path("spec").get("selector"));
             } catch (InvalidSelectorException e) {
                 continue;
             }
-            if (sel.matches(labels)) out.add(c.object());
+            if (sel.matches(labels)) out.add(budget);
         }
         return out;
     }

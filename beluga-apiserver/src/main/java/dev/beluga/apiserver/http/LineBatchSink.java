@@ -39,6 +39,20 @@ final class LineBatchSink implements WatchStreamer.FrameSink {
         buf[len++] = '\n';
     }
 
+    /** Adds one line made of three parts, as {@link #frame(byte[])} would add their concatenation. */
+    @Override
+    public void frame(byte[] prefix, byte[] body, byte[] suffix) throws IOException {
+        int size = prefix.length + body.length + suffix.length;
+        int need = size + 1;
+        if (len > 0 && len + need > LIMIT) flush();
+        if (len + need > buf.length) buf = Arrays.copyOf(buf, Math.max(len + need, Math.min(LIMIT, buf.length * 2)));
+        System.arraycopy(prefix, 0, buf, len, prefix.length);
+        System.arraycopy(body, 0, buf, len + prefix.length, body.length);
+        System.arraycopy(suffix, 0, buf, len + prefix.length + body.length, suffix.length);
+        len += size;
+        buf[len++] = '\n';
+    }
+
     /** Writes the gathered lines, if any, in one write; blocks until the response took them. */
     @Override
     public void flush() throws IOException {

@@ -92,7 +92,7 @@ public final class WatchStreamer {
                 // send everything already queued in one flush: one write for many events under load
                 int batch = 0;
                 while (e != null) {
-                    sink.frame(event(e, first));
+                    event(sink, e, first);
                     first = false;
                     if (!endSent && --initialLeft <= 0) {
                         sink.frame(bookmark(watcher.bookmarkRevision(), true));
@@ -132,19 +132,30 @@ public final class WatchStreamer {
     public interface FrameSink {
         void frame(byte[] json) throws IOException;
 
+        /** A frame of three parts, one after the other (an event around an object's shared JSON). */
+        default void frame(byte[] prefix, byte[] body, byte[] suffix) throws IOException {
+            byte[] all = java.util.Arrays.copyOf(prefix, prefix.length + body.length + suffix.length);
+            System.arraycopy(body, 0, all, prefix.length, body.length);
+            System.arraycopy(suffix, 0, all, prefix.length + body.length, suffix.length);
+            frame(all);
+        }
+
         /** Pushes buffered frames to the client; called after each batch. */
         void flush() throws IOException;
     }
 
-    private byte[] event(CacheEvent e, boolean first) throws IOException {
-        if (negotiation.format() != Negotiation.Format.TABLE) return e.frame();
+    private void event(FrameSink sink, CacheEvent e, boolean first) throws IOException {
+        if (negotiation.format() != Negotiation.Format.TABLE) {
+            sink.frame(e.framePrefix(), e.object().json(), CacheEvent.FRAME_END);
+            return;
+        }
         ByteArrayOutputStream b = new ByteArrayOutputStream(512);
         b.write(("{\"type\":\"" + e.type().name() + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
         ObjectNode t = Tables.table(type.strategy().table(), List.of(e.object().object()), negotiation.tableVersion(),
             Long.toString(e.revision()), null, null, first);
         b.write(Json.bytes(t));
         b.write('}');
-        return b.toByteArray();
+        sink.frame(b.toByteArray());
     }
 
     private byte[] bookmark(long revision, boolean initialEnd) {

@@ -99,8 +99,9 @@ public final class MetricsScraper implements AutoCloseable {
     void scrapeOnce() {
         List<ObjectNode> ready = new ArrayList<>();
         for (CachedObject n : nodes.cache().snapshot(nodes.type().storagePrefix(null), ObjectFilter.ALL).items()) {
-            boolean hollow = "true".equals(n.object().path("metadata").path("labels").path(HOLLOW_LABEL).asText());
-            if (!hollow && isReady(n.object())) ready.add(n.object());
+            if ("true".equals(n.labels().get(HOLLOW_LABEL))) continue;
+            ObjectNode node = n.object();
+            if (isReady(node)) ready.add(node);
         }
         Duration timeout = resolution.multipliedBy(9).dividedBy(10);
         Map<String, Future<KubeletMetrics>> answers = new HashMap<>();
@@ -148,7 +149,7 @@ public final class MetricsScraper implements AutoCloseable {
     /** Whether the API has the pod, on this node (metrics-server drops other pods as reported by an unauthorized node). */
     private boolean onNode(PodName pod, String node) {
         CachedObject p = pods.cache().get(pods.type().storageKey(pod.namespace(), pod.name()));
-        return p != null && node.equals(p.object().path("spec").path("nodeName").asText());
+        return p != null && node.equals(p.field("spec.nodeName"));
     }
 
     static boolean isReady(JsonNode node) {

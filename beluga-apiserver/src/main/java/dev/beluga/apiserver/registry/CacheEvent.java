@@ -11,7 +11,6 @@ public final class CacheEvent {
     private final CachedObject object;
     private final CachedObject previous;
     private final long revision;
-    private volatile byte[] frame;
 
     public CacheEvent(Type type, CachedObject object, CachedObject previous, long revision) {
         this.type = type;
@@ -37,20 +36,23 @@ public final class CacheEvent {
     }
 
     /**
-     * The JSON watch event ({@code {"type":...,"object":...}}), encoded once and shared by every watcher that sends
-     * this event in JSON.
+     * What goes before the object's JSON in this event's JSON watch frame ({@code {"type":"...","object":}); after
+     * it comes {@link #FRAME_END}. The frame is written in these parts, so that no event holds a copy of its
+     * object's JSON: the watch cache keeps thousands of events.
      */
-    public byte[] frame() {
-        byte[] f = frame;
-        if (f == null) {
-            byte[] head = ("{\"type\":\"" + type.name() + "\",\"object\":").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            byte[] body = object.json();
-            f = new byte[head.length + body.length + 1];
-            System.arraycopy(head, 0, f, 0, head.length);
-            System.arraycopy(body, 0, f, head.length, body.length);
-            f[f.length - 1] = '}';
-            frame = f;
-        }
-        return f;
+    public byte[] framePrefix() {
+        return PREFIXES[type.ordinal()];
+    }
+
+    /** The byte closing a JSON watch frame. */
+    public static final byte[] FRAME_END = {'}'};
+
+    private static final byte[][] PREFIXES = prefixes();
+
+    private static byte[][] prefixes() {
+        byte[][] out = new byte[Type.values().length][];
+        for (Type t : Type.values())
+            out[t.ordinal()] = ("{\"type\":\"" + t.name() + "\",\"object\":").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return out;
     }
 }

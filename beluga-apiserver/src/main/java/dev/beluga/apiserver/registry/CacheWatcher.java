@@ -64,10 +64,10 @@ public final class CacheWatcher implements AutoCloseable {
         if (keyPrefix != null && !e.object().key().startsWith(keyPrefix)) return null;
         if (filter == ObjectFilter.ALL) return e;
         if (e.type() == CacheEvent.Type.DELETED) {
-            return filter.matches(e.object().object()) ? e : null;
+            return filter.matches(e.object()) ? e : null;
         }
-        boolean now = filter.matches(e.object().object());
-        boolean before = e.previous() != null && filter.matches(e.previous().object());
+        boolean now = filter.matches(e.object());
+        boolean before = e.previous() != null && filter.matches(e.previous());
         if (now && (before || e.type() == CacheEvent.Type.ADDED)) return e;
         if (now) return new CacheEvent(CacheEvent.Type.ADDED, e.object(), e.previous(), e.revision());
         if (before) return new CacheEvent(CacheEvent.Type.DELETED, e.object(), e.previous(), e.revision());

@@ -1,12 +1,10 @@
 package dev.beluga.apiserver.registry;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beluga.api.fields.FieldSelector;
 import dev.beluga.api.labels.InvalidSelectorException;
 import dev.beluga.api.labels.LabelSelector;
 import dev.beluga.apiserver.StatusException;
 
-import java.util.Map;
 
 /** Turns the label and field selectors of a request into an {@link ObjectFilter} for a resource type. */
 public final class Filters {
@@ -33,22 +31,10 @@ public final class Filters {
         if (labels == null && fields == null) return ObjectFilter.ALL;
         LabelSelector l = labels;
         FieldSelector fs = fields;
-        return o -> (l == null || l.matches(o.path("metadata").path("labels")))
-            && (fs == null || fs.matches(field -> fieldValue(type, o, field)));
+        return o -> (l == null || l.matches(o.labels())) && (fs == null || fs.matches(o::field));
     }
 
     private static boolean knownField(ResourceType type, String field) {
         return type.strategy().selectableFieldNames().contains(field);
-    }
-
-    static String fieldValue(ResourceType type, ObjectNode o, String field) {
-        return switch (field) {
-            case "metadata.name" -> o.path("metadata").path("name").asText();
-            case "metadata.namespace" -> o.path("metadata").path("namespace").asText("");
-            default -> {
-                Map<String, String> m = type.strategy().selectableFields(o);
-                yield m.get(field);
-            }
-        };
     }
 }

@@ -1,11 +1,9 @@
 package dev.beluga.apiserver.registry;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /** Which objects a list or watch wants: namespace, label selector and field selector together. */
 @FunctionalInterface
 public interface ObjectFilter {
     ObjectFilter ALL = o -> true;
 
-    boolean matches(ObjectNode object);
+    boolean matches(CachedObject object);
 }

@@ -100,11 +100,11 @@ public final class RegistryStore {
         if ("0".equals(resourceVersion)) {
             CachedObject c = cache.get(key);
             if (c == null) throw StatusException.notFound(type.group(), type.plural(), name);
-            return c.copy();
+            return c.object();
         }
         KeyValue kv = call(() -> store.get(bytes(key)));
         if (kv == null) throw StatusException.notFound(type.group(), type.plural(), name);
-        return cache.decode(kv).object();
+        return WatchCache.decodeTree(kv);
     }
 
     /** Lists objects (namespace null = all namespaces), honouring selectors, paging and resourceVersion semantics. */
@@ -154,7 +154,7 @@ public final class RegistryStore {
                 while (it.hasNext()) {
                     KeyValue kv = it.next();
                     CachedObject c = cache.decode(kv);
-                    if (!filter.matches(c.object())) continue;
+                    if (!filter.matches(c)) continue;
                     if (limit > 0 && out.size() == limit) {
                         String token = new ContinueToken(at, out.getLast().key().substring(prefix.length()) + "\u0000").encode();
                         return new ListResult(out, at, token, null);
@@ -296,7 +296,7 @@ public final class RegistryStore {
             throw StatusException.conflict(type.group(), type.plural(), name,
                 "the object has been modified; please apply your changes to the latest version and try again");
         try {
-            return write(key, cache.decode(current).object(), obj, current.modRevision(), w);
+            return write(key, WatchCache.decodeTree(current), obj, current.modRevision(), w);
         } catch (RetryableConflict e) {
             // another write landed between our read and our compare-and-swap
             throw StatusException.conflict(type.group(), type.plural(), name,
@@ -319,7 +319,7 @@ public final class RegistryStore {
         for (int attempt = 0; ; attempt++) {
             KeyValue current = call(() -> store.get(bytes(key)));
             if (current == null) throw StatusException.notFound(type.group(), type.plural(), name);
-            ObjectNode old = cache.decode(current).object();
+            ObjectNode old = WatchCache.decodeTree(current);
             ObjectNode changed = change.apply(old.deepCopy());
             ObjectMetaRules.checkKind(type, changed);
             checkFields(changed, w);
@@ -434,7 +434,7 @@ public final class RegistryStore {
         for (int attempt = 0; ; attempt++) {
             KeyValue current = call(() -> store.get(bytes(key)));
             if (current == null) throw StatusException.notFound(type.group(), type.plural(), name);
-            ObjectNode obj = cache.decode(current).object();
+            ObjectNode obj = WatchCache.decodeTree(current);
             ObjectNode meta = (ObjectNode) obj.get("metadata");
             if (o.preconditionUid() != null && !o.preconditionUid().equals(Json.text(meta, "uid")))
                 throw StatusException.conflict(type.group(), type.plural(), name, "Precondition failed: UID in precondition: "

@@ -40,6 +40,30 @@ final class ResourceVersionSplice {
         return out;
     }
 
+    /**
+     * Where the resourceVersion's digits start in JSON made by {@link #apply} (it is the first member of the
+     * metadata object there).
+     */
+    static int revisionStart(byte[] spliced) {
+        return metadataContentStart(spliced) + MEMBER.length;
+    }
+
+    /**
+     * A copy of JSON made by {@link #apply} for {@code revision}, with {@code newRevision} instead; {@code at} is
+     * {@link #revisionStart}. Null when the digits there are not {@code revision}'s (the caller serializes instead).
+     */
+    static byte[] replace(byte[] spliced, int at, long revision, long newRevision) {
+        byte[] old = Long.toString(revision).getBytes(StandardCharsets.US_ASCII);
+        if (at < 0 || at + old.length >= spliced.length || spliced[at + old.length] != '"'
+            || !java.util.Arrays.equals(spliced, at, at + old.length, old, 0, old.length)) return null;
+        byte[] rv = Long.toString(newRevision).getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[spliced.length - old.length + rv.length];
+        System.arraycopy(spliced, 0, out, 0, at);
+        System.arraycopy(rv, 0, out, at, rv.length);
+        System.arraycopy(spliced, at + old.length, out, at + rv.length, spliced.length - at - old.length);
+        return out;
+    }
+
     /** The index just after the {@code {} that opens the top-level metadata object, or -1. */
     static int metadataContentStart(byte[] json) {
         int depth = 0;

@@ -92,14 +92,16 @@ public final class WatchCache implements AutoCloseable {
         advanced.signalAll();
     }
 
-    /** Decodes a stored object, setting its resourceVersion from the store revision. */
+    /** Decodes a stored object for the cache, its resourceVersion set from the store revision. */
     CachedObject decode(KeyValue kv) {
+        return CachedObject.decode(type, kv.keyString(), kv.value(), kv.modRevision());
+    }
+
+    /** Decodes a stored object as a tree (the caller owns it), its resourceVersion set from the store revision. */
+    static ObjectNode decodeTree(KeyValue kv) {
         ObjectNode obj = Json.parseObject(kv.value());
-        ObjectNode meta = Json.with(obj, "metadata");
-        // stored objects never hold a resourceVersion; should one do, its JSON is serialized from the tree instead
-        boolean spliceable = !meta.has("resourceVersion");
-        meta.put("resourceVersion", Long.toString(kv.modRevision()));
-        return new CachedObject(kv.keyString(), obj, kv.modRevision(), spliceable ? kv.value() : null);
+        Json.with(obj, "metadata").put("resourceVersion", Long.toString(kv.modRevision()));
+        return obj;
     }
 
     private final class Follower implements WatchListener {
@@ -162,9 +164,7 @@ public final class WatchCache implements AutoCloseable {
                 prev = decode(e.prevKv());
             }
             objects.remove(key);
-            ObjectNode last = prev.copy();
-            Json.with(last, "metadata").put("resourceVersion", Long.toString(e.revision()));
-            ce = new CacheEvent(CacheEvent.Type.DELETED, new CachedObject(key, last, e.revision()), prev, e.revision());
+            ce = new CacheEvent(CacheEvent.Type.DELETED, prev.deletedAt(e.revision()), prev, e.revision());
         } else {
             CachedObject now = decode(e.kv());
             objects.put(key, now);
@@ -213,7 +213,7 @@ public final class WatchCache implements AutoCloseable {
             List<CachedObject> out = new ArrayList<>();
             Map<String, CachedObject> sub = keyPrefix == null ? objects
                 : objects.subMap(keyPrefix, true, keyPrefix + Character.MAX_VALUE, false);
-            for (CachedObject o : sub.values()) if (filter.matches(o.object())) out.add(o);
+            for (CachedObject o : sub.values()) if (filter.matches(o)) out.add(o);
             return new Snapshot(out, revision);
         } finally {
             lock.unlock();
@@ -248,7 +248,7 @@ public final class WatchCache implements AutoCloseable {
                     : objects.subMap(keyPrefix, true, keyPrefix + Character.MAX_VALUE, false);
                 int n = 0;
                 for (CachedObject o : sub.values())
-                    if (filter.matches(o.object()) && w.offerRaw(new CacheEvent(CacheEvent.Type.ADDED, o, null, o.revision()))) n++;
+                    if (filter.matches(o) && w.offerRaw(new CacheEvent(CacheEvent.Type.ADDED, o, null, o.revision()))) n++;
                 w.initialEvents(n);
                 watchers.add(w);
                 return w;

@@ -42,11 +42,32 @@ class ResourceVersionSpliceTest {
 
     @Test
     void cachedObjectJsonIsTheSplicedStoredJson() {
-        byte[] stored = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"k\":\"v\"}}".getBytes(StandardCharsets.UTF_8);
+        byte[] stored = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\",\"labels\":{\"a\":\"b\"}},\"data\":{\"k\":\"v\"}}".getBytes(StandardCharsets.UTF_8);
         ObjectNode tree = Json.parseObject(stored);
         ((ObjectNode) tree.get("metadata")).put("resourceVersion", "99");
-        CachedObject c = new CachedObject("/registry/configmaps/default/c", tree, 99, stored);
+        CachedObject c = CachedObject.decode(null, "/registry/configmaps/default/c", stored, 99);
         assertThat(Json.parseObject(c.json())).isEqualTo(tree);
-        assertThat(c.json()).isSameAs(c.json());
+        assertThat(c.object()).isEqualTo(tree).isNotSameAs(c.object());
+        assertThat(c.labels()).containsExactly(java.util.Map.entry("a", "b"));
+        assertThat(c.field("metadata.name")).isEqualTo("c");
+    }
+
+    @Test
+    void aDeletionMovesTheSplicedResourceVersion() {
+        byte[] stored = "{\"metadata\":{\"name\":\"c\"},\"data\":{\"resourceVersion\":\"99\"}}".getBytes(StandardCharsets.UTF_8);
+        CachedObject c = CachedObject.decode(null, "/registry/configmaps/default/c", stored, 99);
+        CachedObject deleted = c.deletedAt(1234);
+        assertThat(new String(deleted.json(), StandardCharsets.UTF_8))
+            .isEqualTo("{\"metadata\":{\"resourceVersion\":\"1234\",\"name\":\"c\"},\"data\":{\"resourceVersion\":\"99\"}}");
+        assertThat(deleted.revision()).isEqualTo(1234);
+        assertThat(c.json()).asString(StandardCharsets.UTF_8).contains("\"resourceVersion\":\"99\",\"name\"");
+    }
+
+    @Test
+    void aDeletionOfJsonSerializedFromATreeSetsTheResourceVersionToo() {
+        byte[] stored = "{\"metadata\":{\"name\":\"c\",\"resourceVersion\":\"5\"}}".getBytes(StandardCharsets.UTF_8);
+        CachedObject c = CachedObject.decode(null, "/registry/configmaps/default/c", stored, 99);
+        assertThat(c.object().path("metadata").path("resourceVersion").asText()).isEqualTo("99");
+        assertThat(c.deletedAt(100).object().path("metadata").path("resourceVersion").asText()).isEqualTo("100");
     }
 }

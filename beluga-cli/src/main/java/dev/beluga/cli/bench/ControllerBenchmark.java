@@ -67,7 +67,7 @@ public final class ControllerBenchmark {
 
     private static final Duration LIMIT = Duration.ofMinutes(10);
     /** How often the scale-up prints its progress (pods created and ready, from the Deployment's status). */
-    private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+    private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(2).toNanos();
     private final Config config;
     private final PrintStream out;
 

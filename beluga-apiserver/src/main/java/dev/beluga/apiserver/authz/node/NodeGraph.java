@@ -104,8 +104,8 @@ public final class NodeGraph implements AutoCloseable {
         RegistryStore store = podStore;
         if (store == null) return null;
         CachedObject c = store.cache().get(store.type().storageKey(namespace, pod));
-        String node = c == null ? "" : c.object().path("spec").path("nodeName").asText("");
-        return node.isEmpty() ? null : node;
+        String node = c == null ? null : c.field("spec.nodeName");
+        return node == null || node.isEmpty() ? null : node;
     }
 
     /**
@@ -118,7 +118,7 @@ public final class NodeGraph implements AutoCloseable {
         if (store == null) return false;
         Set<String> claims = kind.equals("persistentvolumes") ? claimsOf(name) : null;
         String prefix = kind.equals("persistentvolumes") ? null : store.type().storageKey(namespace, "");
-        for (CachedObject c : store.cache().snapshot(prefix, o -> node.equals(o.path("spec").path("nodeName").asText())).items()) {
+        for (CachedObject c : store.cache().snapshot(prefix, o -> node.equals(o.field("spec.nodeName"))).items()) {
             for (PodReferences.Ref r : PodReferences.of(c.object())) {
                 if (claims == null ? r.equals(new PodReferences.Ref(kind, namespace, name))
                     : r.kind().equals("persistentvolumeclaims") && claims.contains(r.namespace() + "/" + r.name())) return true;
