@@ -46,10 +46,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--start-only", description = "Measure the starts only, not the creates, list and watch.")
         boolean startOnly;
 
+        @Option(names = "--idle-seconds", defaultValue = "0",
+            description = "Also leave a whole server (scheduler, controllers; no agent) idle this long, reading its RSS every 30 s (default: 0, not measured).")
+        int idleSeconds;
+
         @Override
         public Integer call() throws Exception {
             new dev.beluga.cli.bench.ApiBenchmark(new dev.beluga.cli.bench.ApiBenchmark.Config(pods, warmup, 32, 20, watchers, watchRate,
-                watchSeconds, workDir, starts, startOnly), System.out).run();
+                watchSeconds, workDir, starts, startOnly, idleSeconds), System.out).run();
             return 0;
         }
     }

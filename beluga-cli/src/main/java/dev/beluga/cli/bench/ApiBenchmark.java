@@ -53,15 +53,17 @@ public final class ApiBenchmark {
      * @param starts    how many times the first and the second start are measured (at least 1; each time in a new data
      *                  directory)
      * @param startOnly measure the starts only, not the load (creates, list, watch)
+     * @param idleSeconds how long a whole server (scheduler and controllers on, no node agent) is left idle after its
+     *                    start while its resident memory is read every {@link #IDLE_SAMPLE_SECONDS} s (0: not measured)
      */
     public record Config(int pods, int warmup, int clients, int listRuns, int watchers, int watchRate, int watchSeconds, Path work,
-                         int starts, boolean startOnly) {
+                         int starts, boolean startOnly, int idleSeconds) {
         public Config {
             if (starts < 1) throw new IllegalArgumentException("starts must be at least 1: " + starts);
         }
 
         public static Config defaults(Path work) {
-            return new Config(10_000, 10_000, 32, 20, 1000, 500, 5, work, 1, false);
+            return new Config(10_000, 10_000, 32, 20, 1000, 500, 5, work, 1, false, 0);
         }
     }
 
@@ -104,6 +106,7 @@ public final class ApiBenchmark {
             out.printf("  server CPU to ready by thread, last second start (ms): %s%n", server.readyCpuByThread);
             out.printf("  idle RSS %d s after ready: first start %s MiB, second start %s MiB%n", StartFigures.IDLE_WAIT_MILLIS / 1000,
                 first.idleRssMib, second.idleRssMib);
+            if (config.idleSeconds() > 0) idle(results);
             if (config.startOnly()) return report(results);
             AdminClient client = server.client();
             results.put("idle_rss_mib", second.idleRssMib.getLast());
@@ -120,6 +123,28 @@ public final class ApiBenchmark {
             server.close();
         }
         return report(results);
+    }
+
+    static final int IDLE_SAMPLE_SECONDS = 30;
+
+    /**
+     * Resident memory of a whole idle server over {@link Config#idleSeconds}: what a user's {@code beluga server
+     * --disable-agent} holds while nothing is asked of it (its own leases, controllers' resyncs and metrics go on).
+     */
+    private void idle(Map<String, Object> results) throws Exception {
+        List<Long> samples = new ArrayList<>();
+        try (BenchServer whole = BenchServer.start(config.work(), "idle", List.of())) {
+            for (int waited = 0; waited < config.idleSeconds(); ) {
+                int step = Math.min(IDLE_SAMPLE_SECONDS, config.idleSeconds() - waited);
+                Thread.sleep(step * 1000L);
+                waited += step;
+                samples.add(whole.rssMib());
+            }
+        }
+        out.printf("  idle RSS of a whole server (scheduler, controllers; no agent) every %d s for %d s: %s MiB%n",
+            IDLE_SAMPLE_SECONDS, config.idleSeconds(), samples);
+        results.put("idle_whole_server_rss_samples_mib", samples);
+        results.put("idle_whole_server_rss_mib", samples.getLast());
     }
 
     /**
