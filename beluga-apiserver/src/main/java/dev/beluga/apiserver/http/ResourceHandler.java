@@ -104,24 +104,32 @@ final class ResourceHandler {
         ex.send(200, "application/json", listJson(r));
     }
 
-    /** The list as JSON, concatenating each object's cached encoding (no re-serialization). */
-    private byte[] listJson(ListResult r) throws IOException {
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(256 + r.items().size() * 1024);
+    /**
+     * The list as JSON, concatenating each object's cached encoding (no re-serialization) into one array of the exact
+     * size: a list of 10,000 pods is ~30 MB, and growing a buffer by doubling then copying it out would allocate
+     * three times that, mostly in the old generation.
+     */
+    private byte[] listJson(ListResult r) {
         ObjectNode meta = Json.object().put("resourceVersion", Long.toString(r.revision()));
         if (r.continueToken() != null) meta.put("continue", r.continueToken());
         if (r.remainingItemCount() != null) meta.put("remainingItemCount", r.remainingItemCount());
-        b.write(("{\"kind\":\"" + type.listKind() + "\",\"apiVersion\":\"" + type.apiVersion() + "\",\"metadata\":")
-            .getBytes(StandardCharsets.UTF_8));
-        b.write(Json.bytes(meta));
-        b.write(",\"items\":[".getBytes(StandardCharsets.UTF_8));
-        boolean first = true;
+        byte[] head = ("{\"kind\":\"" + type.listKind() + "\",\"apiVersion\":\"" + type.apiVersion() + "\",\"metadata\":"
+            + Json.string(meta) + ",\"items\":[").getBytes(StandardCharsets.UTF_8);
+        long size = head.length + 2L + Math.max(0, r.items().size() - 1);
+        for (CachedObject c : r.items()) size += c.json().length;
+        if (size > Integer.MAX_VALUE - 16) throw StatusException.internal("the list is too large to send at once; use limit");
+        byte[] out = new byte[(int) size];
+        System.arraycopy(head, 0, out, 0, head.length);
+        int at = head.length;
         for (CachedObject c : r.items()) {
-            if (!first) b.write(',');
-            first = false;
-            b.write(c.json());
+            if (at > head.length) out[at++] = ',';
+            byte[] json = c.json();
+            System.arraycopy(json, 0, out, at, json.length);
+            at += json.length;
         }
-        b.write("]}".getBytes(StandardCharsets.UTF_8));
-        return b.toByteArray();
+        out[at++] = ']';
+        out[at] = '}';
+        return out;
     }
 
     private void watch(Exchange ex, String namespace) throws Exception {
