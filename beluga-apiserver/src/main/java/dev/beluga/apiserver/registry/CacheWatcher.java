@@ -70,7 +70,8 @@ public final class CacheWatcher implements AutoCloseable {
         boolean before = e.previous() != null && filter.matches(e.previous());
         if (now && (before || e.type() == CacheEvent.Type.ADDED)) return e;
         if (now) return new CacheEvent(CacheEvent.Type.ADDED, e.object(), e.previous(), e.revision());
-        if (before) return new CacheEvent(CacheEvent.Type.DELETED, e.object(), e.previous(), e.revision());
+        // leaving the filter: the last state that matched, at this change's revision (as upstream's cacher sends it)
+        if (before) return new CacheEvent(CacheEvent.Type.DELETED, e.previous().deletedAt(e.revision()), e.previous(), e.revision());
         return null;
     }
 

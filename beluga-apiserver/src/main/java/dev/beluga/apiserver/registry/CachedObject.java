@@ -62,14 +62,6 @@ public final class CachedObject {
             labels(meta.path("labels")), fieldsOf(type, tree));
     }
 
-    /** The object from a tree (its resourceVersion set to {@code revision} in the JSON; the tree is not kept). */
-    public static CachedObject of(ResourceType type, String key, ObjectNode tree, long revision) {
-        ObjectNode copy = tree.deepCopy();
-        JsonNode meta = Json.with(copy, "metadata").put("resourceVersion", Long.toString(revision));
-        return new CachedObject(key, revision, Json.bytes(copy), -1, meta.path("namespace").asText(null),
-            meta.path("name").asText(), labels(meta.path("labels")), fieldsOf(type, copy));
-    }
-
     /** This object's last state as a deletion at {@code rev} reports it: the same JSON with resourceVersion {@code rev}. */
     CachedObject deletedAt(long rev) {
         byte[] moved = revisionAt < 0 ? null : ResourceVersionSplice.replace(json, revisionAt, revision, rev);
@@ -91,10 +83,16 @@ public final class CachedObject {
         return Map.copyOf(out);
     }
 
+    /** The type's selectable fields of the object; a field whose value is null is left out (it matches as absent). */
     private static Map<String, String> fieldsOf(ResourceType type, ObjectNode tree) {
         if (type == null) return Map.of();
         Map<String, String> f = type.strategy().selectableFields(tree);
-        return f.isEmpty() ? Map.of() : Map.copyOf(f);
+        if (f.isEmpty()) return Map.of();
+        Map<String, String> out = new HashMap<>(f.size() * 2);
+        f.forEach((k, v) -> {
+            if (v != null) out.put(k, v);
+        });
+        return Map.copyOf(out);
     }
 
     public String key() {

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * handler is reset and gets the current objects again (so it never misses a deletion).
  *
  * <p>Threading: {@link #start()} delivers the initial objects on the caller's thread, then one virtual thread delivers
- * the changes in order; handlers are never called concurrently. Objects handed over are the cache's own: read-only.
+ * the changes in order; handlers are never called concurrently. Each object handed over is a tree parsed for this
+ * call from the cache's JSON (the handler may keep or change it).
  */
 public final class LocalInformer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalInformer.class);

@@ -243,6 +243,9 @@ class RegistryStoreTest {
             CacheEvent e1 = w.next(5000);
             CacheEvent e2 = w.next(5000);
             assertThat(e1.type()).as("object left the selector").isEqualTo(CacheEvent.Type.DELETED);
+            assertThat(e1.object().labels()).as("the last state that matched").containsEntry("app", "x");
+            assertThat(e1.object().object().path("metadata").path("resourceVersion").asText())
+                .as("at the change's revision").isEqualTo(Long.toString(e1.revision())).isNotEqualTo(rv);
             assertThat(e2.type()).isEqualTo(CacheEvent.Type.ADDED);
             assertThat(e2.object().name()).isEqualTo("b");
         }
