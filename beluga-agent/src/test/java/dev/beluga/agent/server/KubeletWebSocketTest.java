@@ -87,8 +87,11 @@ class KubeletWebSocketTest {
             ws.frame(0x88, new byte[]{0x03, (byte) 0xE8}); // the client's answer, as gorilla's default close handler sends it
             assertThat(ws.read()).as("the kubelet closes once the client answered").isNull();
         }
-        assertThat(List.of(event(), event(), event(), event())).containsExactly("data stdin wor", "data stdin ld", "fin stdin", "goaway");
-        assertThat(event()).isEqualTo("eof");
+        assertThat(List.of(event(), event(), event())).containsExactly("data stdin wor", "data stdin ld", "fin stdin");
+        // SpdySession.close says GOAWAY unless a write is under way at that instant (it does not wait for one): optional
+        String end = event();
+        if ("goaway".equals(end)) end = event();
+        assertThat(end).isEqualTo("eof");
         assertThat(kubelet.calls.poll()).isEqualTo("exec default/web//spdy-cat [cat] " + new StreamFlags(true, true, true, false));
         String forwarded = kubelet.runtime.heads.poll(5, TimeUnit.SECONDS);
         assertThat(forwarded).startsWith("POST /exec/token-spdy-cat HTTP/1.1\r\nHost: 127.0.0.1:" + kubelet.runtime.port() + "\r\n")
