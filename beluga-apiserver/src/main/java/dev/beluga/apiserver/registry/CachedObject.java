@@ -52,8 +52,9 @@ public final class CachedObject {
         ObjectNode tree = Json.parseObject(stored);
         JsonNode meta = tree.path("metadata");
         // stored objects never hold a resourceVersion; should one do, its JSON is serialized from the tree instead
-        byte[] json = meta.has("resourceVersion") ? null : ResourceVersionSplice.apply(stored, revision);
-        int at = json == null ? -1 : ResourceVersionSplice.revisionStart(json);
+        int open = meta.has("resourceVersion") ? -1 : ResourceVersionSplice.metadataContentStart(stored);
+        byte[] json = ResourceVersionSplice.apply(stored, open, revision);
+        int at = json == null ? -1 : ResourceVersionSplice.revisionStart(open);
         if (json == null) {
             Json.with(tree, "metadata").put("resourceVersion", Long.toString(revision));
             json = Json.bytes(tree);

@@ -23,7 +23,11 @@ final class ResourceVersionSplice {
      * (the caller then serializes the tree).
      */
     static byte[] apply(byte[] stored, long revision) {
-        int at = metadataContentStart(stored);
+        return apply(stored, metadataContentStart(stored), revision);
+    }
+
+    /** As {@link #apply(byte[], long)}, with {@code at} the stored JSON's {@link #metadataContentStart}. */
+    static byte[] apply(byte[] stored, int at, long revision) {
         if (at < 0) return null;
         byte[] rv = Long.toString(revision).getBytes(StandardCharsets.US_ASCII);
         boolean empty = stored[skipWhitespace(stored, at)] == '}';
@@ -41,11 +45,11 @@ final class ResourceVersionSplice {
     }
 
     /**
-     * Where the resourceVersion's digits start in JSON made by {@link #apply} (it is the first member of the
-     * metadata object there).
+     * Where the resourceVersion's digits start in JSON made by {@link #apply} (the first member of the metadata object
+     * there), from the stored JSON's {@link #metadataContentStart}: the bytes before it are the same in both.
      */
-    static int revisionStart(byte[] spliced) {
-        return metadataContentStart(spliced) + MEMBER.length;
+    static int revisionStart(int metadataContentStart) {
+        return metadataContentStart + MEMBER.length;
     }
 
     /**
