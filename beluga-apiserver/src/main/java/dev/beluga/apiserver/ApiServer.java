@@ -244,7 +244,7 @@ public final class ApiServer implements AutoCloseable {
         }
         ssl.setSniRequired(false);
         ssl.setEndpointIdentificationAlgorithm(null);
-        SslConnectionFactory tls = new SslConnectionFactory(ssl, alpn.getProtocol());
+        SslConnectionFactory tls = new MultiRecordSslConnectionFactory(ssl, alpn.getProtocol());
         ServerConnector connector = new ServerConnector(server, 1, 1, tls, alpn, h2, h1);
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());

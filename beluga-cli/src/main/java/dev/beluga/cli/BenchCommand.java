@@ -39,6 +39,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--watch-seconds", defaultValue = "5", description = "Length of the watch test (default: 5 s).")
         int watchSeconds;
 
+        @Option(names = "--watch-warmup-seconds", defaultValue = "5",
+            description = "Length of a first watch run, not counted, so that the measured one meets compiled code (default: 5 s; 0: none).")
+        int watchWarmupSeconds;
+
         @Option(names = "--starts", defaultValue = "1",
             description = "How many times the first start (new data directory) and the second start are measured (default: 1).")
         int starts;
@@ -53,7 +57,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             new dev.beluga.cli.bench.ApiBenchmark(new dev.beluga.cli.bench.ApiBenchmark.Config(pods, warmup, 32, 20, watchers, watchRate,
-                watchSeconds, workDir, starts, startOnly, idleSeconds), System.out).run();
+                watchSeconds, watchWarmupSeconds, workDir, starts, startOnly, idleSeconds), System.out).run();
             return 0;
         }
     }

@@ -17,8 +17,12 @@ import java.util.Arrays;
  */
 final class LineBatchSink implements WatchStreamer.FrameSink {
     private static final int INITIAL = 8 * 1024;
-    /** Gathered bytes beyond which the batch is written out before the next frame is added. */
-    static final int LIMIT = 32 * 1024;
+    /**
+     * Gathered bytes beyond which the batch is written out before the next frame is added: three TLS records' worth
+     * (less room for the chunk's framing), which the server's TLS layer sends in one socket write
+     * ({@code MultiRecordSslConnectionFactory}).
+     */
+    static final int LIMIT = 3 * 16 * 1024 - 64;
 
     private final OutputStream out;
     private byte[] buf = new byte[INITIAL];

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * <p>Threading: a {@link Watcher} belongs to one thread; {@link #add} and the figures may be called from any thread.
  */
 final class WatchTally {
-    private static final BytePattern SEQ_KEY = new BytePattern("\"bench/seq\":\"");
+    private static final String SEQ_KEY = "\"bench/seq\":\"";
 
     private final int pods;
     private final Latencies latencies = new Latencies();
@@ -64,18 +64,19 @@ final class WatchTally {
         }
 
         /**
-         * Accounts for one event line ({@code buf[off, off+len)}); lines without the annotation (bookmarks, the
+         * Accounts for one event line ({@code text.substring(from, to)}); lines without the annotation (bookmarks, the
          * objects' states before the run) are ignored. Returns how many changes this watcher has seen.
          */
-        long line(byte[] buf, int off, int len) {
-            int i = SEQ_KEY.after(buf, off, len);
+        long line(String text, int from, int to) {
+            int i = text.indexOf(SEQ_KEY, from, to);
             if (i < 0) return received;
+            i += SEQ_KEY.length();
             long now = System.nanoTime();
             long seq = 0;
-            while (buf[i] != '-') seq = seq * 10 + (buf[i++] - '0');
+            while (text.charAt(i) != '-') seq = seq * 10 + (text.charAt(i++) - '0');
             i++;
             long sent = 0;
-            while (buf[i] != '"') sent = sent * 10 + (buf[i++] - '0');
+            while (text.charAt(i) != '"') sent = sent * 10 + (text.charAt(i++) - '0');
             int pod = (int) (seq % pods);
             if (seq <= lastSeq[pod]) outOfOrder++;
             lastSeq[pod] = seq;
