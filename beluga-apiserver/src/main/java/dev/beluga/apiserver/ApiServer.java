@@ -234,7 +234,7 @@ public final class ApiServer implements AutoCloseable {
         h2.setMaxConcurrentStreams(1000);
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(h1.getProtocol());
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        SslContextFactory.Server ssl = new Aes128FirstSslContextFactory();
         Tls material = config.tls().get();
         ssl.setKeyStore(material.servingKeyStore());
         ssl.setKeyStorePassword(new String(material.password()));

@@ -4,15 +4,12 @@ import dev.beluga.apiserver.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +29,7 @@ class ManyWatchersTest {
     @Test
     void twoHundredWatchesOverHttp11AreAllServedAndOrdinaryRequestsStillAnswer() throws Exception {
         try (TestServer server = new TestServer(dir)) {
-            SSLContext tls = adminTls(server);
+            SSLContext tls = server.tls(true);
             String base = "https://127.0.0.1:" + server.api.port();
             List<HttpClient> clients = new ArrayList<>();
             List<CompletableFuture<HttpResponse<Stream<String>>>> watches = new ArrayList<>();
@@ -59,18 +56,5 @@ class ManyWatchersTest {
             }
             clients.forEach(HttpClient::shutdownNow);
         }
-    }
-
-    static SSLContext adminTls(TestServer server) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("a", server.pki.admin().key(), new char[0], server.pki.admin().chain().toArray(java.security.cert.Certificate[]::new));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, new char[0]);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(server.pki.trustStore());
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return ctx;
     }
 }

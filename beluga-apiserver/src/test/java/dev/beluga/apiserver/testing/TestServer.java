@@ -78,6 +78,11 @@ public final class TestServer implements AutoCloseable {
      * or no certificate at all (for bearer tokens and anonymous requests).
      */
     public java.net.http.HttpClient httpClient(boolean withAdminCertificate) throws java.security.GeneralSecurityException, java.io.IOException {
+        return java.net.http.HttpClient.newBuilder().sslContext(tls(withAdminCertificate)).build();
+    }
+
+    /** TLS trusting the cluster CA, presenting the admin client certificate ({@code withAdminCertificate}) or none. */
+    public javax.net.ssl.SSLContext tls(boolean withAdminCertificate) throws java.security.GeneralSecurityException, java.io.IOException {
         javax.net.ssl.KeyManager[] keys = null;
         if (withAdminCertificate) {
             java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
@@ -91,7 +96,7 @@ public final class TestServer implements AutoCloseable {
         tmf.init(pki.trustStore());
         javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
         ssl.init(keys, tmf.getTrustManagers(), null);
-        return java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+        return ssl;
     }
 
     /** The server's URL, {@code https://<bind address>:<port>}. */
