@@ -6,9 +6,7 @@ import dev.beluga.apiserver.registry.CacheEvent;
 import dev.beluga.apiserver.registry.CacheWatcher;
 import dev.beluga.apiserver.registry.ResourceType;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -149,13 +147,9 @@ public final class WatchStreamer {
             sink.frame(e.framePrefix(), e.object().json(), CacheEvent.FRAME_END);
             return;
         }
-        ByteArrayOutputStream b = new ByteArrayOutputStream(512);
-        b.write(("{\"type\":\"" + e.type().name() + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
         ObjectNode t = Tables.table(type.strategy().table(), List.of(e.object().object()), negotiation.tableVersion(),
             Long.toString(e.revision()), null, null, first);
-        b.write(Json.bytes(t));
-        b.write('}');
-        sink.frame(b.toByteArray());
+        sink.frame(e.framePrefix(), Json.bytes(t), CacheEvent.FRAME_END);
     }
 
     private byte[] bookmark(long revision, boolean initialEnd) {

@@ -3,6 +3,8 @@ package dev.beluga.apiserver.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beluga.apiserver.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -22,6 +24,8 @@ import java.util.Map;
  * <p>Immutable and thread-safe.
  */
 public final class CachedObject {
+    private static final Logger log = LoggerFactory.getLogger(CachedObject.class);
+
     private final String key;
     private final long revision;
     private final byte[] json;
@@ -60,7 +64,7 @@ public final class CachedObject {
             json = Json.bytes(tree);
         }
         return new CachedObject(key, revision, json, at, meta.path("namespace").asText(null), meta.path("name").asText(),
-            labels(meta.path("labels")), fieldsOf(type, tree));
+            labels(meta.path("labels")), fieldsOf(type, key, tree));
     }
 
     /** This object's last state as a deletion at {@code rev} reports it: the same JSON with resourceVersion {@code rev}. */
@@ -84,10 +88,21 @@ public final class CachedObject {
         return Map.copyOf(out);
     }
 
-    /** The type's selectable fields of the object; a field whose value is null is left out (it matches as absent). */
-    private static Map<String, String> fieldsOf(ResourceType type, ObjectNode tree) {
+    /**
+     * The type's selectable fields of the object; a field whose value is null is left out (it matches as absent). A
+     * strategy that throws on this object is logged and the object gets no selectable fields (field selectors other
+     * than name and namespace then do not match it): this runs in the watch cache's apply, where an exception would
+     * stop the cache of the whole type from following the store.
+     */
+    private static Map<String, String> fieldsOf(ResourceType type, String key, ObjectNode tree) {
         if (type == null) return Map.of();
-        Map<String, String> f = type.strategy().selectableFields(tree);
+        Map<String, String> f;
+        try {
+            f = type.strategy().selectableFields(tree);
+        } catch (RuntimeException e) {
+            log.warn("selectable fields of {} could not be read; field selectors will not match it: {}", key, e.toString());
+            return Map.of();
+        }
         if (f.isEmpty()) return Map.of();
         Map<String, String> out = new HashMap<>(f.size() * 2);
         f.forEach((k, v) -> {

@@ -60,4 +60,23 @@ class CachedObjectTest {
         assertThat(Filters.of(t, null, "spec.color=red").matches(c)).isFalse();
         assertThat(Filters.of(t, null, "spec.color!=red").matches(c)).isTrue();
     }
+
+    @Test
+    void aStrategyThatThrowsLeavesTheObjectWithoutSelectableFieldsInsteadOfFailingTheCache() {
+        ResourceType t = type(new Strategy() {
+            @Override
+            public Map<String, String> selectableFields(ObjectNode obj) {
+                throw new IllegalStateException("unexpected shape");
+            }
+
+            @Override
+            public Set<String> selectableFieldNames() {
+                return Set.of("spec.color");
+            }
+        });
+        CachedObject c = CachedObject.decode(t, "/registry/things/ns/a", json("{\"metadata\":{\"name\":\"a\",\"namespace\":\"ns\"}}"), 3);
+        assertThat(c.field("metadata.name")).isEqualTo("a");
+        assertThat(c.field("spec.color")).isNull();
+        assertThat(Filters.of(t, null, "metadata.name=a").matches(c)).isTrue();
+    }
 }
