@@ -25,9 +25,9 @@ import java.nio.ByteBuffer;
  * came. The larger encrypted-output buffer is asked of the connector's pool (pooled up to its largest bucket, 64 KiB by
  * default); inputs and other buffers are as in Jetty.
  */
-final class MultiRecordSslConnectionFactory extends SslConnectionFactory {
+public final class MultiRecordSslConnectionFactory extends SslConnectionFactory {
     /** Records one flush may encrypt into its buffer before writing it. */
-    static final int RECORDS_PER_WRITE = 3;
+    public static final int RECORDS_PER_WRITE = 3;
 
     MultiRecordSslConnectionFactory(SslContextFactory.Server ssl, String nextProtocol) {
         super(ssl, nextProtocol);
@@ -35,7 +35,7 @@ final class MultiRecordSslConnectionFactory extends SslConnectionFactory {
 
     @Override
     protected SslConnection newSslConnection(Connector connector, EndPoint endPoint, SSLEngine engine) {
-        ByteBufferPool pool = new LargerEncryptedOutput(connector.getByteBufferPool(), engine);
+        ByteBufferPool pool = new MultiPacketBuffers(connector.getByteBufferPool(), engine);
         return new MultiRecordSslConnection(pool, connector, getSslContextFactory(), endPoint, engine, isDirectBuffersForEncryption(),
             isDirectBuffersForDecryption());
     }
@@ -45,10 +45,10 @@ final class MultiRecordSslConnectionFactory extends SslConnectionFactory {
      * input and output buffers by {@code SSLSession.getPacketBufferSize()}); other requests pass through unchanged.
      * A larger encrypted input is harmless: one read then takes in several records, which Jetty unwraps in turn.
      */
-    private static final class LargerEncryptedOutput extends ByteBufferPool.Wrapper {
+    private static final class MultiPacketBuffers extends ByteBufferPool.Wrapper {
         private final SSLEngine engine;
 
-        LargerEncryptedOutput(ByteBufferPool pool, SSLEngine engine) {
+        MultiPacketBuffers(ByteBufferPool pool, SSLEngine engine) {
             super(pool);
             this.engine = engine;
         }
@@ -61,12 +61,9 @@ final class MultiRecordSslConnectionFactory extends SslConnectionFactory {
     }
 
     private static final class MultiRecordSslConnection extends SslConnection {
-        private final SSLEngine engine;
-
         MultiRecordSslConnection(ByteBufferPool pool, Connector connector, SslContextFactory ssl, EndPoint endPoint, SSLEngine engine,
                                  boolean directEncryption, boolean directDecryption) {
             super(pool, connector.getExecutor(), ssl, endPoint, engine, directEncryption, directDecryption);
-            this.engine = engine;
         }
 
         /**
@@ -77,7 +74,7 @@ final class MultiRecordSslConnectionFactory extends SslConnectionFactory {
         protected SSLEngineResult wrap(SSLEngine sslEngine, ByteBuffer[] input, ByteBuffer output) throws SSLException {
             SSLEngineResult first = super.wrap(sslEngine, input, output);
             if (!isDataWrap(first)) return first;
-            int packet = engine.getSession().getPacketBufferSize();
+            int packet = sslEngine.getSession().getPacketBufferSize();
             int consumed = first.bytesConsumed();
             int produced = first.bytesProduced();
             SSLEngineResult last = first;

@@ -1,5 +1,7 @@
 package dev.beluga.apiserver.http;
 
+import dev.beluga.apiserver.MultiRecordSslConnectionFactory;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -18,11 +20,10 @@ import java.util.Arrays;
 final class LineBatchSink implements WatchStreamer.FrameSink {
     private static final int INITIAL = 8 * 1024;
     /**
-     * Gathered bytes beyond which the batch is written out before the next frame is added: three TLS records' worth
-     * (less room for the chunk's framing), which the server's TLS layer sends in one socket write
-     * ({@code MultiRecordSslConnectionFactory}).
+     * Gathered bytes beyond which the batch is written out before the next frame is added: as many TLS records' worth
+     * (16 KiB of data each, less room for the chunk's framing) as the server's TLS layer sends in one socket write.
      */
-    static final int LIMIT = 3 * 16 * 1024 - 64;
+    static final int LIMIT = MultiRecordSslConnectionFactory.RECORDS_PER_WRITE * 16 * 1024 - 64;
 
     private final OutputStream out;
     private byte[] buf = new byte[INITIAL];

@@ -47,20 +47,20 @@ import java.util.stream.Stream;
  */
 public final class ApiBenchmark {
     /**
-     * @param warmup pods created (in another namespace, not measured) before the measured creates, so that the figures
-     *               are those of a server whose hot paths are compiled, as any long-running server's are
-     */
-    /**
-     * @param starts    how many times the first and the second start are measured (at least 1; each time in a new data
-     *                  directory)
-     * @param startOnly measure the starts only, not the load (creates, list, watch)
-     * @param idleSeconds how long a whole server (scheduler and controllers on, no node agent) is left idle after its
-     *                    start while its resident memory is read every {@link #IDLE_SAMPLE_SECONDS} s (0: not measured)
-     */
-    /**
+     * What the benchmark runs.
+     *
+     * @param warmup             pods created (in another namespace, not measured) before the measured creates, so that
+     *                           the figures are those of a server whose hot paths are compiled, as any long-running
+     *                           server's are
      * @param watchWarmupSeconds length of a first watch fan-out run (in its own namespace, printed but not counted), so
      *                           that the measured run meets compiled delivery paths in the server and the benchmark, as
      *                           a long-running server's watchers do (0: none)
+     * @param starts             how many times the first and the second start are measured (at least 1; each time in a
+     *                           new data directory)
+     * @param startOnly          measure the starts only, not the load (creates, list, watch)
+     * @param idleSeconds        how long a whole server (scheduler and controllers on, no node agent) is left idle after
+     *                           its start while its resident memory is read every {@link #IDLE_SAMPLE_SECONDS} s (0: not
+     *                           measured)
      */
     public record Config(int pods, int warmup, int clients, int listRuns, int watchers, int watchRate, int watchSeconds,
                          int watchWarmupSeconds, Path work, int starts, boolean startOnly, int idleSeconds) {
@@ -380,8 +380,4 @@ public final class ApiBenchmark {
             ThreadCpuBreakdown.describe(used.otherByThread(), Math.max(1, received / 1000)));
         return m;
     }
-
-
-
-
 }

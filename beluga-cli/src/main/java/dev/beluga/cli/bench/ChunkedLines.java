@@ -49,11 +49,7 @@ final class ChunkedLines {
                         sawDigit = true;
                     } else if (c == '\n') {
                         if (!sawDigit) throw new IOException("chunk size line without a size");
-                        if (chunkLeft == 0) {
-                            state = State.DONE;
-                            return Result.END;
-                        }
-                        state = State.DATA;
+                        if (sizeLineEnded()) return Result.END;
                     } else if (c == ';') {
                         state = State.SIZE_EXTENSION;
                     } else if (c != '\r' && c != ' ') {
@@ -61,13 +57,7 @@ final class ChunkedLines {
                     }
                 }
                 case SIZE_EXTENSION -> {
-                    if (buf[pos++] == '\n') {
-                        if (chunkLeft == 0) {
-                            state = State.DONE;
-                            return Result.END;
-                        }
-                        state = State.DATA;
-                    }
+                    if (buf[pos++] == '\n' && sizeLineEnded()) return Result.END;
                 }
                 case DATA -> {
                     int n = Math.min(end - pos, chunkLeft);
@@ -110,5 +100,11 @@ final class ChunkedLines {
             }
         }
         return state == State.DONE ? Result.END : Result.MORE;
+    }
+
+    /** A chunk's size line has ended: its data follows, or it was the last chunk (true). */
+    private boolean sizeLineEnded() {
+        state = chunkLeft == 0 ? State.DONE : State.DATA;
+        return state == State.DONE;
     }
 }

@@ -104,7 +104,7 @@ final class TlsWatchStream implements Closeable {
                 if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) break; // the rest of a record is to come
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new IOException("TLS closed by the server");
                 if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) throw new IOException("application buffer too small");
-                runTasksAndAnswer(app);
+                runTasksAndAnswer();
                 if (app.position() > 0) {
                     ChunkedLines.Result result = body.feed(app.array(), app.arrayOffset(), app.position());
                     if (result != ChunkedLines.Result.MORE) return result;
@@ -117,7 +117,7 @@ final class TlsWatchStream implements Closeable {
     }
 
     /** Post-handshake messages (TLS 1.3 session tickets, key updates) may need a task or an answer. */
-    private void runTasksAndAnswer(ByteBuffer app) throws IOException {
+    private void runTasksAndAnswer() throws IOException {
         for (SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus(); ; hs = engine.getHandshakeStatus()) {
             if (hs == SSLEngineResult.HandshakeStatus.NEED_TASK) {
                 for (Runnable t; (t = engine.getDelegatedTask()) != null; ) t.run();
@@ -184,7 +184,7 @@ final class TlsWatchStream implements Closeable {
                     SSLEngineResult r = engine.unwrap(netIn, app);
                     if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) break;
                     if (r.getStatus() != SSLEngineResult.Status.OK) throw new IOException("TLS " + r.getStatus() + " before the answer");
-                    runTasksAndAnswer(app);
+                    runTasksAndAnswer();
                     int len = app.position();
                     int start = head.length();
                     for (int i = 0; i < len; i++) head.append((char) (app.get(i) & 0xff));
