@@ -9,7 +9,6 @@ import dev.beluga.apiserver.registry.ResourceType;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Turns a {@link CacheWatcher} into watch events, one JSON object per event
@@ -22,8 +21,9 @@ import java.util.concurrent.locks.LockSupport;
 public final class WatchStreamer {
     private static final long BOOKMARK_INTERVAL_MS = 10_000;
     /**
-     * Events that arrive within this long of the previous flush are gathered into the next one. An idle stream sends
-     * its first event at once; only a busy stream (events less than this apart) pays up to this much extra latency, and
+     * Events that arrive within this long of the previous flush are gathered into the next one (a linger ends on the
+     * ticks of {@link WatchWakeups}' shared clock, so it lasts between half this and this). An idle stream sends its
+     * first event at once; only a busy stream (events less than this apart) pays up to this much extra latency, and
      * in exchange the server makes one write (syscall, TLS record) per watcher per period instead of one per event, and
      * each watch thread is woken once per period instead of once per event. Set with the system property
      * {@value #LINGER_PROPERTY} (milliseconds, 0 to 1000); see docs/apiserver.md for the figures behind the default.
@@ -44,6 +44,11 @@ public final class WatchStreamer {
     private final boolean bookmarks;
     private final boolean initialEventsEnd;
     private final long deadline;
+    // the stream's state, owned by the thread running stream()
+    private boolean first = true;
+    private int initialLeft;
+    private boolean endSent;
+    private long lastBookmark;
 
     public WatchStreamer(ResourceType type, CacheWatcher watcher, Negotiation negotiation, boolean bookmarks,
                          boolean initialEventsEnd, Long timeoutSeconds) {
@@ -57,59 +62,90 @@ public final class WatchStreamer {
         this.deadline = System.currentTimeMillis() + t * 1000;
     }
 
-    /** Streams until the timeout, the end of the watcher, or a failed write (client gone). */
+    /**
+     * Streams until the timeout, the end of the watcher, or a failed write (client gone). Waits are untimed: the
+     * watcher's events wake the thread, and {@link WatchWakeups} wakes it for a linger's end, a bookmark or the
+     * deadline. Call once.
+     *
+     * <p>The loop that lives as long as the watch does nothing but call short methods that do the work: its frame is
+     * in a thousand virtual threads' stacks at once, and when the JIT's code for it is invalidated (a branch taken
+     * for the first time, such as a full batch when the streams fall behind), each of those frames would go on in
+     * the interpreter until it was compiled again; the short methods' next calls simply take the new code.
+     */
     public void stream(FrameSink sink) throws IOException, InterruptedException {
-        boolean first = true;
-        int initialLeft = watcher.initialEvents();
-        boolean endSent = !initialEventsEnd;
-        long lastBookmark = System.currentTimeMillis();
-        try (watcher) {
+        initialLeft = watcher.initialEvents();
+        endSent = !initialEventsEnd;
+        lastBookmark = System.currentTimeMillis();
+        WatchWakeups wakeups = WatchWakeups.shared();
+        try (watcher; WatchWakeups.Ticket ticket = wakeups.register(nextDue())) {
             if (!endSent && initialLeft == 0) {
                 sink.frame(bookmark(watcher.bookmarkRevision(), true));
                 sink.flush();
                 endSent = true;
             }
-            CacheEvent e = null;
-            while (System.currentTimeMillis() < deadline) {
-                // busy: this batch's first event was already queued, or came within a linger of waiting for it
-                boolean busy = e != null;
-                if (e == null) {
-                    long waitFrom = System.nanoTime();
-                    e = watcher.next(Math.min(1000, Math.max(1, deadline - System.currentTimeMillis())));
-                    busy = System.nanoTime() - waitFrom < LINGER_NANOS;
+            // busy: the next batch's first event was already queued, or came within a linger of waiting for it
+            boolean busy = true;
+            while (true) {
+                CacheEvent e = watcher.poll();
+                if (e != null) {
+                    if (!sendAndPace(sink, e, busy, wakeups)) return;
+                    busy = true;
+                } else {
+                    long waited = waitIdle(sink, ticket);
+                    if (waited < 0) return;
+                    busy = waited < LINGER_NANOS;
                 }
-                if (e == null) {
-                    if (watcher.isDone()) return;
-                    if (bookmarks && System.currentTimeMillis() - lastBookmark >= BOOKMARK_INTERVAL_MS) {
-                        sink.frame(bookmark(watcher.bookmarkRevision(), false));
-                        sink.flush();
-                        lastBookmark = System.currentTimeMillis();
-                    }
-                    continue;
-                }
-                // send everything already queued in one flush: one write for many events under load
-                int batch = 0;
-                while (e != null) {
-                    event(sink, e, first);
-                    first = false;
-                    if (!endSent && --initialLeft <= 0) {
-                        sink.frame(bookmark(watcher.bookmarkRevision(), true));
-                        endSent = true;
-                    }
-                    e = ++batch < MAX_BATCH ? watcher.next(0) : null;
-                }
-                sink.flush();
-                if (busy && batch < MAX_BATCH) {
-                    // a busy stream waits out the linger before looking again: what arrives meanwhile leaves in the
-                    // next single write, and the cache's offers find no thread waiting to be woken (one wake-up per
-                    // linger period instead of one per event); what arrives after it is sent at once. A sparse stream
-                    // goes straight back to waiting, so its events cost one wake-up each, not two.
-                    LockSupport.parkNanos(LINGER_NANOS);
-                    if (Thread.interrupted()) throw new InterruptedException();
-                }
-                e = watcher.next(0);
             }
         }
+    }
+
+    /**
+     * Sends {@code e} and everything else already queued (up to {@link #MAX_BATCH}) in one flush: one write for many
+     * events under load. Then a busy stream waits out the linger before looking again: what arrives meanwhile leaves in
+     * the next single write, and the cache's offers find no thread waiting to be woken (one wake-up per linger period
+     * instead of one per event); what arrives after it is sent at once. A sparse stream goes straight back to waiting,
+     * so its events cost one wake-up each, not two. False when the watch's time is up.
+     */
+    private boolean sendAndPace(FrameSink sink, CacheEvent e, boolean busy, WatchWakeups wakeups)
+        throws IOException, InterruptedException {
+        int batch = 0;
+        while (e != null) {
+            event(sink, e, first);
+            first = false;
+            if (!endSent && --initialLeft <= 0) {
+                sink.frame(bookmark(watcher.bookmarkRevision(), true));
+                endSent = true;
+            }
+            e = ++batch < MAX_BATCH ? watcher.poll() : null;
+        }
+        sink.flush();
+        if (System.currentTimeMillis() >= deadline) return false;
+        if (busy && batch < MAX_BATCH) wakeups.linger();
+        return true;
+    }
+
+    /**
+     * With nothing queued: ends the watch if it is over (-1), sends a bookmark if one is due, then waits for an event
+     * or a wake-up and returns how long it waited, in nanoseconds.
+     */
+    private long waitIdle(FrameSink sink, WatchWakeups.Ticket ticket) throws IOException, InterruptedException {
+        if (watcher.isDone()) return -1;
+        long now = System.currentTimeMillis();
+        if (now >= deadline) return -1;
+        if (bookmarks && now - lastBookmark >= BOOKMARK_INTERVAL_MS) {
+            sink.frame(bookmark(watcher.bookmarkRevision(), false));
+            sink.flush();
+            lastBookmark = now;
+            ticket.dueAt(nextDue());
+        }
+        long waitFrom = System.nanoTime();
+        watcher.await();
+        return System.nanoTime() - waitFrom;
+    }
+
+    /** When the stream next needs waking without an event: its next bookmark, or its deadline. */
+    private long nextDue() {
+        return bookmarks ? Math.min(deadline, lastBookmark + BOOKMARK_INTERVAL_MS) : deadline;
     }
 
     /** The linger in nanoseconds from the property's value: the default when unset or not a number in range. */

@@ -1,8 +1,9 @@
 package dev.beluga.apiserver.registry;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One client watch fed by a {@link WatchCache}. The cache offers it every change (already filtered and turned into
@@ -10,10 +11,21 @@ import java.util.concurrent.TimeUnit;
  * {@link #next}. A watcher that falls more than its buffer behind is closed — the client then re-watches from the
  * last revision it saw, exactly as with kube-apiserver.
  *
- * <p>Threading: {@link #offer} is called by the cache under its lock; {@link #next} by one consumer thread.
+ * <p>Threading: {@link #offer} is called by the cache under its lock; {@link #next}, {@link #poll} and {@link #await}
+ * by one consumer thread.
  */
 public final class CacheWatcher implements AutoCloseable {
-    private final BlockingQueue<CacheEvent> queue;
+    private static final VarHandle WAITER;
+
+    static {
+        try {
+            WAITER = MethodHandles.lookup().findVarHandle(CacheWatcher.class, "waiter", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final EventRing queue;
     /** Storage-key prefix of the watched scope (a namespace), or null for every key. */
     private final String keyPrefix;
     private final ObjectFilter filter;
@@ -22,6 +34,8 @@ public final class CacheWatcher implements AutoCloseable {
     private volatile boolean overflowed;
     private volatile long lastRevision;
     private int initialEvents;
+    /** The consumer while it is parked in {@link #await}; whoever queues an event or closes the watcher unparks it. */
+    private volatile Thread waiter;
 
     /**
      * @param keyPrefix storage-key prefix an object's key must start with (the watched namespace), or null for all
@@ -31,12 +45,21 @@ public final class CacheWatcher implements AutoCloseable {
         this.cache = cache;
         this.keyPrefix = keyPrefix;
         this.filter = filter;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.queue = new EventRing(capacity);
         this.lastRevision = fromRevision;
     }
 
-    /** Called by the cache for every change; translates it for this watcher's filter. */
+    /** Called by the cache for a change it replays; translates it for this watcher's scope and filter. */
     void offer(CacheEvent e) {
+        if (keyPrefix != null && !e.object().key().startsWith(keyPrefix)) return;
+        offerInScope(e);
+    }
+
+    /**
+     * Called by the cache for every change to a key within this watcher's {@link #scope} (the cache checked it once
+     * for all the watchers of that scope); translates it for this watcher's filter.
+     */
+    void offerInScope(CacheEvent e) {
         if (closed) return;
         CacheEvent translated = translate(e);
         if (translated == null) return;
@@ -44,24 +67,31 @@ public final class CacheWatcher implements AutoCloseable {
             overflowed = true;
             closed = true;
         }
+        wakeConsumer();
     }
 
     /** Adds an event without translation (initial events, replay). Returns false if the buffer is full. */
     boolean offerRaw(CacheEvent e) {
-        if (queue.offer(e)) return true;
-        overflowed = true;
-        closed = true;
-        return false;
+        boolean queued = queue.offer(e);
+        if (!queued) {
+            overflowed = true;
+            closed = true;
+        }
+        wakeConsumer();
+        return queued;
+    }
+
+    /** Unparks the consumer if it waits in {@link #await}; once per wait, however many events arrive meanwhile. */
+    private void wakeConsumer() {
+        Thread w = waiter;
+        if (w != null && WAITER.compareAndSet(this, w, null)) LockSupport.unpark(w);
     }
 
     /**
-     * The event as this watcher sees it, or null when it does not concern it: outside the key prefix (checked first,
-     * on the key the cache already holds: most watchers of a busy cache are scoped to other namespaces), or neither
-     * the new nor the previous state matching the filter. An object entering the filter becomes ADDED, one leaving it
+     * The event as this watcher sees it, or null when neither the new nor the previous state matches the filter. An object entering the filter becomes ADDED, one leaving it
      * DELETED. Events passed on unchanged are the cache's own instance, so their encoding is shared by all watchers.
      */
     private CacheEvent translate(CacheEvent e) {
-        if (keyPrefix != null && !e.object().key().startsWith(keyPrefix)) return null;
         if (filter == ObjectFilter.ALL) return e;
         if (e.type() == CacheEvent.Type.DELETED) {
             return filter.matches(e.object()) ? e : null;
@@ -80,9 +110,49 @@ public final class CacheWatcher implements AutoCloseable {
      * client, the cache, or overflow) the remaining buffered events are still returned, then null.
      */
     public CacheEvent next(long timeoutMillis) throws InterruptedException {
-        CacheEvent e = closed ? queue.poll() : queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            CacheEvent e = poll();
+            if (e != null || closed) return e;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return null;
+            waiter = Thread.currentThread();
+            try {
+                if (queue.isEmpty() && !closed) LockSupport.parkNanos(this, left);
+            } finally {
+                waiter = null;
+            }
+            if (Thread.interrupted()) throw new InterruptedException();
+        }
+    }
+
+    /** The next queued event without waiting, or null. */
+    public CacheEvent poll() {
+        CacheEvent e = queue.poll();
         if (e != null && e.revision() > lastRevision) lastRevision = e.revision();
         return e;
+    }
+
+    /**
+     * Waits, without a timeout, until an event is queued or the watcher is closed, or until another thread unparks the
+     * caller (a stream's timer, see the HTTP layer's {@code WatchWakeups}). May return for no reason: the caller
+     * re-checks with {@link #poll} and {@link #isDone}.
+     *
+     * @throws InterruptedException if the thread is interrupted (its interrupt status is cleared)
+     */
+    public void await() throws InterruptedException {
+        waiter = Thread.currentThread();
+        try {
+            if (queue.isEmpty() && !closed) LockSupport.park(this);
+        } finally {
+            waiter = null;
+        }
+        if (Thread.interrupted()) throw new InterruptedException();
+    }
+
+    /** The storage-key prefix this watcher sees changes under: its namespace's, or "" for every key. */
+    String scope() {
+        return keyPrefix == null ? "" : keyPrefix;
     }
 
     /** How many synthetic ADDED events (the initial state) precede the live changes. */
@@ -111,11 +181,13 @@ public final class CacheWatcher implements AutoCloseable {
 
     void terminate() {
         closed = true;
+        wakeConsumer();
     }
 
     @Override
     public void close() {
         closed = true;
         cache.remove(this);
+        wakeConsumer();
     }
 }

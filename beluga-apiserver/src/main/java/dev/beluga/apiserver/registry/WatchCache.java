@@ -51,6 +51,11 @@ public final class WatchCache implements AutoCloseable {
     private final TreeMap<String, CachedObject> objects = new TreeMap<>();
     private final ArrayDeque<CacheEvent> window = new ArrayDeque<>();
     private final Set<CacheWatcher> watchers = ConcurrentHashMap.newKeySet();
+    /**
+     * The same watchers grouped by {@link CacheWatcher#scope}, so that a change's key is compared once per watched
+     * namespace rather than once per watcher (a thousand watchers of one namespace: one comparison).
+     */
+    private final Map<String, Set<CacheWatcher>> byScope = new ConcurrentHashMap<>();
     private volatile long revision;
     /** The window holds every change after this revision (the load revision, or the last change evicted). */
     private long windowStart;
@@ -134,8 +139,7 @@ public final class WatchCache implements AutoCloseable {
             log.warn("{} watch cache lost its store watch ({}); relisting", type.qualifiedPlural(), error.getMessage());
             lock.lock();
             try {
-                for (CacheWatcher w : watchers) w.terminate();
-                watchers.clear();
+                terminateWatchers();
                 ready = false;
                 for (int attempt = 0; !closed; attempt++) {
                     try {
@@ -173,9 +177,12 @@ public final class WatchCache implements AutoCloseable {
         window.addLast(ce);
         if (window.size() > WINDOW) windowStart = window.removeFirst().revision();
         revision = e.revision();
-        for (CacheWatcher w : watchers) {
-            w.offer(ce);
-            if (w.isDone()) watchers.remove(w);
+        for (Map.Entry<String, Set<CacheWatcher>> scope : byScope.entrySet()) {
+            if (!key.startsWith(scope.getKey())) continue;
+            for (CacheWatcher w : scope.getValue()) {
+                w.offerInScope(ce);
+                if (w.isDone()) remove(w);
+            }
         }
     }
 
@@ -250,7 +257,7 @@ public final class WatchCache implements AutoCloseable {
                 for (CachedObject o : sub.values())
                     if (filter.matches(o) && w.offerRaw(new CacheEvent(CacheEvent.Type.ADDED, o, null, o.revision()))) n++;
                 w.initialEvents(n);
-                watchers.add(w);
+                add(w);
                 return w;
             }
             long from = fromRevision;
@@ -263,7 +270,7 @@ public final class WatchCache implements AutoCloseable {
             }
             CacheWatcher w = new CacheWatcher(this, keyPrefix, filter, WATCHER_BUFFER, from);
             for (CacheEvent e : window) if (e.revision() > from) w.offer(e);
-            watchers.add(w);
+            add(w);
             return w;
         } finally {
             lock.unlock();
@@ -280,8 +287,29 @@ public final class WatchCache implements AutoCloseable {
         return revision >= rev;
     }
 
+    /** Registers a watcher for the changes to come; called under the lock. */
+    private void add(CacheWatcher w) {
+        watchers.add(w);
+        byScope.compute(w.scope(), (k, set) -> {
+            Set<CacheWatcher> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(w);
+            return s;
+        });
+    }
+
+    /** Unregisters a watcher; any thread, idempotent. A scope left without watchers is dropped in the same step. */
     void remove(CacheWatcher w) {
         watchers.remove(w);
+        byScope.computeIfPresent(w.scope(), (k, s) -> {
+            s.remove(w);
+            return s.isEmpty() ? null : s;
+        });
+    }
+
+    private void terminateWatchers() {
+        for (CacheWatcher w : watchers) w.terminate();
+        watchers.clear();
+        byScope.clear();
     }
 
     public int watcherCount() {
@@ -302,7 +330,6 @@ public final class WatchCache implements AutoCloseable {
     public void close() {
         closed = true;
         if (storeWatch != null) storeWatch.close();
-        for (CacheWatcher w : watchers) w.terminate();
-        watchers.clear();
+        terminateWatchers();
     }
 }

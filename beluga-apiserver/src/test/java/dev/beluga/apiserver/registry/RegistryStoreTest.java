@@ -271,6 +271,38 @@ class RegistryStoreTest {
     }
 
     @Test
+    void anUntimedWaitEndsWithTheNextEventOrWhenTheWatcherCloses() throws Exception {
+        String rv = Long.toString(configmaps.cache().revision());
+        try (CacheWatcher w = configmaps.watch("default", new ListOptions(null, null, 0, null, rv, null, false, null, null))) {
+            assertThat(w.poll()).isNull();
+            java.util.concurrent.CompletableFuture<CacheEvent> seen = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    CacheEvent e;
+                    while ((e = w.poll()) == null) w.await();
+                    return e;
+                } catch (InterruptedException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            configmaps.create("default", cm("woken", "1"), WriteOptions.defaults());
+            assertThat(seen.get(10, java.util.concurrent.TimeUnit.SECONDS).object().name()).isEqualTo("woken");
+
+            java.util.concurrent.CompletableFuture<Boolean> done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    while (!w.isDone()) w.await();
+                    return true;
+                } catch (InterruptedException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            Thread.sleep(100);
+            assertThat(done).as("nothing to wake it yet").isNotDone();
+            w.close();
+            assertThat(done.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("closing wakes the waiting consumer").isTrue();
+        }
+    }
+
+    @Test
     void watchFromTheListRevisionIsNotExpiredWhenOnlyOtherResourcesChanged() throws Exception {
         // an informer lists an idle resource, then watches from the list's revision; meanwhile other resources change
         // and the idle cache's revision moves on through progress notifications: nothing was missed, so no 410
