@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One client watch fed by a {@link WatchCache}. The cache offers it every change (already filtered and turned into
  * ADDED/DELETED when an object enters or leaves the filter, as upstream does); the HTTP layer takes events with
- * {@link #next}. A watcher that falls more than its buffer behind is closed — the client then re-watches from the
+ * {@link #poll} and waits for them with {@link #await} (or both at once with {@link #next}). A watcher that falls more than its buffer behind is closed — the client then re-watches from the
  * last revision it saw, exactly as with kube-apiserver.
  *
  * <p>Threading: {@link #offer} is called by the cache under its lock; {@link #next}, {@link #poll} and {@link #await}
@@ -88,8 +88,8 @@ public final class CacheWatcher implements AutoCloseable {
     }
 
     /**
-     * The event as this watcher sees it, or null when neither the new nor the previous state matches the filter. An object entering the filter becomes ADDED, one leaving it
-     * DELETED. Events passed on unchanged are the cache's own instance, so their encoding is shared by all watchers.
+     * The event as this watcher sees it, or null when neither the new nor the previous state matches the filter. An
+     * object entering the filter becomes ADDED, one leaving it DELETED. Events passed on unchanged are the cache's own instance, so their encoding is shared by all watchers.
      */
     private CacheEvent translate(CacheEvent e) {
         if (filter == ObjectFilter.ALL) return e;
@@ -116,13 +116,7 @@ public final class CacheWatcher implements AutoCloseable {
             if (e != null || closed) return e;
             long left = deadline - System.nanoTime();
             if (left <= 0) return null;
-            waiter = Thread.currentThread();
-            try {
-                if (queue.isEmpty() && !closed) LockSupport.parkNanos(this, left);
-            } finally {
-                waiter = null;
-            }
-            if (Thread.interrupted()) throw new InterruptedException();
+            park(left);
         }
     }
 
@@ -141,9 +135,21 @@ public final class CacheWatcher implements AutoCloseable {
      * @throws InterruptedException if the thread is interrupted (its interrupt status is cleared)
      */
     public void await() throws InterruptedException {
+        park(0);
+    }
+
+    /**
+     * Parks until an offer or a close unparks the consumer ({@link #wakeConsumer}), at most {@code nanos} (0: no
+     * limit). The consumer is announced before the buffer is looked at, and offers publish the event before they look
+     * for a consumer, so an event cannot slip in between unseen.
+     */
+    private void park(long nanos) throws InterruptedException {
         waiter = Thread.currentThread();
         try {
-            if (queue.isEmpty() && !closed) LockSupport.park(this);
+            if (queue.isEmpty() && !closed) {
+                if (nanos > 0) LockSupport.parkNanos(this, nanos);
+                else LockSupport.park(this);
+            }
         } finally {
             waiter = null;
         }
