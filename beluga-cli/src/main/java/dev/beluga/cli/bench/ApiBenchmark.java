@@ -285,99 +285,103 @@ public final class ApiBenchmark {
         java.net.InetSocketAddress address = new java.net.InetSocketAddress("127.0.0.1", server.port);
         int appBuffer = TlsWatchStream.applicationBufferSize(writer.tls);
         WatchReaders readers = new WatchReaders(WATCH_READER_THREADS, appBuffer);
-        for (int w = 0; w < config.watchers(); w++) {
-            // connections are opened (TLS handshakes) on virtual threads in parallel, then read by the reader threads.
-            // One watch for the whole run: a stream that ends before every change arrived is counted, not resumed, so
-            // that the figures are those of the streams as the server delivered them
-            Thread.ofVirtual().start(() -> {
-                WatchTally.Watcher mine = tally.watcher();
-                TlsWatchStream stream;
-                try {
-                    stream = TlsWatchStream.open(writer.tls, address, path, (text, from, to) -> mine.line(text, from, to) < total,
-                        ByteBuffer.allocate(appBuffer));
-                } catch (IOException e) {
-                    failedToConnect.incrementAndGet();
-                    tally.add(mine);
-                    connected.countDown();
-                    done.countDown();
-                    return;
-                }
-                readers.add(stream, how -> {
-                    if (how == WatchReaders.End.ENDED_BY_SERVER || how == WatchReaders.End.FAILED) endedEarly.incrementAndGet();
-                    tally.add(mine);
-                    done.countDown();
-                });
-                connected.countDown();
-            });
-        }
-        connected.await(60, TimeUnit.SECONDS);
-        Thread.sleep(500);
-        CpuMeter cpu = new CpuMeter("beluga-bench-none", server.process.toHandle()); // process figures only: no thread group
-        cpu.start();
-        // one writer thread per pod, each paced to its share of the rate, so every pod's changes are sent in order
-        AtomicLong applied = new AtomicLong();
-        Latencies patchLatency = new Latencies();
-        List<Thread> writers = new ArrayList<>();
-        long start = System.nanoTime();
-        long period = (long) (1e9 * WATCHED_PODS / config.watchRate());
-        for (int p = 0; p < WATCHED_PODS; p++) {
-            int pod = p;
-            // platform threads: the writers are not queued behind the 1,000 watchers' virtual threads of this process
-            writers.add(Thread.ofPlatform().name("bench-writer-" + pod).start(() -> {
-                Latencies mine = new Latencies();
-                for (int k = 0; k < perPod; k++) {
-                    long due = start + k * period + pod * period / WATCHED_PODS;
-                    while (System.nanoTime() < due) LockSupport.parkNanos(Math.max(1000, due - System.nanoTime()));
-                    long seq = (long) k * WATCHED_PODS + pod;
-                    long sent = System.nanoTime();
-                    String patch = "{\"metadata\":{\"annotations\":{\"bench/seq\":\"" + seq + "-" + sent + "\"}}}";
-                    HttpRequest req = HttpRequest.newBuilder(writer.base.resolve("/api/v1/namespaces/" + ns + "/pods/w-" + pod))
-                        .method("PATCH", HttpRequest.BodyPublishers.ofString(patch)).header("Content-Type", "application/merge-patch+json").build();
+        try {
+            for (int w = 0; w < config.watchers(); w++) {
+                // connections are opened (TLS handshakes) on virtual threads in parallel, then read by the reader threads.
+                // One watch for the whole run: a stream that ends before every change arrived is counted, not resumed, so
+                // that the figures are those of the streams as the server delivered them
+                Thread.ofVirtual().start(() -> {
+                    WatchTally.Watcher mine = tally.watcher();
+                    TlsWatchStream stream;
                     try {
-                        if (writer.http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) applied.incrementAndGet();
-                    } catch (Exception e) {
-                        // counted as not applied
+                        stream = TlsWatchStream.open(writer.tls, address, path, (text, from, to) -> mine.line(text, from, to) < total,
+                            ByteBuffer.allocate(appBuffer));
+                    } catch (IOException e) {
+                        failedToConnect.incrementAndGet();
+                        tally.add(mine);
+                        connected.countDown();
+                        done.countDown();
+                        return;
                     }
-                    mine.add(System.nanoTime() - sent);
-                }
-                patchLatency.addAll(mine);
-            }));
+                    readers.add(stream, how -> {
+                        if (how == WatchReaders.End.ENDED_BY_SERVER || how == WatchReaders.End.FAILED) endedEarly.incrementAndGet();
+                        tally.add(mine);
+                        done.countDown();
+                    });
+                    connected.countDown();
+                });
+            }
+            connected.await(60, TimeUnit.SECONDS);
+            Thread.sleep(500);
+            CpuMeter cpu = new CpuMeter("beluga-bench-none", server.process.toHandle()); // process figures only: no thread group
+            cpu.start();
+            // one writer thread per pod, each paced to its share of the rate, so every pod's changes are sent in order
+            AtomicLong applied = new AtomicLong();
+            Latencies patchLatency = new Latencies();
+            List<Thread> writers = new ArrayList<>();
+            long start = System.nanoTime();
+            long period = (long) (1e9 * WATCHED_PODS / config.watchRate());
+            for (int p = 0; p < WATCHED_PODS; p++) {
+                int pod = p;
+                // platform threads: the writers are not queued behind the 1,000 watchers' virtual threads of this process
+                writers.add(Thread.ofPlatform().name("bench-writer-" + pod).start(() -> {
+                    Latencies mine = new Latencies();
+                    for (int k = 0; k < perPod; k++) {
+                        long due = start + k * period + pod * period / WATCHED_PODS;
+                        while (System.nanoTime() < due) LockSupport.parkNanos(Math.max(1000, due - System.nanoTime()));
+                        long seq = (long) k * WATCHED_PODS + pod;
+                        long sent = System.nanoTime();
+                        String patch = "{\"metadata\":{\"annotations\":{\"bench/seq\":\"" + seq + "-" + sent + "\"}}}";
+                        HttpRequest req = HttpRequest.newBuilder(writer.base.resolve("/api/v1/namespaces/" + ns + "/pods/w-" + pod))
+                            .method("PATCH", HttpRequest.BodyPublishers.ofString(patch)).header("Content-Type", "application/merge-patch+json").build();
+                        try {
+                            if (writer.http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) applied.incrementAndGet();
+                        } catch (Exception e) {
+                            // counted as not applied
+                        }
+                        mine.add(System.nanoTime() - sent);
+                    }
+                    patchLatency.addAll(mine);
+                }));
+            }
+            for (Thread t : writers) t.join();
+            double writeSecs = (System.nanoTime() - start) / 1e9;
+            boolean all = done.await(30, TimeUnit.SECONDS); // more only if changes were lost or a PATCH failed
+            CpuMeter.Usage used = cpu.stop();
+            readers.close(); // streams still open (changes lost) end as closed
+            done.await(10, TimeUnit.SECONDS); // the watchers that were still reading add their figures
+            long expectedTotal = applied.get() * config.watchers();
+            long received = tally.received();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("watchers", config.watchers());
+            m.put("changes_per_s", config.watchRate());
+            m.put("writers", WATCHED_PODS);
+            m.put("events_expected", expectedTotal);
+            m.put("events_received", received);
+            m.put("changes_applied", applied.get());
+            m.put("achieved_changes_per_s", Math.round(applied.get() / writeSecs));
+            m.put("patch_p50_ms", patchLatency.percentileMs(0.5));
+            m.put("patch_p99_ms", patchLatency.percentileMs(0.99));
+            m.put("out_of_order_per_object", tally.outOfOrder());
+            m.put("streams_ended_early", endedEarly.get());
+            m.put("watches_failed", failedToConnect.get());
+            m.put("p50_ms", tally.percentileMs(0.5));
+            m.put("p99_ms", tally.percentileMs(0.99));
+            m.put("completed", all);
+            m.put("server_cpu_ms_per_1000_events", CpuMeter.Usage.perUnit(used.otherNanos() * 1000, received));
+            m.put("bench_cpu_ms_per_1000_events", CpuMeter.Usage.perUnit(used.processNanos() * 1000, received));
+            m.put("server_cpu_by_thread_ms", used.otherByThread());
+            out.printf("%s: %d watchers, %d changes/s requested for %d s from %d writers: %d applied (%.0f/s, PATCH p50 %.1f ms, p99 %.1f ms);"
+                    + " %d/%d events, p50 %.1f ms, p99 %.1f ms, %d out of order, %d streams ended early%n",
+                label, config.watchers(), config.watchRate(), seconds, WATCHED_PODS, applied.get(), applied.get() / writeSecs,
+                patchLatency.percentileMs(0.5), patchLatency.percentileMs(0.99), received, expectedTotal, tally.percentileMs(0.5),
+                tally.percentileMs(0.99), tally.outOfOrder(), endedEarly.get());
+            out.printf("%s: CPU per 1,000 events delivered: server %.2f ms, benchmark (writers and watchers) %.2f ms; server by thread: %s%n",
+                label, CpuMeter.Usage.perUnit(used.otherNanos() * 1000, received), CpuMeter.Usage.perUnit(used.processNanos() * 1000, received),
+                ThreadCpuBreakdown.describe(used.otherByThread(), Math.max(1, received / 1000)));
+            return m;
+        } finally {
+            readers.close(); // idempotent: also when the run failed half-way, so that its reader threads end
         }
-        for (Thread t : writers) t.join();
-        double writeSecs = (System.nanoTime() - start) / 1e9;
-        boolean all = done.await(30, TimeUnit.SECONDS); // more only if changes were lost or a PATCH failed
-        CpuMeter.Usage used = cpu.stop();
-        readers.close(); // streams still open (changes lost) end as closed
-        done.await(10, TimeUnit.SECONDS); // the watchers that were still reading add their figures
-        long expectedTotal = applied.get() * config.watchers();
-        long received = tally.received();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("watchers", config.watchers());
-        m.put("changes_per_s", config.watchRate());
-        m.put("writers", WATCHED_PODS);
-        m.put("events_expected", expectedTotal);
-        m.put("events_received", received);
-        m.put("changes_applied", applied.get());
-        m.put("achieved_changes_per_s", Math.round(applied.get() / writeSecs));
-        m.put("patch_p50_ms", patchLatency.percentileMs(0.5));
-        m.put("patch_p99_ms", patchLatency.percentileMs(0.99));
-        m.put("out_of_order_per_object", tally.outOfOrder());
-        m.put("streams_ended_early", endedEarly.get());
-        m.put("watches_failed", failedToConnect.get());
-        m.put("p50_ms", tally.percentileMs(0.5));
-        m.put("p99_ms", tally.percentileMs(0.99));
-        m.put("completed", all);
-        m.put("server_cpu_ms_per_1000_events", CpuMeter.Usage.perUnit(used.otherNanos() * 1000, received));
-        m.put("bench_cpu_ms_per_1000_events", CpuMeter.Usage.perUnit(used.processNanos() * 1000, received));
-        m.put("server_cpu_by_thread_ms", used.otherByThread());
-        out.printf("%s: %d watchers, %d changes/s requested for %d s from %d writers: %d applied (%.0f/s, PATCH p50 %.1f ms, p99 %.1f ms);"
-                + " %d/%d events, p50 %.1f ms, p99 %.1f ms, %d out of order, %d streams ended early%n",
-            label, config.watchers(), config.watchRate(), seconds, WATCHED_PODS, applied.get(), applied.get() / writeSecs,
-            patchLatency.percentileMs(0.5), patchLatency.percentileMs(0.99), received, expectedTotal, tally.percentileMs(0.5),
-            tally.percentileMs(0.99), tally.outOfOrder(), endedEarly.get());
-        out.printf("%s: CPU per 1,000 events delivered: server %.2f ms, benchmark (writers and watchers) %.2f ms; server by thread: %s%n",
-            label, CpuMeter.Usage.perUnit(used.otherNanos() * 1000, received), CpuMeter.Usage.perUnit(used.processNanos() * 1000, received),
-            ThreadCpuBreakdown.describe(used.otherByThread(), Math.max(1, received / 1000)));
-        return m;
     }
 }

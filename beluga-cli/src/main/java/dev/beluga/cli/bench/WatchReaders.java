@@ -31,6 +31,7 @@ final class WatchReaders implements Closeable {
 
     private final List<Reader> readers = new ArrayList<>();
     private int next;
+    private boolean closed;
 
     /** @param appBufferSize decrypted-data buffer per thread ({@link TlsWatchStream#applicationBufferSize}) */
     WatchReaders(int threads, int appBufferSize) throws IOException {
@@ -44,9 +45,11 @@ final class WatchReaders implements Closeable {
         r.selector.wakeup();
     }
 
-    /** Stops the threads; streams still being read end as {@link End#CLOSED}. */
+    /** Stops the threads; streams still being read end as {@link End#CLOSED}. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         for (Reader r : readers) r.stop();
     }
 
