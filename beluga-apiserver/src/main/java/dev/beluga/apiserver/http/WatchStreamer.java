@@ -120,7 +120,7 @@ public final class WatchStreamer {
         }
         sink.flush();
         if (System.currentTimeMillis() >= deadline) return false;
-        if (busy && batch < MAX_BATCH) wakeups.linger();
+        if (busy && batch < MAX_BATCH && LINGER_NANOS > 0) wakeups.linger();
         return true;
     }
 
