@@ -1,5 +1,8 @@
 package dev.beluga.apiserver.http;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code park}).
  */
 final class WatchWakeups {
+    private static final Logger log = LoggerFactory.getLogger(WatchWakeups.class);
     /** How often registered streams' due times are looked at: a bookmark or a deadline is at most this late. */
     static final long SWEEP_MILLIS = 250;
 
@@ -85,31 +89,49 @@ final class WatchWakeups {
         return clock;
     }
 
+    /**
+     * The clock's loop. A throwable from one turn is logged and the loop goes on: if this thread ended, every busy
+     * stream would stay parked in its linger.
+     */
     private void run() {
         long nextSweep = System.nanoTime();
         while (true) {
-            long now = System.nanoTime();
-            if (now - nextSweep >= 0) {
-                sweep(System.currentTimeMillis());
-                nextSweep = now + TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS);
-            }
-            long g = ++generation;
-            for (Linger l = lingers.peek(); l != null && l.until <= g; l = lingers.peek()) {
-                lingers.poll();
-                LockSupport.unpark(l.thread);
-            }
-            if (!lingers.isEmpty()) {
+            try {
+                nextSweep = turn(nextSweep);
+            } catch (Throwable t) {
+                log.error("watch wake-up clock: {}", t.toString(), t);
                 LockSupport.parkNanos(this, tickNanos);
-                continue;
             }
-            idle = true;
+        }
+    }
+
+    /** One tick: a sweep when due, the lingers that end, then the wait for the next tick. Returns the next sweep. */
+    private long turn(long nextSweep) {
+        long now = System.nanoTime();
+        if (now - nextSweep >= 0) {
+            sweep(System.currentTimeMillis());
+            nextSweep = now + TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS);
+        }
+        long g = ++generation;
+        for (Linger l = lingers.peek(); l != null && l.until <= g; l = lingers.peek()) {
+            lingers.poll();
+            LockSupport.unpark(l.thread);
+        }
+        if (!lingers.isEmpty()) {
+            LockSupport.parkNanos(this, tickNanos);
+            return nextSweep;
+        }
+        idle = true;
+        try {
             // looked at again after announcing idleness: a linger added before that would otherwise wait a sweep
             if (lingers.isEmpty()) {
                 if (tickets.isEmpty()) LockSupport.park(this);
                 else LockSupport.parkNanos(this, Math.max(0, nextSweep - System.nanoTime()));
             }
+        } finally {
             idle = false;
         }
+        return nextSweep;
     }
 
     private void sweep(long nowMillis) {
