@@ -26,8 +26,8 @@ public final class CacheWatcher implements AutoCloseable {
     }
 
     private final EventRing queue;
-    /** Storage-key prefix of the watched scope (a namespace), or null for every key. */
-    private final String keyPrefix;
+    /** Storage-key prefix of the watched scope: a namespace's, or "" for every key. */
+    private final String scope;
     private final ObjectFilter filter;
     private final WatchCache cache;
     private volatile boolean closed;
@@ -43,7 +43,7 @@ public final class CacheWatcher implements AutoCloseable {
      */
     CacheWatcher(WatchCache cache, String keyPrefix, ObjectFilter filter, int capacity, long fromRevision) {
         this.cache = cache;
-        this.keyPrefix = keyPrefix;
+        this.scope = keyPrefix == null ? "" : keyPrefix;
         this.filter = filter;
         this.queue = new EventRing(capacity);
         this.lastRevision = fromRevision;
@@ -51,8 +51,7 @@ public final class CacheWatcher implements AutoCloseable {
 
     /** Called by the cache for a change it replays; translates it for this watcher's scope and filter. */
     void offer(CacheEvent e) {
-        if (keyPrefix != null && !e.object().key().startsWith(keyPrefix)) return;
-        offerInScope(e);
+        if (e.object().key().startsWith(scope)) offerInScope(e);
     }
 
     /**
@@ -62,15 +61,13 @@ public final class CacheWatcher implements AutoCloseable {
     void offerInScope(CacheEvent e) {
         if (closed) return;
         CacheEvent translated = translate(e);
-        if (translated == null) return;
-        if (!queue.offer(translated)) {
-            overflowed = true;
-            closed = true;
-        }
-        wakeConsumer();
+        if (translated != null) offerRaw(translated);
     }
 
-    /** Adds an event without translation (initial events, replay). Returns false if the buffer is full. */
+    /**
+     * Adds an event without translation (initial events, and {@link #offerInScope}'s translated ones) and wakes the
+     * consumer. Returns false if the buffer is full: the watcher is then closed as overflowed.
+     */
     boolean offerRaw(CacheEvent e) {
         boolean queued = queue.offer(e);
         if (!queued) {
@@ -89,7 +86,8 @@ public final class CacheWatcher implements AutoCloseable {
 
     /**
      * The event as this watcher sees it, or null when neither the new nor the previous state matches the filter. An
-     * object entering the filter becomes ADDED, one leaving it DELETED. Events passed on unchanged are the cache's own instance, so their encoding is shared by all watchers.
+     * object entering the filter becomes ADDED, one leaving it DELETED. Events passed on unchanged are the cache's own
+     * instance, so their encoding is shared by all watchers.
      */
     private CacheEvent translate(CacheEvent e) {
         if (filter == ObjectFilter.ALL) return e;
@@ -158,7 +156,7 @@ public final class CacheWatcher implements AutoCloseable {
 
     /** The storage-key prefix this watcher sees changes under: its namespace's, or "" for every key. */
     String scope() {
-        return keyPrefix == null ? "" : keyPrefix;
+        return scope;
     }
 
     /** How many synthetic ADDED events (the initial state) precede the live changes. */

@@ -50,10 +50,9 @@ public final class WatchCache implements AutoCloseable {
     private final Condition advanced = lock.newCondition();
     private final TreeMap<String, CachedObject> objects = new TreeMap<>();
     private final ArrayDeque<CacheEvent> window = new ArrayDeque<>();
-    private final Set<CacheWatcher> watchers = ConcurrentHashMap.newKeySet();
     /**
-     * The same watchers grouped by {@link CacheWatcher#scope}, so that a change's key is compared once per watched
-     * namespace rather than once per watcher (a thousand watchers of one namespace: one comparison).
+     * The watchers, grouped by {@link CacheWatcher#scope} so that a change's key is compared once per watched namespace
+     * rather than once per watcher (a thousand watchers of one namespace: one comparison).
      */
     private final Map<String, Set<CacheWatcher>> byScope = new ConcurrentHashMap<>();
     private volatile long revision;
@@ -289,7 +288,6 @@ public final class WatchCache implements AutoCloseable {
 
     /** Registers a watcher for the changes to come; called under the lock. */
     private void add(CacheWatcher w) {
-        watchers.add(w);
         byScope.compute(w.scope(), (k, set) -> {
             Set<CacheWatcher> s = set == null ? ConcurrentHashMap.newKeySet() : set;
             s.add(w);
@@ -299,7 +297,6 @@ public final class WatchCache implements AutoCloseable {
 
     /** Unregisters a watcher; any thread, idempotent. A scope left without watchers is dropped in the same step. */
     void remove(CacheWatcher w) {
-        watchers.remove(w);
         byScope.computeIfPresent(w.scope(), (k, s) -> {
             s.remove(w);
             return s.isEmpty() ? null : s;
@@ -307,13 +304,14 @@ public final class WatchCache implements AutoCloseable {
     }
 
     private void terminateWatchers() {
-        for (CacheWatcher w : watchers) w.terminate();
-        watchers.clear();
+        for (Set<CacheWatcher> scope : byScope.values()) scope.forEach(CacheWatcher::terminate);
         byScope.clear();
     }
 
     public int watcherCount() {
-        return watchers.size();
+        int n = 0;
+        for (Set<CacheWatcher> scope : byScope.values()) n += scope.size();
+        return n;
     }
 
     /** How many objects the cache holds. */
