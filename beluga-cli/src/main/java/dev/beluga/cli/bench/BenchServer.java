@@ -3,12 +3,10 @@ package dev.beluga.cli.bench;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,7 +19,8 @@ import java.util.stream.Stream;
  * loopback port. It is started the way a user starts it — through the {@code beluga} launcher script when the benchmark
  * itself runs under it ({@code BELUGA_LAUNCHER}, set by the script), so that the figures include the script, its JVM
  * flags and the ahead-of-time cache — else with this JVM's options; {@code BELUGA_BENCH_SERVER_JAVA_OPTS} adds JVM
- * options in both cases. {@link #start} returns once {@code /readyz} answers; {@link #restart} starts the server again
+ * options in both cases. {@link #start} returns once {@code /readyz} answers (see {@link ReadinessProbe}: this JVM settles
+ * first, and the probe is light); {@link #restart} starts the server again
  * on the same data; {@link #close} stops the process and deletes its directory and log.
  */
 public final class BenchServer implements AutoCloseable {
@@ -80,17 +79,12 @@ public final class BenchServer implements AutoCloseable {
             "--bind-address", "127.0.0.1", "--disable-agent"));
         serverArgs.addAll(extraArgs);
         ProcessBuilder pb = command(serverArgs);
-        HttpClient probe = readinessClient();
-        try {
-            probe.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz")).build(),
-                HttpResponse.BodyHandlers.discarding());
-        } catch (IOException expected) {
-            // nothing listens yet: this only warms up the client
-        }
+        ReadinessProbe probe = ReadinessProbe.warmedUp();
+        ReadinessProbe.settle(); // this JVM's own compilers finish first, as on a machine where a user starts a server
         long t0 = System.nanoTime();
         Process server = pb.redirectErrorStream(true).redirectOutput(log(dir).toFile()).start();
         try {
-            long ready = waitReady(probe, port, t0);
+            long ready = probe.waitReady(port, t0, Duration.ofSeconds(60), server);
             long cpu = ThreadCpuBreakdown.processMillis(server.pid());
             Map<String, Double> byThread = new ThreadCpuBreakdown(server.pid()).stop(); // not started: since the process began
             return new BenchServer(dir, port, server, ready, cpu, byThread, extraArgs);
@@ -164,43 +158,6 @@ public final class BenchServer implements AutoCloseable {
             // process gone
         }
         return -1;
-    }
-
-    /**
-     * Polls {@code /readyz} (which needs no credentials) with a client prepared before the server was started, so the
-     * figure is the server's start-up, not the benchmark's TLS set-up.
-     */
-    private static HttpClient readinessClient() throws java.security.GeneralSecurityException {
-        javax.net.ssl.TrustManager trustAll = new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        };
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
-        return HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
-    }
-
-    private static long waitReady(HttpClient probe, int port, long t0) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        HttpRequest readyz = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz"))
-            .timeout(java.time.Duration.ofSeconds(2)).build();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (probe.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200)
-                    return (System.nanoTime() - t0) / 1_000_000;
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("server not ready within 60 s");
     }
 
     @Override
