@@ -390,7 +390,7 @@ public final class ApiServer implements AutoCloseable {
                 if (e.code() != 404) throw e;
                 ObjectNode obj = Json.object();
                 obj.putObject("metadata").put("name", ns);
-                namespaces.create(null, obj, new WriteOptions(false, "beluga-apiserver", "Ignore", null));
+                namespaces.create(null, obj, WriteOptions.serverBuilt("beluga-apiserver"));
             }
         }
         for (String ns : List.of("default", "kube-system")) namespaces.cache().waitFor(store.currentRevision(), 5000);
@@ -415,7 +415,7 @@ public final class ApiServer implements AutoCloseable {
                 .put("storageclass.kubernetes.io/is-default-class", "true");
             sc.put("provisioner", "rancher.io/local-path").put("reclaimPolicy", "Delete").put("volumeBindingMode", "WaitForFirstConsumer");
             try {
-                classes.create(null, sc, new WriteOptions(false, "beluga-apiserver", "Ignore", null));
+                classes.create(null, sc, WriteOptions.serverBuilt("beluga-apiserver"));
             } catch (StatusException raced) {
                 if (raced.code() != 409) throw raced; // another API server of the cluster made it meanwhile
             }
@@ -436,7 +436,7 @@ public final class ApiServer implements AutoCloseable {
         subset.putArray("addresses").addObject().put("ip", ip);
         subset.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
         RegistryStore endpoints = registry.get("", "v1", "endpoints");
-        WriteOptions w = new WriteOptions(false, "beluga-apiserver", "Ignore", null);
+        WriteOptions w = WriteOptions.serverBuilt("beluga-apiserver");
         try {
             ObjectNode current = endpoints.get("default", "kubernetes", null);
             if (current.path("subsets").equals(ep.path("subsets"))) return;

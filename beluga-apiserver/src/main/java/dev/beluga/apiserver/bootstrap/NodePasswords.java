@@ -40,7 +40,7 @@ final class NodePasswords {
     static final Duration RELEASE_AFTER = Duration.ofMinutes(5);
     /** The annotation with the time the password was recorded (the Secret's creation time may be older after a release). */
     static final String RECORDED_AT = "beluga.dev/recorded-at";
-    private static final WriteOptions WRITE = new WriteOptions(false, "beluga-apiserver", "Ignore", null);
+    private static final WriteOptions WRITE = WriteOptions.serverBuilt("beluga-apiserver");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RegistryStore secrets;

@@ -542,10 +542,11 @@ public final class RegistryStore {
 
     /**
      * Drops the fields the kind does not have, as typed decoding upstream does: with {@code fieldValidation=Strict}
-     * that is a 400 ("strict decoding error: unknown field ..."), with Warn each becomes a warning.
+     * that is a 400 ("strict decoding error: unknown field ..."), with Warn each becomes a warning. Not for an object
+     * the API server built ({@link WriteOptions#serverBuilt()}).
      */
     private void checkFields(ObjectNode obj, WriteOptions w) {
-        if (model == null) return;
+        if (model == null || w.serverBuilt()) return;
         List<String> unknown = KnownFields.prune(obj, model);
         if (unknown.isEmpty()) return;
         if ("Strict".equals(w.fieldValidation())) {

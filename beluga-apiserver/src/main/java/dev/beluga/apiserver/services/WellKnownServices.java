@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WellKnownServices {
     private static final Logger log = LoggerFactory.getLogger(WellKnownServices.class);
-    private static final WriteOptions WRITE = new WriteOptions(false, "beluga-apiserver", "Ignore", null);
+    private static final WriteOptions WRITE = WriteOptions.serverBuilt("beluga-apiserver");
 
     private WellKnownServices() {
     }

@@ -69,6 +69,18 @@ class RegistryStoreTest {
     }
 
     @Test
+    void unknownFieldsAreDroppedUnlessTheServerBuiltTheObject() {
+        ObjectNode client = cm("client", "1");
+        client.put("bogus", "x");
+        assertThat(configmaps.create("default", client, WriteOptions.defaults()).has("bogus")).isFalse();
+        ObjectNode server = cm("server", "1");
+        server.put("bogus", "x"); // would never be in a server-built object: shows that the search is skipped
+        assertThat(WriteOptions.serverBuilt("beluga-apiserver").fieldManager()).isEqualTo("beluga-apiserver");
+        assertThat(configmaps.create("default", server, WriteOptions.serverBuilt("beluga-apiserver")).has("bogus")).isTrue();
+        assertThat(WriteOptions.defaults().withUser(null).serverBuilt()).isFalse();
+    }
+
+    @Test
     void writesAnswerWithTheStoredJsonAndTheirResourceVersion() {
         RegistryStore.Written created = configmaps.createWritten("default", cm("a", "1"), WriteOptions.defaults());
         assertThat(Json.parseObject(created.json())).isEqualTo(created.object());

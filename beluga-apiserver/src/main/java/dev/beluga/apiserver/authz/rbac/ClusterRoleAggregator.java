@@ -34,7 +34,7 @@ import java.util.concurrent.Semaphore;
  */
 public final class ClusterRoleAggregator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterRoleAggregator.class);
-    private static final WriteOptions WRITE = new WriteOptions(false, "clusterrole-aggregation-controller", "Ignore", null);
+    private static final WriteOptions WRITE = WriteOptions.serverBuilt("clusterrole-aggregation-controller");
 
     private final RegistryStore clusterRoles;
     private final Map<String, ObjectNode> roles = new HashMap<>();

@@ -19,7 +19,7 @@ import java.util.function.UnaryOperator;
  * Idempotent; safe to run on several API servers at once (conflicts are retried, creates that raced are ignored).
  */
 public final class PolicyReconciler {
-    private static final WriteOptions WRITE = new WriteOptions(false, "beluga-apiserver", "Ignore", null);
+    private static final WriteOptions WRITE = WriteOptions.serverBuilt("beluga-apiserver");
 
     private PolicyReconciler() {
     }
