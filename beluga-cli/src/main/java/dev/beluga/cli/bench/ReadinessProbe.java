@@ -47,7 +47,7 @@ final class ReadinessProbe {
     static final long SETTLE_CPU_MILLIS = 20;
     static final long SETTLE_WINDOW_MILLIS = 250;
     static final Duration SETTLE_LIMIT = Duration.ofSeconds(15);
-    private static final byte[] REQUEST = "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    private static final byte[] REQUEST = "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
         .getBytes(StandardCharsets.US_ASCII);
 
     private static ReadinessProbe warmed;

@@ -39,15 +39,19 @@ class ReadinessProbeTest {
                     connections.incrementAndGet();
                     InputStream in = s.getInputStream();
                     OutputStream out = s.getOutputStream();
-                    do {
-                        if (!readHead(in)) break;
+                    boolean open = true;
+                    while (open) {
+                        String request = readHead(in);
+                        if (request == null) break;
+                        // as Jetty: a request asking for it, or a server that does not keep connections, closes
+                        open = keepAlive && !request.toLowerCase(java.util.Locale.ROOT).contains("connection: close");
                         boolean ready = requests.incrementAndGet() > notReady;
                         String body = ready ? "ok" : "not ready";
                         String head = "HTTP/1.1 " + (ready ? "200 OK" : "503 Service Unavailable") + "\r\n"
                             + (keepAlive ? "Content-Length: " + body.length() + "\r\n" : "Connection: close\r\n") + "\r\n";
                         out.write((head + body).getBytes(StandardCharsets.US_ASCII));
                         out.flush();
-                    } while (keepAlive);
+                    }
                 } catch (IOException e) {
                     // the client went away, or the socket closed at the end of the test
                 }
@@ -56,12 +60,15 @@ class ReadinessProbeTest {
         return server.getLocalPort();
     }
 
-    private static boolean readHead(InputStream in) throws IOException {
+    /** The request head up to its blank line, or null at the end of the stream. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
         for (int c, run = 0; run < 4; ) {
-            if ((c = in.read()) == -1) return false;
+            if ((c = in.read()) == -1) return null;
+            head.append((char) c);
             run = (c == '\r' || c == '\n') ? run + 1 : 0;
         }
-        return true;
+        return head.toString();
     }
 
     private Process aliveProcess() throws IOException {
