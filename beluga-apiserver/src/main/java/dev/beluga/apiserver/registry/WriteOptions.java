@@ -13,8 +13,9 @@ import dev.beluga.apiserver.auth.UserInfo;
  *                        CertificateSigningRequest's spec.username); null for the API server's own writes
  * @param serverBuilt     the object was built by the API server's own code from fields its kind has (bootstrap
  *                        objects, the RBAC bootstrap policy): the search for unknown fields is skipped. On a first
- *                        start it introspected the model classes of ~60 such objects, ~200 ms of the start; a
- *                        client's object is always searched ({@link #serverBuilt(String)} is the only way to set it)
+ *                        start it introspected the model classes of ~60 such objects, ~200 ms of the start. Set
+ *                        through {@link #serverBuilt(String)} by that code only: the options of a client's request
+ *                        (ResourceHandler) never have it, so a client's object is always searched
  */
 public record WriteOptions(boolean dryRun, String fieldManager, String fieldValidation, String subresource,
                            com.fasterxml.jackson.databind.node.ObjectNode applied,
