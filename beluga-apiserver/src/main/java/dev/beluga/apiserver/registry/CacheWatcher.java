@@ -8,8 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One client watch fed by a {@link WatchCache}. The cache offers it every change (already filtered and turned into
  * ADDED/DELETED when an object enters or leaves the filter, as upstream does); the HTTP layer takes events with
- * {@link #poll} and waits for them with {@link #await} (or both at once with {@link #next}). A watcher that falls more than its buffer behind is closed — the client then re-watches from the
- * last revision it saw, exactly as with kube-apiserver.
+ * {@link #poll} and waits for them with {@link #await} (or both at once with {@link #next}). A watcher that falls
+ * more than its buffer behind is closed — the client then re-watches from the last revision it saw, exactly as with
+ * kube-apiserver.
  *
  * <p>Threading: {@link #offer} is called by the cache under its lock; {@link #next}, {@link #poll} and {@link #await}
  * by one consumer thread.

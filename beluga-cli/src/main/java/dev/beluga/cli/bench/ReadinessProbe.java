@@ -3,14 +3,13 @@ package dev.beluga.cli.bench;
 import dev.beluga.pki.CertificateAuthority;
 import dev.beluga.pki.IssuedCertificate;
 import dev.beluga.pki.KeyStores;
+import dev.beluga.pki.TlsTrust;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +17,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #settle()} waits until this JVM's own CPU use (its compilers, mostly) has died down, as on a machine
  *       where a user starts {@code beluga server}.</li>
  * </ul>
- * Only loopback traffic. Thread-safe: the probe holds only its TLS context.
+ * Only loopback traffic; the server is not authenticated ({@link TlsTrust#acceptingAnyServer}). Thread-safe: the probe
+ * holds only its TLS context.
  */
 final class ReadinessProbe {
     static final int POLL_MILLIS = 10;
@@ -53,10 +51,9 @@ final class ReadinessProbe {
     private static ReadinessProbe warmed;
     private final SSLSocketFactory tls;
 
-    ReadinessProbe() throws GeneralSecurityException {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new TrustAll()}, null);
-        this.tls = ctx.getSocketFactory();
+    ReadinessProbe() {
+        // any server: the probe checks readiness, not identity, and talks to loopback only
+        this.tls = TlsTrust.acceptingAnyServer(null).getSocketFactory();
     }
 
     /** The probe of this JVM, warmed up by its first call (a few seconds, once). */
@@ -221,22 +218,6 @@ final class ReadinessProbe {
             } catch (IOException e) {
                 // closed at the end of the warm-up, or one connection failed: the client's check reports that
             }
-        }
-    }
-
-    /** Trusts any server: the probe checks readiness, not identity, and talks to loopback only. */
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
