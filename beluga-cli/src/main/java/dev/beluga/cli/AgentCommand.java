@@ -1,5 +1,7 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.Arguments;
+import dev.beluga.cli.args.CliCommand;
 import dev.beluga.agent.AgentConfig;
 import dev.beluga.agent.NodeAgent;
 import dev.beluga.agent.certificates.NodeCertificates;
@@ -10,16 +12,14 @@ import dev.beluga.agent.join.NodeCredentials;
 import dev.beluga.agent.join.NodeJoin;
 import dev.beluga.pki.NodeToken;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -29,86 +29,81 @@ import java.util.concurrent.CountDownLatch;
  * containerd (its own, supervised, unless {@code --container-runtime-endpoint} names one). {@code --kubeconfig FILE}
  * (with {@code --cluster-pki-dir} for the kubelet API) is the older way for an agent on the server's machine.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true, description = "Run the node agent (kubelet) against an API server.")
-final class AgentCommand implements Callable<Integer> {
+final class AgentCommand implements CliCommand {
+    static final String DESCRIPTION = "Run the node agent (kubelet) against an API server.";
+
     /** The environment variable holding the join token when neither --token nor --token-file is given. */
     static final String TOKEN_ENV = "BELUGA_TOKEN";
 
-    @Option(names = "--server", paramLabel = "URL", description = "The API server to join, https://HOST:PORT (with a join token).")
     String server;
-
-    @Option(names = "--token", paramLabel = "TOKEN",
-        description = "Join token K10<ca hash>::node:<secret> (`beluga token` on the server prints it); or --token-file, or env "
-            + TOKEN_ENV + ". Needed at the first start; later starts reuse the node's credentials.")
     String token;
-
-    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the join token.")
     Path tokenFile;
-
-    @Option(names = "--kubeconfig", paramLabel = "FILE",
-        description = "Use this kubeconfig instead of joining with --server/--token (e.g. an admin kubeconfig on the server's machine).")
     Path kubeconfig;
-
-    @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Agent data directory (default: /var/lib/beluga/agent as root, ~/.beluga/agent otherwise).")
     Path dataDir;
-
-    @Option(names = "--node-name", paramLabel = "NAME", description = "The Node's name (default: the host name).")
     String nodeName;
-
-    @Option(names = "--node-ip", paramLabel = "IP", description = "The node's InternalIP (default: the first IPv4 address).")
     String nodeIp;
-
-    @Option(names = "--node-label", paramLabel = "KEY=VALUE", description = "Extra label on the Node (repeatable).")
     List<String> nodeLabels = new ArrayList<>();
-
-    @Option(names = "--container-runtime-endpoint", paramLabel = "SOCKET",
-        description = "Use this CRI socket instead of starting containerd.")
     Path criSocket;
-
-    @Option(names = "--kubelet-port", paramLabel = "PORT", defaultValue = "10250", description = "Kubelet API port (default: 10250).")
-    int kubeletPort;
-
-    @Option(names = "--cluster-dns", paramLabel = "IP", description = "Cluster DNS server for pods (repeatable).")
+    int kubeletPort = 10250;
     List<String> clusterDns = new ArrayList<>();
-
-    @Option(names = "--host-gw-routes", description = "Route other nodes' pod CIDRs via their InternalIPs (nodes on one link).")
     boolean hostGwRoutes;
-
-    @Option(names = "--proxy-mode", paramLabel = "MODE", defaultValue = "auto",
-        description = "Service proxy: nftables, userspace, none, or auto (nftables when available; default: auto).")
-    String proxyMode;
-
-    @Option(names = "--cluster-cidr", paramLabel = "CIDR", defaultValue = "10.42.0.0/16",
-        description = "Where all pods have their addresses; pods' connections elsewhere are masqueraded (default: 10.42.0.0/16; empty: never).")
-    String clusterCidr;
-
-    @Option(names = "--image-gc-high-threshold", paramLabel = "PERCENT", defaultValue = "85",
-        description = "Image filesystem usage from which unused images are removed (default: 85; 100 disables).")
-    int imageGcHigh;
-
-    @Option(names = "--image-gc-low-threshold", paramLabel = "PERCENT", defaultValue = "80",
-        description = "Image filesystem usage image GC brings it down to (default: 80).")
-    int imageGcLow;
-
-    @Option(names = "--image-minimum-gc-age", paramLabel = "DURATION", defaultValue = "PT2M",
-        description = "Minimum age of an unused image before it may be removed (default: PT2M).")
-    java.time.Duration imageGcMinAge;
-
-    @Option(names = "--registries", paramLabel = "FILE",
-        description = "Registry mirrors and credentials, in k3s's registries.yaml format (default: /etc/beluga/registries.yaml when it exists).")
+    String proxyMode = "auto";
+    String clusterCidr = "10.42.0.0/16";
+    int imageGcHigh = 85;
+    int imageGcLow = 80;
+    Duration imageGcMinAge = Duration.ofMinutes(2);
     Path registries;
-
-    @Option(names = "--disable-default-registry-endpoint",
-        description = "Pull mirrored registries only through their mirrors, never from the registry's own address.")
     boolean disableDefaultRegistryEndpoint;
-
-    @Option(names = "--remove-pods-on-exit", description = "Stop and remove every pod of this node when the agent stops.")
     boolean removePodsOnExit;
-
-    @Option(names = "--cluster-pki-dir", paramLabel = "DIR",
-        description = "The server's PKI directory (DATA/tls) on this machine: the agent's kubelet API gets a serving certificate from its CA.")
     Path clusterPkiDir;
+
+    @Override
+    public void declare(Arguments a) {
+        a.option("--server", "URL", "The API server to join, https://HOST:PORT (with a join token).", v -> server = v);
+        a.option("--token", "TOKEN",
+            "Join token K10<ca hash>::node:<secret> (`beluga token` on the server prints it); or --token-file, or env "
+                + TOKEN_ENV + ". Needed at the first start; later starts reuse the node's credentials.",
+            v -> token = v);
+        a.option("--token-file", "FILE", "File holding the join token.", Path::of, v -> tokenFile = v);
+        a.option("--kubeconfig", "FILE",
+            "Use this kubeconfig instead of joining with --server/--token (e.g. an admin kubeconfig on the server's machine).",
+            Path::of, v -> kubeconfig = v);
+        a.option("--data-dir", "DIR", "Agent data directory (default: /var/lib/beluga/agent as root, ~/.beluga/agent otherwise).",
+            Path::of, v -> dataDir = v);
+        a.option("--node-name", "NAME", "The Node's name (default: the host name).", v -> nodeName = v);
+        a.option("--node-ip", "IP", "The node's InternalIP (default: the first IPv4 address).", v -> nodeIp = v);
+        a.option("--node-label", "KEY=VALUE", "Extra label on the Node (repeatable).", nodeLabels::add);
+        a.option("--container-runtime-endpoint", "SOCKET", "Use this CRI socket instead of starting containerd.",
+            Path::of, v -> criSocket = v);
+        a.option("--kubelet-port", "PORT", "Kubelet API port (default: 10250).", Integer::parseInt, v -> kubeletPort = v);
+        a.option("--cluster-dns", "IP", "Cluster DNS server for pods (repeatable).", clusterDns::add);
+        a.flag("--host-gw-routes", "Route other nodes' pod CIDRs via their InternalIPs (nodes on one link).",
+            () -> hostGwRoutes = true);
+        a.option("--proxy-mode", "MODE",
+            "Service proxy: nftables, userspace, none, or auto (nftables when available; default: auto).",
+            v -> proxyMode = v);
+        a.option("--cluster-cidr", "CIDR",
+            "Where all pods have their addresses; pods' connections elsewhere are masqueraded (default: 10.42.0.0/16; empty: never).",
+            v -> clusterCidr = v);
+        a.option("--image-gc-high-threshold", "PERCENT",
+            "Image filesystem usage from which unused images are removed (default: 85; 100 disables).",
+            Integer::parseInt, v -> imageGcHigh = v);
+        a.option("--image-gc-low-threshold", "PERCENT", "Image filesystem usage image GC brings it down to (default: 80).",
+            Integer::parseInt, v -> imageGcLow = v);
+        a.option("--image-minimum-gc-age", "DURATION", "Minimum age of an unused image before it may be removed (default: PT2M).",
+            Duration::parse, v -> imageGcMinAge = v);
+        a.option("--registries", "FILE",
+            "Registry mirrors and credentials, in k3s's registries.yaml format (default: /etc/beluga/registries.yaml when it exists).",
+            Path::of, v -> registries = v);
+        a.flag("--disable-default-registry-endpoint",
+            "Pull mirrored registries only through their mirrors, never from the registry's own address.",
+            () -> disableDefaultRegistryEndpoint = true);
+        a.flag("--remove-pods-on-exit", "Stop and remove every pod of this node when the agent stops.",
+            () -> removePodsOnExit = true);
+        a.option("--cluster-pki-dir", "DIR",
+            "The server's PKI directory (DATA/tls) on this machine: the agent's kubelet API gets a serving certificate from its CA.",
+            Path::of, v -> clusterPkiDir = v);
+    }
 
     @Override
     public Integer call() throws Exception {

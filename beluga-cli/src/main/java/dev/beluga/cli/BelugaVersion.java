@@ -1,13 +1,18 @@
 package dev.beluga.cli;
 
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Properties;
 
-/** The version of this build, from the properties Maven writes at build time. */
-public final class BelugaVersion implements CommandLine.IVersionProvider {
+/** What the program is: its one-line description and the version of this build (from the properties Maven writes). */
+public final class BelugaVersion {
+    /** The program's description, first in {@code beluga --help}. */
+    public static final String DESCRIPTION = "Beluga: a Kubernetes-compatible container orchestrator in one program.";
+
+    private BelugaVersion() {
+    }
+
     public static String version() {
         Properties p = new Properties();
         try (InputStream in = BelugaVersion.class.getResourceAsStream("version.properties")) {
@@ -18,9 +23,9 @@ public final class BelugaVersion implements CommandLine.IVersionProvider {
         return p.getProperty("version", "unknown");
     }
 
-    @Override
-    public String[] getVersion() {
-        return new String[] {"Beluga v" + version(), "Java " + System.getProperty("java.version") + " ("
-            + System.getProperty("java.vm.name") + ")", "Kubernetes API compatibility target: v1.32"};
+    /** What {@code beluga version} and {@code beluga --version} print. */
+    public static List<String> lines() {
+        return List.of("Beluga v" + version(), "Java " + System.getProperty("java.version") + " ("
+            + System.getProperty("java.vm.name") + ")", "Kubernetes API compatibility target: v1.32");
     }
 }

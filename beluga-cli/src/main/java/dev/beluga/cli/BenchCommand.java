@@ -1,58 +1,77 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.Arguments;
+import dev.beluga.cli.args.CliCommand;
+import dev.beluga.cli.args.CommandInfo;
 import dev.beluga.store.bench.StoreBenchmark;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.time.Duration;
+import java.util.List;
 
 /** {@code beluga bench ...}: the benchmarks; each prints a table and a {@code BENCH {json}} line. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-    subcommands = {BenchCommand.Store.class, BenchCommand.Api.class, BenchCommand.Scheduler.class, BenchCommand.Controllers.class,
-        BenchCommand.Node.class,
-        BenchCommand.Proxy.class, BenchCommand.Dns.class})
-final class BenchCommand implements Runnable {
-    @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+final class BenchCommand {
+    static final String DESCRIPTION = "Run a benchmark and print its figures.";
+
+    /** The subcommands, in the order help lists them. */
+    static final List<CommandInfo> SUBCOMMANDS = List.of(
+        CommandInfo.command("api",
+            "API server: start to /readyz, idle RSS, pod creates/s (32 clients), LIST 10,000 pods, watch fan-out.", Api::new),
+        CommandInfo.command("scheduler",
+            "Scheduler throughput on hollow nodes (like upstream scheduler_perf): SchedulingBasic, NodeAffinity, "
+                + "RequiredPodAntiAffinity, TopologySpreading, Preemption.", Scheduler::new),
+        CommandInfo.command("controllers",
+            "Controller manager end to end on hollow nodes: Deployment scale-up and rolling update, EndpointSlice "
+                + "latency after readiness changes, namespace deletion; then the same with upstream's client limit (QPS 20).", Controllers::new),
+        CommandInfo.command("node",
+            "The node agent with real containers (one node as a network namespace, needs root): idle memory, "
+                + "pod startup latency (create -> Running), CPU and memory with the pods running, deletion.", Node::new),
+        CommandInfo.command("proxy",
+            "Network programming of the nftables service proxy (in a network namespace of its own, needs root): "
+                + "Services and EndpointSlices through the API, full sync at that size, EndpointSlice change -> rules in effect.", Proxy::new),
+        CommandInfo.command("dns",
+            "Cluster DNS: queries/s and latency for cached cluster names (1,000 services, 10,000 endpoints) from a "
+                + "UDP load generator on loopback, then the same while endpoints change.", Dns::new),
+        CommandInfo.command("store", "Embedded store vs a local etcd: 1 and 16 writers, reads, watch delivery latency.", Store::new));
+
+    private BenchCommand() {
     }
 
-    @Command(name = "api", mixinStandardHelpOptions = true,
-        description = "API server: start to /readyz, idle RSS, pod creates/s (32 clients), LIST 10,000 pods, watch fan-out.")
-    static final class Api implements Callable<Integer> {
-        @Option(names = "--work-dir", description = "Where the server's data directory is created (default: the temp dir).")
+    static final class Api implements CliCommand {
         Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
-
-        @Option(names = "--pods", defaultValue = "10000", description = "Pods to create (default: 10000).")
-        int pods;
-
-        @Option(names = "--warmup", defaultValue = "10000", description = "Pods created before the measured creates, not counted (default: 10000).")
-        int warmup;
-
-        @Option(names = "--watchers", defaultValue = "1000", description = "Concurrent pod watchers (default: 1000).")
-        int watchers;
-
-        @Option(names = "--watch-rate", defaultValue = "500", description = "Pod changes per second during the watch test (default: 500).")
-        int watchRate;
-
-        @Option(names = "--watch-seconds", defaultValue = "5", description = "Length of the watch test (default: 5 s).")
-        int watchSeconds;
-
-        @Option(names = "--watch-warmup-seconds", defaultValue = "5",
-            description = "Length of a first watch run, not counted, so that the measured one meets compiled code (default: 5 s; 0: none).")
-        int watchWarmupSeconds;
-
-        @Option(names = "--starts", defaultValue = "1",
-            description = "How many times the first start (new data directory) and the second start are measured (default: 1).")
-        int starts;
-
-        @Option(names = "--start-only", description = "Measure the starts only, not the creates, list and watch.")
+        int pods = 10000;
+        int warmup = 10000;
+        int watchers = 1000;
+        int watchRate = 500;
+        int watchSeconds = 5;
+        int watchWarmupSeconds = 5;
+        int starts = 1;
         boolean startOnly;
+        int idleSeconds = 0;
 
-        @Option(names = "--idle-seconds", defaultValue = "0",
-            description = "Also leave a whole server (scheduler, controllers; no agent) idle this long, reading its RSS every 30 s (default: 0, not measured).")
-        int idleSeconds;
+        @Override
+        public void declare(Arguments a) {
+            a.option("--work-dir", "DIR", "Where the server's data directory is created (default: the temp dir).",
+                Path::of, v -> workDir = v);
+            a.option("--pods", "N", "Pods to create (default: 10000).", Integer::parseInt, v -> pods = v);
+            a.option("--warmup", "N", "Pods created before the measured creates, not counted (default: 10000).",
+                Integer::parseInt, v -> warmup = v);
+            a.option("--watchers", "N", "Concurrent pod watchers (default: 1000).", Integer::parseInt, v -> watchers = v);
+            a.option("--watch-rate", "N", "Pod changes per second during the watch test (default: 500).",
+                Integer::parseInt, v -> watchRate = v);
+            a.option("--watch-seconds", "N", "Length of the watch test (default: 5 s).",
+                Integer::parseInt, v -> watchSeconds = v);
+            a.option("--watch-warmup-seconds", "N",
+                "Length of a first watch run, not counted, so that the measured one meets compiled code (default: 5 s; 0: none).",
+                Integer::parseInt, v -> watchWarmupSeconds = v);
+            a.option("--starts", "N",
+                "How many times the first start (new data directory) and the second start are measured (default: 1).",
+                Integer::parseInt, v -> starts = v);
+            a.flag("--start-only", "Measure the starts only, not the creates, list and watch.", () -> startOnly = true);
+            a.option("--idle-seconds", "N",
+                "Also leave a whole server (scheduler, controllers; no agent) idle this long, reading its RSS every 30 s (default: 0, not measured).",
+                Integer::parseInt, v -> idleSeconds = v);
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -62,22 +81,22 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "scheduler", mixinStandardHelpOptions = true,
-        description = "Scheduler throughput on hollow nodes (like upstream scheduler_perf): SchedulingBasic, NodeAffinity, "
-            + "RequiredPodAntiAffinity, TopologySpreading, Preemption.")
-    static final class Scheduler implements Callable<Integer> {
-        @Option(names = "--work-dir", description = "Where the servers' data directories are created (default: the temp dir).")
+    static final class Scheduler implements CliCommand {
         Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+        double scale = 1.0;
+        List<String> workloads = new java.util.ArrayList<>();
+        int warmup = 5000;
 
-        @Option(names = "--scale", defaultValue = "1.0", description = "Size relative to upstream's workloads (default: 1.0 = 5,000 nodes).")
-        double scale;
-
-        @Option(names = "--workload", description = "Run only this workload (repeatable).")
-        java.util.List<String> workloads = new java.util.ArrayList<>();
-
-        @Option(names = "--warmup", defaultValue = "5000",
-            description = "Pods scheduled and deleted before each measured run, not counted (default: 5000).")
-        int warmup;
+        @Override
+        public void declare(Arguments a) {
+            a.option("--work-dir", "DIR", "Where the servers' data directories are created (default: the temp dir).",
+                Path::of, v -> workDir = v);
+            a.option("--scale", "N", "Size relative to upstream's workloads (default: 1.0 = 5,000 nodes).",
+                Double::parseDouble, v -> scale = v);
+            a.option("--workload", "VALUE", "Run only this workload (repeatable).", workloads::add);
+            a.option("--warmup", "N", "Pods scheduled and deleted before each measured run, not counted (default: 5000).",
+                Integer::parseInt, v -> warmup = v);
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -87,32 +106,31 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "controllers", mixinStandardHelpOptions = true,
-        description = "Controller manager end to end on hollow nodes: Deployment scale-up and rolling update, EndpointSlice "
-            + "latency after readiness changes, namespace deletion; then the same with upstream's client limit (QPS 20).")
-    static final class Controllers implements Callable<Integer> {
-        @Option(names = "--work-dir", description = "Where the servers' data directories are created (default: the temp dir).")
+    static final class Controllers implements CliCommand {
         Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+        int replicas = 5000;
+        int servicePods = 1000;
+        int flips = 200;
+        int bulk = 10000;
+        int upstreamReplicas = 500;
+        int warmup = 1000;
 
-        @Option(names = "--replicas", defaultValue = "5000", description = "Deployment replicas (default: 5000).")
-        int replicas;
-
-        @Option(names = "--service-pods", defaultValue = "1000", description = "Pods behind the Service (default: 1000).")
-        int servicePods;
-
-        @Option(names = "--flips", defaultValue = "200", description = "Readiness changes measured (default: 200).")
-        int flips;
-
-        @Option(names = "--namespace-objects", defaultValue = "10000", description = "Objects in the deleted namespace (default: 10000).")
-        int bulk;
-
-        @Option(names = "--upstream-replicas", defaultValue = "500",
-            description = "Replicas of the comparison run with upstream's client limit, QPS 20 burst 30 (0: skip; default: 500).")
-        int upstreamReplicas;
-
-        @Option(names = "--warmup", defaultValue = "1000",
-            description = "Replicas of a Deployment scaled up and deleted before the measured phases, not counted (default: 1000).")
-        int warmup;
+        @Override
+        public void declare(Arguments a) {
+            a.option("--work-dir", "DIR", "Where the servers' data directories are created (default: the temp dir).",
+                Path::of, v -> workDir = v);
+            a.option("--replicas", "N", "Deployment replicas (default: 5000).", Integer::parseInt, v -> replicas = v);
+            a.option("--service-pods", "N", "Pods behind the Service (default: 1000).", Integer::parseInt, v -> servicePods = v);
+            a.option("--flips", "N", "Readiness changes measured (default: 200).", Integer::parseInt, v -> flips = v);
+            a.option("--namespace-objects", "N", "Objects in the deleted namespace (default: 10000).",
+                Integer::parseInt, v -> bulk = v);
+            a.option("--upstream-replicas", "N",
+                "Replicas of the comparison run with upstream's client limit, QPS 20 burst 30 (0: skip; default: 500).",
+                Integer::parseInt, v -> upstreamReplicas = v);
+            a.option("--warmup", "N",
+                "Replicas of a Deployment scaled up and deleted before the measured phases, not counted (default: 1000).",
+                Integer::parseInt, v -> warmup = v);
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -128,24 +146,23 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "node", mixinStandardHelpOptions = true,
-        description = "The node agent with real containers (one node as a network namespace, needs root): idle memory, "
-            + "pod startup latency (create -> Running), CPU and memory with the pods running, deletion.")
-    static final class Node implements Callable<Integer> {
-        @Option(names = "--work-dir", description = "Where the data directories are created (default: /tmp).")
+    static final class Node implements CliCommand {
         Path workDir = Path.of("/tmp");
+        int pods = 100;
+        int latencyPods = 20;
+        double rate = 10;
+        Duration steady = Duration.ofSeconds(60);
 
-        @Option(names = "--pods", defaultValue = "100", description = "Pods on the node (default: 100).")
-        int pods;
-
-        @Option(names = "--latency-pods", defaultValue = "20", description = "Of those, latency pods created one per second at the end (default: 20).")
-        int latencyPods;
-
-        @Option(names = "--rate", defaultValue = "10", description = "Saturation pods created per second (default: 10).")
-        double rate;
-
-        @Option(names = "--steady", defaultValue = "PT60S", description = "How long the pods are held for the CPU reading (default: PT60S).")
-        java.time.Duration steady;
+        @Override
+        public void declare(Arguments a) {
+            a.option("--work-dir", "DIR", "Where the data directories are created (default: /tmp).", Path::of, v -> workDir = v);
+            a.option("--pods", "N", "Pods on the node (default: 100).", Integer::parseInt, v -> pods = v);
+            a.option("--latency-pods", "N", "Of those, latency pods created one per second at the end (default: 20).",
+                Integer::parseInt, v -> latencyPods = v);
+            a.option("--rate", "N", "Saturation pods created per second (default: 10).", Double::parseDouble, v -> rate = v);
+            a.option("--steady", "DURATION", "How long the pods are held for the CPU reading (default: PT60S).",
+                Duration::parse, v -> steady = v);
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -159,24 +176,23 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = "Network programming of the nftables service proxy (in a network namespace of its own, needs root): "
-            + "Services and EndpointSlices through the API, full sync at that size, EndpointSlice change -> rules in effect.")
-    static final class Proxy implements Callable<Integer> {
-        @Option(names = "--work-dir", description = "Where the server's data directory is created (default: /tmp).")
+    static final class Proxy implements CliCommand {
         Path workDir = Path.of("/tmp");
+        int services = 1000;
+        int endpoints = 10;
+        int changes = 300;
+        double rate = 20;
 
-        @Option(names = "--services", defaultValue = "1000", description = "Services (default: 1000).")
-        int services;
-
-        @Option(names = "--endpoints-per-service", defaultValue = "10", description = "Endpoints per Service (default: 10).")
-        int endpoints;
-
-        @Option(names = "--changes", defaultValue = "300", description = "EndpointSlice changes measured (default: 300).")
-        int changes;
-
-        @Option(names = "--rate", defaultValue = "20", description = "Changes per second (default: 20).")
-        double rate;
+        @Override
+        public void declare(Arguments a) {
+            a.option("--work-dir", "DIR", "Where the server's data directory is created (default: /tmp).",
+                Path::of, v -> workDir = v);
+            a.option("--services", "N", "Services (default: 1000).", Integer::parseInt, v -> services = v);
+            a.option("--endpoints-per-service", "N", "Endpoints per Service (default: 10).",
+                Integer::parseInt, v -> endpoints = v);
+            a.option("--changes", "N", "EndpointSlice changes measured (default: 300).", Integer::parseInt, v -> changes = v);
+            a.option("--rate", "N", "Changes per second (default: 20).", Double::parseDouble, v -> rate = v);
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -190,21 +206,20 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "dns", mixinStandardHelpOptions = true,
-        description = "Cluster DNS: queries/s and latency for cached cluster names (1,000 services, 10,000 endpoints) from a "
-            + "UDP load generator on loopback, then the same while endpoints change.")
-    static final class Dns implements Callable<Integer> {
-        @Option(names = "--queries", defaultValue = "300000", description = "Queries per measured pass (default: 300000).")
-        int queries;
+    static final class Dns implements CliCommand {
+        int queries = 300000;
+        int senders = 4;
+        int window = 8;
+        int churn = 100;
 
-        @Option(names = "--senders", defaultValue = "4", description = "Load generator threads (default: 4).")
-        int senders;
-
-        @Option(names = "--window", defaultValue = "8", description = "Outstanding queries per sender (default: 8).")
-        int window;
-
-        @Option(names = "--churn", defaultValue = "100", description = "Endpoint changes per second in the second pass (0: skip; default: 100).")
-        int churn;
+        @Override
+        public void declare(Arguments a) {
+            a.option("--queries", "N", "Queries per measured pass (default: 300000).", Integer::parseInt, v -> queries = v);
+            a.option("--senders", "N", "Load generator threads (default: 4).", Integer::parseInt, v -> senders = v);
+            a.option("--window", "N", "Outstanding queries per sender (default: 8).", Integer::parseInt, v -> window = v);
+            a.option("--churn", "N", "Endpoint changes per second in the second pass (0: skip; default: 100).",
+                Integer::parseInt, v -> churn = v);
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -215,17 +230,17 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "store", mixinStandardHelpOptions = true,
-        description = "Embedded store vs a local etcd: 1 and 16 writers, reads, watch delivery latency.")
-    static final class Store implements Callable<Integer> {
-        @Option(names = "--work-dir", description = "Where the stores are created (default: the temp dir).")
+    static final class Store implements CliCommand {
         Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
-
-        @Option(names = "--no-etcd", description = "Skip the etcd run.")
         boolean noEtcd;
-
-        @Option(names = "--quick", description = "Fewer operations (a smoke run, figures less stable).")
         boolean quick;
+
+        @Override
+        public void declare(Arguments a) {
+            a.option("--work-dir", "DIR", "Where the stores are created (default: the temp dir).", Path::of, v -> workDir = v);
+            a.flag("--no-etcd", "Skip the etcd run.", () -> noEtcd = true);
+            a.flag("--quick", "Fewer operations (a smoke run, figures less stable).", () -> quick = true);
+        }
 
         @Override
         public Integer call() throws Exception {

@@ -1,40 +1,42 @@
 package dev.beluga.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import dev.beluga.cli.args.Arguments;
+import dev.beluga.cli.args.CliCommand;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code beluga controller-manager --kubeconfig FILE}: the built-in controllers alone, against any API server, with
  * leader election through the {@code kube-system/kube-controller-manager} Lease.
  */
-@Command(name = "controller-manager", mixinStandardHelpOptions = true,
-    description = "Run the controllers alone against an API server.")
-final class ControllerManagerCommand implements Callable<Integer> {
-    @Option(names = "--kubeconfig", paramLabel = "FILE", required = true, description = "Kubeconfig of the API server.")
+final class ControllerManagerCommand implements CliCommand {
+    static final String DESCRIPTION = "Run the controllers alone against an API server.";
+
     Path kubeconfig;
-
-    @Option(names = "--disable-controller", paramLabel = "NAME", description = "Do not run this controller (repeatable).")
     List<String> disabled = new ArrayList<>();
-
-    @Option(names = "--cluster-signing-cert-file", paramLabel = "FILE",
-        description = "The cluster CA certificate (PEM) CertificateSigningRequests are signed with (with --cluster-signing-key-file;"
-            + " without both, the CSR signing controller does not run).")
     Path signingCert;
-
-    @Option(names = "--cluster-signing-key-file", paramLabel = "FILE", description = "The cluster CA's private key (PEM).")
     Path signingKey;
+    Duration signingDuration = Duration.ofDays(365);
 
-    @Option(names = "--cluster-signing-duration", paramLabel = "DURATION", defaultValue = "PT8760H",
-        description = "The longest certificate the CSR signer issues, ISO-8601 (default: PT8760H, one year, as upstream).")
-    java.time.Duration signingDuration;
+    @Override
+    public void declare(Arguments a) {
+        a.option("--kubeconfig", "FILE", "Kubeconfig of the API server.", Path::of, v -> kubeconfig = v).required();
+        a.option("--disable-controller", "NAME", "Do not run this controller (repeatable).", disabled::add);
+        a.option("--cluster-signing-cert-file", "FILE",
+            "The cluster CA certificate (PEM) CertificateSigningRequests are signed with (with --cluster-signing-key-file;"
+                + " without both, the CSR signing controller does not run).",
+            Path::of, v -> signingCert = v);
+        a.option("--cluster-signing-key-file", "FILE", "The cluster CA's private key (PEM).", Path::of, v -> signingKey = v);
+        a.option("--cluster-signing-duration", "DURATION",
+            "The longest certificate the CSR signer issues, ISO-8601 (default: PT8760H, one year, as upstream).",
+            Duration::parse, v -> signingDuration = v);
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,15 +1,14 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.Arguments;
+import dev.beluga.cli.args.CliCommand;
 import dev.beluga.hollow.HollowNodeSpec;
 import dev.beluga.hollow.HollowNodes;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -17,23 +16,23 @@ import java.util.concurrent.CountDownLatch;
  * them, like kwok) that keep their leases fresh and report their pods Running, until stopped. For trying the
  * control plane (scheduling, Deployments, DaemonSets, kubectl rollout) and for scale tests without real nodes.
  */
-@Command(name = "hollow", mixinStandardHelpOptions = true,
-    description = "Run hollow (fake) nodes against an API server: for trying the control plane and scale tests.")
-final class HollowCommand implements Callable<Integer> {
-    @Option(names = "--kubeconfig", paramLabel = "FILE", required = true, description = "Kubeconfig of the API server.")
+final class HollowCommand implements CliCommand {
+    static final String DESCRIPTION = "Run hollow (fake) nodes against an API server: for trying the control plane and scale tests.";
+
     Path kubeconfig;
+    int nodes = 3;
+    String prefix = "hollow";
+    String cpu = "4";
+    String memory = "32Gi";
 
-    @Option(names = "--nodes", defaultValue = "3", description = "How many nodes (default: 3).")
-    int nodes;
-
-    @Option(names = "--prefix", defaultValue = "hollow", description = "Node name prefix (default: hollow).")
-    String prefix;
-
-    @Option(names = "--cpu", defaultValue = "4", description = "CPU per node (default: 4).")
-    String cpu;
-
-    @Option(names = "--memory", defaultValue = "32Gi", description = "Memory per node (default: 32Gi).")
-    String memory;
+    @Override
+    public void declare(Arguments a) {
+        a.option("--kubeconfig", "FILE", "Kubeconfig of the API server.", Path::of, v -> kubeconfig = v).required();
+        a.option("--nodes", "N", "How many nodes (default: 3).", Integer::parseInt, v -> nodes = v);
+        a.option("--prefix", "VALUE", "Node name prefix (default: hollow).", v -> prefix = v);
+        a.option("--cpu", "VALUE", "CPU per node (default: 4).", v -> cpu = v);
+        a.option("--memory", "VALUE", "Memory per node (default: 32Gi).", v -> memory = v);
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,37 +1,43 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.Arguments;
+import dev.beluga.cli.args.CliCommand;
+import dev.beluga.cli.args.CommandInfo;
 import dev.beluga.agent.images.ImageImporter;
 import dev.beluga.cri.CriClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code beluga images import FILE.tar}: loads an OCI or Docker image archive into a node's containerd (air-gapped nodes). */
-@Command(name = "images", mixinStandardHelpOptions = true, description = "Manage the images of this node's container runtime.",
-    subcommands = {ImagesCommand.Import.class, ImagesCommand.Push.class})
-final class ImagesCommand implements Runnable {
-    @Override
-    public void run() {
-        System.err.println("beluga images: name a subcommand (import)");
+final class ImagesCommand {
+    static final String DESCRIPTION = "Manage the images of this node's container runtime.";
+
+    /** The subcommands, in the order help lists them. */
+    static final List<CommandInfo> SUBCOMMANDS = List.of(
+        CommandInfo.command("import",
+            "Import image archives (OCI layout or docker save tar) into the node's containerd, namespace k8s.io.", Import::new),
+        CommandInfo.command("push",
+            "Push the image of an OCI archive to a registry (OCI distribution API; no authentication).", Push::new));
+
+    private ImagesCommand() {
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Import image archives (OCI layout or docker save tar) into the node's containerd, namespace k8s.io.")
-    static final class Import implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Archives to import.")
-        List<Path> files;
-
-        @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "The server's or agent's data directory (default: /var/lib/beluga as root, ~/.beluga otherwise).")
+    static final class Import implements CliCommand {
+        List<Path> files = new java.util.ArrayList<>();
         Path dataDir;
-
-        @Option(names = "--container-runtime-endpoint", paramLabel = "SOCKET", description = "The CRI socket (default: the node agent's containerd).")
         Path socket;
+
+        @Override
+        public void declare(Arguments a) {
+            a.parameters("FILE", "Archives to import.", Path::of, files::add);
+            a.option("--data-dir", "DIR",
+                "The server's or agent's data directory (default: /var/lib/beluga as root, ~/.beluga otherwise).",
+                Path::of, v -> dataDir = v);
+            a.option("--container-runtime-endpoint", "SOCKET", "The CRI socket (default: the node agent's containerd).",
+                Path::of, v -> socket = v);
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -61,17 +67,17 @@ final class ImagesCommand implements Runnable {
         }
     }
 
-    @Command(name = "push", mixinStandardHelpOptions = true,
-        description = "Push the image of an OCI archive to a registry (OCI distribution API; no authentication).")
-    static final class Push implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "FILE", description = "The OCI archive (as `beluga images import` takes).")
+    static final class Push implements CliCommand {
         java.nio.file.Path archive;
-
-        @Parameters(index = "1", paramLabel = "REGISTRY", description = "The registry, e.g. http://127.0.0.1:5000")
         java.net.URI registry;
-
-        @Parameters(index = "2", paramLabel = "REPOSITORY:TAG", description = "Where to push it, e.g. tools/busybox:1.35")
         String target;
+
+        @Override
+        public void declare(Arguments a) {
+            a.parameter("FILE", "The OCI archive (as `beluga images import` takes).", Path::of, v -> archive = v);
+            a.parameter("REGISTRY", "The registry, e.g. http://127.0.0.1:5000", java.net.URI::create, v -> registry = v);
+            a.parameter("REPOSITORY:TAG", "Where to push it, e.g. tools/busybox:1.35", v -> target = v);
+        }
 
         @Override
         public Integer call() throws Exception {

@@ -1,5 +1,6 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.CliRunner;
 import dev.beluga.store.bench.Json;
 import dev.beluga.store.bench.Latencies;
 import dev.beluga.store.bench.MachineInfo;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,7 +59,7 @@ final class NodeBenchmark {
         try {
             ServerCommand cmd = new ServerCommand();
             cmd.disableAgent = true;
-            new CommandLine(cmd).parseArgs("--data-dir", dir.resolve("server").toString(), "--https-port", "0",
+            CliRunner.bind(cmd, "--data-dir", dir.resolve("server").toString(), "--https-port", "0",
                 "--bind-address", net.hostIp(), "--tls-san", net.hostIp());
             server = cmd.start();
             NetnsNodes.NetnsNode n = net.nodes().getFirst();

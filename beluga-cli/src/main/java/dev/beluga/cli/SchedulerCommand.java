@@ -1,25 +1,30 @@
 package dev.beluga.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import dev.beluga.cli.args.Arguments;
+import dev.beluga.cli.args.CliCommand;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code beluga scheduler --kubeconfig FILE}: the scheduler alone, against any API server (Beluga's or another
  * Kubernetes), with leader election through the {@code kube-system/kube-scheduler} Lease.
  */
-@Command(name = "scheduler", mixinStandardHelpOptions = true, description = "Run the scheduler alone against an API server.")
-final class SchedulerCommand implements Callable<Integer> {
-    @Option(names = "--kubeconfig", paramLabel = "FILE", required = true, description = "Kubeconfig of the API server to schedule for.")
-    Path kubeconfig;
+final class SchedulerCommand implements CliCommand {
+    static final String DESCRIPTION = "Run the scheduler alone against an API server.";
 
-    @Option(names = "--config", paramLabel = "FILE",
-        description = "KubeSchedulerConfiguration (YAML or JSON): profiles, plugins, weights, percentageOfNodesToScore.")
+    Path kubeconfig;
     Path config;
+
+    @Override
+    public void declare(Arguments a) {
+        a.option("--kubeconfig", "FILE", "Kubeconfig of the API server to schedule for.",
+            Path::of, v -> kubeconfig = v).required();
+        a.option("--config", "FILE",
+            "KubeSchedulerConfiguration (YAML or JSON): profiles, plugins, weights, percentageOfNodesToScore.",
+            Path::of, v -> config = v);
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,5 +1,7 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.Arguments;
+import dev.beluga.cli.args.CliCommand;
 import dev.beluga.apiserver.ApiServer;
 import dev.beluga.apiserver.bootstrap.NodeBootstrap;
 import dev.beluga.apiserver.serviceaccount.TokenIssuerConfig;
@@ -14,8 +16,6 @@ import dev.beluga.store.Stores;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,97 +26,42 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code beluga server}: the control plane — the store (embedded by default, or etcd), its compaction, and the
  * Kubernetes API server over HTTPS, with a CA and an admin kubeconfig created at first start.
  */
-@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the Beluga control plane.")
-final class ServerCommand implements Callable<Integer> {
+final class ServerCommand implements CliCommand {
+    static final String DESCRIPTION = "Run the Beluga control plane.";
+
     private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Data directory (default: /var/lib/beluga as root, ~/.beluga otherwise).")
+    // the options (see declare); the initial values are the defaults
     Path dataDir;
-
-    @Option(names = "--datastore-endpoint", paramLabel = "ENDPOINT", defaultValue = "embedded",
-        description = "Where state is kept: 'embedded' (default, in DIR/db) or etcd://host:port[,host:port...].")
-    String datastoreEndpoint;
-
-    @Option(names = "--compaction-retention", paramLabel = "DURATION", defaultValue = "PT5M",
-        description = "Store history kept for watches and paged lists, ISO-8601 (default: PT5M).")
-    Duration retention;
-
-    @Option(names = "--https-port", paramLabel = "PORT", defaultValue = "6443", description = "API server port (default: 6443).")
-    int httpsPort;
-
-    @Option(names = "--bind-address", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "API server address (default: 0.0.0.0).")
-    String bindAddress;
-
-    @Option(names = "--tls-san", paramLabel = "NAME", description = "Extra host name or IP for the serving certificate (repeatable).")
+    String datastoreEndpoint = "embedded";
+    Duration retention = Duration.ofMinutes(5);
+    int httpsPort = 6443;
+    String bindAddress = "0.0.0.0";
     List<String> tlsSans = new ArrayList<>();
-
-    @Option(names = "--service-cidr", paramLabel = "CIDR", defaultValue = ServiceNetwork.DEFAULT_CIDR,
-        description = "IPv4 range of Services' cluster IPs (default: ${DEFAULT-VALUE}); its first address is the kubernetes"
-            + " Service's, its 10th the cluster DNS Service's.")
     String serviceCidr = ServiceNetwork.DEFAULT_CIDR;
-
-    @Option(names = "--service-node-port-range", paramLabel = "FIRST-LAST", defaultValue = ServiceNetwork.DEFAULT_NODE_PORTS,
-        description = "Port range of NodePort and LoadBalancer Services' node ports (default: ${DEFAULT-VALUE}).")
     String serviceNodePortRange = ServiceNetwork.DEFAULT_NODE_PORTS;
-
-    @Option(names = "--service-account-issuer", paramLabel = "URL", defaultValue = TokenIssuerConfig.DEFAULT_ISSUER,
-        description = "The issuer (iss) of service-account tokens, also their default audience (default: ${DEFAULT-VALUE}).")
     String serviceAccountIssuer = TokenIssuerConfig.DEFAULT_ISSUER;
-
-    @Option(names = "--api-audiences", paramLabel = "AUDIENCE", split = ",",
-        description = "Audiences the API server accepts in service-account tokens (default: the issuer).")
     List<String> apiAudiences = new ArrayList<>();
-
-    @Option(names = "--disable-scheduler", description = "Do not run the scheduler in this server.")
     boolean disableScheduler;
-
-    @Option(names = "--scheduler-config", paramLabel = "FILE",
-        description = "KubeSchedulerConfiguration (YAML or JSON): profiles, plugins, weights, percentageOfNodesToScore.")
     Path schedulerConfig;
-
-    @Option(names = "--disable-controller-manager", description = "Do not run the controllers in this server.")
     boolean disableControllerManager;
-
-    @Option(names = "--disable-controller", paramLabel = "NAME",
-        description = "Do not run this controller (repeatable), e.g. replicaset-controller.")
     List<String> disabledControllers = new ArrayList<>();
-
-    @Option(names = "--cluster-signing-duration", paramLabel = "DURATION", defaultValue = "PT8760H",
-        description = "How long the certificates the cluster CA signs for CertificateSigningRequests and joining nodes are valid at"
-            + " most, ISO-8601 (default: PT8760H, one year, as upstream).")
     Duration clusterSigningDuration = Duration.ofDays(365);
-
-    @Option(names = "--disable-agent", description = "Do not run a node agent (kubelet) in this server.")
     boolean disableAgent;
-
-    @Option(names = "--node-name", paramLabel = "NAME", description = "The server's Node name (default: the host name).")
     String nodeName;
-
-    @Option(names = "--node-ip", paramLabel = "IP", description = "The server node's InternalIP (default: the first IPv4 address).")
     String nodeIp;
 
     /** Set by {@code beluga up}: stopping the server also stops and removes the embedded node's pods. */
     boolean removePodsOnStop;
 
-    @Option(names = "--kubelet-port", paramLabel = "PORT", defaultValue = "10250", description = "Kubelet API port (default: 10250).")
     int kubeletPort = 10250;
-
-    @Option(names = "--token", paramLabel = "SECRET",
-        description = "The secret of the node join token (or a whole K10... token of this cluster); default: a random one made at"
-            + " the first start. The token is kept in DIR/" + NODE_TOKEN_FILE + "; `beluga token` prints it.")
     String token;
-
-    @Option(names = "--authorization-mode", paramLabel = "MODES", defaultValue = "Node,RBAC",
-        description = "Ordered, comma-separated authorizers: Node, RBAC, AlwaysAllow, AlwaysDeny (default: Node,RBAC)."
-            + " Members of system:masters are always allowed.")
     String authorizationMode = "Node,RBAC";
 
     /** Where the node join token is kept, under the data directory (as k3s's server/node-token). */
@@ -157,6 +102,61 @@ final class ServerCommand implements Callable<Integer> {
         StartFailure(String message) {
             super(message);
         }
+    }
+
+    @Override
+    public void declare(Arguments a) {
+        a.option("--data-dir", "DIR", "Data directory (default: /var/lib/beluga as root, ~/.beluga otherwise).",
+            Path::of, v -> dataDir = v);
+        a.option("--datastore-endpoint", "ENDPOINT",
+            "Where state is kept: 'embedded' (default, in DIR/db) or etcd://host:port[,host:port...].",
+            v -> datastoreEndpoint = v);
+        a.option("--compaction-retention", "DURATION",
+            "Store history kept for watches and paged lists, ISO-8601 (default: PT5M).",
+            Duration::parse, v -> retention = v);
+        a.option("--https-port", "PORT", "API server port (default: 6443).", Integer::parseInt, v -> httpsPort = v);
+        a.option("--bind-address", "ADDR", "API server address (default: 0.0.0.0).", v -> bindAddress = v);
+        a.option("--tls-san", "NAME", "Extra host name or IP for the serving certificate (repeatable).", tlsSans::add);
+        a.option("--service-cidr", "CIDR",
+            "IPv4 range of Services' cluster IPs (default: " + ServiceNetwork.DEFAULT_CIDR + "); its first address is the kubernetes"
+                + " Service's, its 10th the cluster DNS Service's.",
+            v -> serviceCidr = v);
+        a.option("--service-node-port-range", "FIRST-LAST",
+            "Port range of NodePort and LoadBalancer Services' node ports (default: " + ServiceNetwork.DEFAULT_NODE_PORTS + ").",
+            v -> serviceNodePortRange = v);
+        a.option("--service-account-issuer", "URL",
+            "The issuer (iss) of service-account tokens, also their default audience (default: "
+                + TokenIssuerConfig.DEFAULT_ISSUER + ").",
+            v -> serviceAccountIssuer = v);
+        a.option("--api-audiences", "AUDIENCE",
+            "Audiences the API server accepts in service-account tokens (default: the issuer).",
+            v -> apiAudiences.addAll(List.of(v.split(","))));
+        a.flag("--disable-scheduler", "Do not run the scheduler in this server.", () -> disableScheduler = true);
+        a.option("--scheduler-config", "FILE",
+            "KubeSchedulerConfiguration (YAML or JSON): profiles, plugins, weights, percentageOfNodesToScore.",
+            Path::of, v -> schedulerConfig = v);
+        a.flag("--disable-controller-manager", "Do not run the controllers in this server.",
+            () -> disableControllerManager = true);
+        a.option("--disable-controller", "NAME", "Do not run this controller (repeatable), e.g. replicaset-controller.",
+            disabledControllers::add);
+        a.option("--cluster-signing-duration", "DURATION",
+            "How long the certificates the cluster CA signs for CertificateSigningRequests and joining nodes are valid at"
+                + " most, ISO-8601 (default: PT8760H, one year, as upstream).",
+            Duration::parse, v -> clusterSigningDuration = v);
+        a.flag("--disable-agent", "Do not run a node agent (kubelet) in this server.", () -> disableAgent = true);
+        a.option("--node-name", "NAME", "The server's Node name (default: the host name).", v -> nodeName = v);
+        a.option("--node-ip", "IP", "The server node's InternalIP (default: the first IPv4 address).", v -> nodeIp = v);
+        a.option("--kubelet-port", "PORT", "Kubelet API port (default: 10250).", Integer::parseInt, v -> kubeletPort = v);
+        a.option("--token", "SECRET",
+            "The secret of the node join token (or a whole K10... token of this cluster); default: a random one made at"
+                + " the first start. The token is kept in DIR/"
+                + NODE_TOKEN_FILE
+                + "; `beluga token` prints it.",
+            v -> token = v);
+        a.option("--authorization-mode", "MODES",
+            "Ordered, comma-separated authorizers: Node, RBAC, AlwaysAllow, AlwaysDeny (default: Node,RBAC)."
+                + " Members of system:masters are always allowed.",
+            v -> authorizationMode = v);
     }
 
     @Override

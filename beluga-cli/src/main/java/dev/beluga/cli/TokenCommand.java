@@ -1,24 +1,27 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.Arguments;
+import dev.beluga.cli.args.CliCommand;
 import dev.beluga.pki.NodeToken;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /**
  * {@code beluga token}: prints the server's node join token ({@code DATA/server/node-token}, made at the server's first
  * start), which agents join with: {@code beluga agent --server https://HOST:6443 --token TOKEN}.
  */
-@Command(name = "token", mixinStandardHelpOptions = true,
-    description = "Print the node join token of the server in the data directory (for beluga agent --token).")
-final class TokenCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "The server's data directory (default: /var/lib/beluga as root, ~/.beluga otherwise).")
+final class TokenCommand implements CliCommand {
+    static final String DESCRIPTION = "Print the node join token of the server in the data directory (for beluga agent --token).";
+
     Path dataDir;
+
+    @Override
+    public void declare(Arguments a) {
+        a.option("--data-dir", "DIR", "The server's data directory (default: /var/lib/beluga as root, ~/.beluga otherwise).",
+            Path::of, v -> dataDir = v);
+    }
 
     @Override
     public Integer call() {

@@ -1,7 +1,8 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.CliCommand;
+import dev.beluga.cli.args.CliRunner;
 import dev.beluga.cli.bench.AdminClient;
-import picocli.CommandLine.Command;
 
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * it once per build with {@code -XX:AOTCacheOutput}, so that later starts load and link classes from the cache and
  * start with method profiles (JEP 483, 515). Only loopback traffic; bounded in count.
  */
-@Command(name = "train", hidden = true, description = "Training run for the JVM ahead-of-time cache (used by the launcher).")
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements CliCommand {
+    static final String DESCRIPTION = "Training run for the JVM ahead-of-time cache (used by the launcher).";
     private static final int PODS = 400;
 
     @Override
@@ -33,10 +33,10 @@ final class TrainCommand implements Callable<Integer> {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        // the server's command line is parsed as `beluga server ...` parses it, so that picocli's work for it is trained too
-        String[] args = {"server", "--data-dir", dir.resolve("data").toString(), "--bind-address", "127.0.0.1", "--https-port",
-            Integer.toString(port), "--disable-agent"};
-        ServerCommand server = (ServerCommand) Beluga.commandLine(args).parseArgs(args).subcommand().commandSpec().userObject();
+        // the server's command line is parsed as `beluga server ...` parses it, so that the parser's work for it is trained too
+        ServerCommand server = new ServerCommand();
+        CliRunner.bind(server, "--data-dir", dir.resolve("data").toString(), "--bind-address", "127.0.0.1", "--https-port",
+            Integer.toString(port), "--disable-agent");
         try (ServerCommand.Running r = server.start()) {
             exercise(new AdminClient(r.dataDir(), r.api().port(), HttpClient.Version.HTTP_2));
             exercise(new AdminClient(r.dataDir(), r.api().port(), HttpClient.Version.HTTP_1_1));

@@ -1,15 +1,14 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.Arguments;
+import dev.beluga.cli.args.CliCommand;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -19,22 +18,24 @@ import java.util.concurrent.CountDownLatch;
  * prints how to use kubectl, and on Ctrl-C or SIGTERM stops everything it started (pods, agents, containerd, the
  * network namespaces, the server).
  */
-@Command(name = "up", mixinStandardHelpOptions = true, description = "Start a working single-machine cluster (server + node agents).")
-final class UpCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Data directory (default: /var/lib/beluga as root, ~/.beluga otherwise).")
+final class UpCommand implements CliCommand {
+    static final String DESCRIPTION = "Start a working single-machine cluster (server + node agents).";
+
     Path dataDir;
+    int httpsPort = 6443;
+    int nodes = 1;
+    Duration readyTimeout = Duration.ofMinutes(3);
 
-    @Option(names = "--https-port", paramLabel = "PORT", defaultValue = "6443", description = "API server port (default: 6443).")
-    int httpsPort;
-
-    @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
-        description = "Number of nodes; more than 1 simulates them as network namespaces (default: 1).")
-    int nodes;
-
-    @Option(names = "--ready-timeout", paramLabel = "DURATION", defaultValue = "PT3M",
-        description = "How long to wait for the nodes to be Ready (default: PT3M).")
-    Duration readyTimeout;
+    @Override
+    public void declare(Arguments a) {
+        a.option("--data-dir", "DIR", "Data directory (default: /var/lib/beluga as root, ~/.beluga otherwise).",
+            Path::of, v -> dataDir = v);
+        a.option("--https-port", "PORT", "API server port (default: 6443).", Integer::parseInt, v -> httpsPort = v);
+        a.option("--nodes", "N", "Number of nodes; more than 1 simulates them as network namespaces (default: 1).",
+            Integer::parseInt, v -> nodes = v);
+        a.option("--ready-timeout", "DURATION", "How long to wait for the nodes to be Ready (default: PT3M).",
+            Duration::parse, v -> readyTimeout = v);
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,12 +1,14 @@
 package dev.beluga.cli;
 
-import picocli.CommandLine.Command;
+import dev.beluga.cli.args.CliCommand;
 
 /** {@code beluga version}. */
-@Command(name = "version", description = "Print the version of Beluga.")
-final class VersionCommand implements Runnable {
+final class VersionCommand implements CliCommand {
+    static final String DESCRIPTION = "Print the version of Beluga.";
+
     @Override
-    public void run() {
-        for (String line : new BelugaVersion().getVersion()) System.out.println(line);
+    public Integer call() {
+        for (String line : BelugaVersion.lines()) System.out.println(line);
+        return 0;
     }
 }

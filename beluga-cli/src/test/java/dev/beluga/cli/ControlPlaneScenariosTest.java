@@ -1,5 +1,6 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.CliRunner;
 import dev.beluga.controllers.BuiltinControllers;
 import dev.beluga.controllers.nodelifecycle.NodeLifecycleController;
 import dev.beluga.controllers.runtime.Controller;
@@ -17,7 +18,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,7 +49,7 @@ class ControlPlaneScenariosTest {
     private ServerCommand.Running start() throws Exception {
         ServerCommand cmd = new ServerCommand();
         cmd.disableAgent = true;
-        new CommandLine(cmd).parseArgs("--data-dir", dir.resolve("data").toString(), "--https-port", "0", "--disable-controller-manager");
+        CliRunner.bind(cmd, "--data-dir", dir.resolve("data").toString(), "--https-port", "0", "--disable-controller-manager");
         return cmd.start();
     }
 

@@ -2,11 +2,13 @@ package dev.beluga.cli;
 
 import dev.beluga.agent.join.NodeCredentials;
 import dev.beluga.agent.join.NodeJoin;
+import dev.beluga.cli.args.CliCommand;
+import dev.beluga.cli.args.CliRunner;
+import dev.beluga.cli.args.CommandInfo;
 import dev.beluga.pki.NodeToken;
 import dev.beluga.pki.X509Identity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,7 +38,7 @@ class JoinCommandsTest {
         List<String> args = new java.util.ArrayList<>(List.of("--data-dir", dir.resolve("server").toString(), "--https-port", "0",
             "--bind-address", "127.0.0.1", "--disable-scheduler", "--disable-controller-manager"));
         args.addAll(List.of(extra));
-        new CommandLine(cmd).parseArgs(args.toArray(String[]::new));
+        CliRunner.bind(cmd, args.toArray(String[]::new));
         return cmd.start();
     }
 
@@ -45,7 +46,7 @@ class JoinCommandsTest {
     }
 
     /** Runs a subcommand in this JVM, capturing what it prints. */
-    private static Run run(Callable<Integer> command, String... args) {
+    private static Run run(CliCommand command, String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -53,7 +54,10 @@ class JoinCommandsTest {
         System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
         try {
-            int code = new CommandLine(command).execute(args);
+            String[] line = new String[args.length + 1];
+            line[0] = "command";
+            System.arraycopy(args, 0, line, 1, args.length);
+            int code = Beluga.runner(List.of(CommandInfo.command("command", "", () -> command)), System.out, System.err).run(line);
             return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);

@@ -1,11 +1,11 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.CliRunner;
 import dev.beluga.hollow.HollowNodeSpec;
 import dev.beluga.hollow.HollowNodes;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +55,7 @@ class KubectlWorkloadsTest {
     void deploymentsRollOutUpdateRollBackAndDaemonSetsRollOut() throws Exception {
         ServerCommand cmd = new ServerCommand();
         cmd.disableAgent = true;
-        new CommandLine(cmd).parseArgs("--data-dir", dir.resolve("data").toString(), "--https-port", "0");
+        CliRunner.bind(cmd, "--data-dir", dir.resolve("data").toString(), "--https-port", "0");
         try (ServerCommand.Running server = cmd.start();
              KubernetesClient client = ControlPlaneComponents.client(server.kubeconfig());
              HollowNodes nodes = new HollowNodes(client, HollowNodeSpec.of(3, "node"))) {
@@ -107,7 +107,7 @@ class KubectlWorkloadsTest {
     void statefulSetsJobsAndCronJobsAsKubectlShowsThem() throws Exception {
         ServerCommand cmd = new ServerCommand();
         cmd.disableAgent = true;
-        new CommandLine(cmd).parseArgs("--data-dir", dir.resolve("data").toString(), "--https-port", "0");
+        CliRunner.bind(cmd, "--data-dir", dir.resolve("data").toString(), "--https-port", "0");
         try (ServerCommand.Running server = cmd.start();
              KubernetesClient client = ControlPlaneComponents.client(server.kubeconfig());
              HollowNodes nodes = new HollowNodes(client, HollowNodeSpec.of(3, "node"))) {

@@ -1,8 +1,8 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.CliRunner;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +64,7 @@ final class NetnsCluster implements AutoCloseable {
             List<String> args = new ArrayList<>(List.of("--data-dir", dir.resolve("server").toString(), "--https-port", "0",
                 "--bind-address", net.hostIp(), "--tls-san", net.hostIp()));
             args.addAll(List.of(serverArgs));
-            new CommandLine(cmd).parseArgs(args.toArray(String[]::new));
+            CliRunner.bind(cmd, args.toArray(String[]::new));
             ServerCommand.Running server = cmd.start();
             // the server listens on the bridge address only, which its kubeconfig names
             Path kubeconfig = server.kubeconfig();

@@ -1,5 +1,6 @@
 package dev.beluga.cli;
 
+import dev.beluga.cli.args.CliRunner;
 import dev.beluga.hollow.HollowNodeSpec;
 import dev.beluga.hollow.HollowNodes;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -7,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +31,7 @@ class ServerSchedulesPodsTest {
         args[2] = "--https-port";
         args[3] = "0";
         System.arraycopy(extra, 0, args, 4, extra.length);
-        new CommandLine(cmd).parseArgs(args);
+        CliRunner.bind(cmd, args);
         return cmd.start();
     }
 
