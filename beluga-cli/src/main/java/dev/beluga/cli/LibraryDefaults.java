@@ -26,8 +26,8 @@ final class LibraryDefaults {
 
     /**
      * What every Beluga process does first ({@link Beluga} and {@link AgentMain}): {@link #apply}, then logging set up
-     * (LogConfigurator) on the other core while picocli reads the command's annotations — each about a tenth of a
-     * server's start, and the command's first logger would otherwise wait for it.
+     * (LogConfigurator) on the other core while the command line is read and the command starts: logging's setup was
+     * about a tenth of a server's start, and the command's first logger would otherwise wait for it.
      */
     static void prepareProcess() {
         apply();
