@@ -1,7 +1,5 @@
 package dev.beluga.cli;
 
-import dev.beluga.cli.args.Arguments;
-import dev.beluga.cli.args.CliCommand;
 import dev.beluga.agent.AgentConfig;
 import dev.beluga.agent.NodeAgent;
 import dev.beluga.agent.certificates.NodeCertificates;
@@ -10,6 +8,8 @@ import dev.beluga.agent.images.BuiltinImages;
 import dev.beluga.agent.join.JoinException;
 import dev.beluga.agent.join.NodeCredentials;
 import dev.beluga.agent.join.NodeJoin;
+import dev.beluga.cli.args.Arguments;
+import dev.beluga.cli.args.CliCommand;
 import dev.beluga.pki.NodeToken;
 import io.fabric8.kubernetes.client.KubernetesClient;
 

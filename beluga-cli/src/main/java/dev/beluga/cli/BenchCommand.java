@@ -93,7 +93,7 @@ final class BenchCommand {
                 Path::of, v -> workDir = v);
             a.option("--scale", "N", "Size relative to upstream's workloads (default: 1.0 = 5,000 nodes).",
                 Double::parseDouble, v -> scale = v);
-            a.option("--workload", "VALUE", "Run only this workload (repeatable).", workloads::add);
+            a.option("--workload", "NAME", "Run only this workload (repeatable).", workloads::add);
             a.option("--warmup", "N", "Pods scheduled and deleted before each measured run, not counted (default: 5000).",
                 Integer::parseInt, v -> warmup = v);
         }

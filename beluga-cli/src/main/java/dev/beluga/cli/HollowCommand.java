@@ -29,9 +29,9 @@ final class HollowCommand implements CliCommand {
     public void declare(Arguments a) {
         a.option("--kubeconfig", "FILE", "Kubeconfig of the API server.", Path::of, v -> kubeconfig = v).required();
         a.option("--nodes", "N", "How many nodes (default: 3).", Integer::parseInt, v -> nodes = v);
-        a.option("--prefix", "VALUE", "Node name prefix (default: hollow).", v -> prefix = v);
-        a.option("--cpu", "VALUE", "CPU per node (default: 4).", v -> cpu = v);
-        a.option("--memory", "VALUE", "Memory per node (default: 32Gi).", v -> memory = v);
+        a.option("--prefix", "PREFIX", "Node name prefix (default: hollow).", v -> prefix = v);
+        a.option("--cpu", "QUANTITY", "CPU per node (default: 4).", v -> cpu = v);
+        a.option("--memory", "QUANTITY", "Memory per node (default: 32Gi).", v -> memory = v);
     }
 
     @Override

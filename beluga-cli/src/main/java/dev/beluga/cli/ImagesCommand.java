@@ -1,9 +1,9 @@
 package dev.beluga.cli;
 
+import dev.beluga.agent.images.ImageImporter;
 import dev.beluga.cli.args.Arguments;
 import dev.beluga.cli.args.CliCommand;
 import dev.beluga.cli.args.CommandInfo;
-import dev.beluga.agent.images.ImageImporter;
 import dev.beluga.cri.CriClient;
 
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.beluga.cli;
 
-import dev.beluga.cli.args.Arguments;
-import dev.beluga.cli.args.CliCommand;
 import dev.beluga.apiserver.ApiServer;
 import dev.beluga.apiserver.bootstrap.NodeBootstrap;
 import dev.beluga.apiserver.serviceaccount.TokenIssuerConfig;
 import dev.beluga.apiserver.services.ServiceNetwork;
+import dev.beluga.cli.args.Arguments;
+import dev.beluga.cli.args.CliCommand;
 import dev.beluga.pki.ClusterPki;
 import dev.beluga.pki.Kubeconfig;
 import dev.beluga.pki.NodeToken;

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  */
 final class TrainCommand implements CliCommand {
     static final String DESCRIPTION = "Training run for the JVM ahead-of-time cache (used by the launcher).";
+
     private static final int PODS = 400;
 
     @Override
