@@ -15,6 +15,7 @@ final class BenchCommand {
 
     /** The subcommands, in the order help lists them. */
     static final List<CommandInfo> SUBCOMMANDS = List.of(
+        CommandInfo.command("store", "Embedded store vs a local etcd: 1 and 16 writers, reads, watch delivery latency.", Store::new),
         CommandInfo.command("api",
             "API server: start to /readyz, idle RSS, pod creates/s (32 clients), LIST 10,000 pods, watch fan-out.", Api::new),
         CommandInfo.command("scheduler",
@@ -31,8 +32,7 @@ final class BenchCommand {
                 + "Services and EndpointSlices through the API, full sync at that size, EndpointSlice change -> rules in effect.", Proxy::new),
         CommandInfo.command("dns",
             "Cluster DNS: queries/s and latency for cached cluster names (1,000 services, 10,000 endpoints) from a "
-                + "UDP load generator on loopback, then the same while endpoints change.", Dns::new),
-        CommandInfo.command("store", "Embedded store vs a local etcd: 1 and 16 writers, reads, watch delivery latency.", Store::new));
+                + "UDP load generator on loopback, then the same while endpoints change.", Dns::new));
 
     private BenchCommand() {
     }

@@ -129,7 +129,7 @@ final class ServerCommand implements CliCommand {
                 + TokenIssuerConfig.DEFAULT_ISSUER + ").",
             v -> serviceAccountIssuer = v);
         a.option("--api-audiences", "AUDIENCE",
-            "Audiences the API server accepts in service-account tokens (default: the issuer).",
+            "Audiences the API server accepts in service-account tokens, comma-separated (repeatable; default: the issuer).",
             v -> apiAudiences.addAll(List.of(v.split(","))));
         a.flag("--disable-scheduler", "Do not run the scheduler in this server.", () -> disableScheduler = true);
         a.option("--scheduler-config", "FILE",

@@ -25,8 +25,9 @@ import java.util.function.Supplier;
  * it. Exit codes: the command's own, 0 for help and version, 2 for a usage error (message and usage on stderr), 1 for
  * an exception from the command (its stack trace on stderr).
  *
- * <p>The lexing of options ({@code --name=value}, {@code --name value}, {@code --}) is Apache Commons CLI's
- * {@link DefaultParser}, with partial matching of long names off; commands declare their options in code
+ * <p>Option words are first brought to one form ({@code --name}, {@code --name=value}; see {@link #normalized}), then
+ * parsed by Apache Commons CLI's {@link DefaultParser} with partial matching of long names and quote stripping off;
+ * commands declare their options in code
  * ({@link Arguments}), so that nothing is read by reflection at start-up. Only the command that runs (or whose help is
  * asked for) is created and declared. Not thread-safe; one run per call.
  */
@@ -167,7 +168,8 @@ public final class CliRunner {
         }
         CommandLine parsed;
         try {
-            parsed = DefaultParser.builder().setAllowPartialMatching(false).get().parse(options, args);
+            parsed = DefaultParser.builder().setAllowPartialMatching(false).setStripLeadingAndTrailingQuotes(false).get()
+                .parse(options, normalized(info, byLongName, args));
         } catch (UnrecognizedOptionException e) {
             throw new UsageException(info, "Unknown option: '" + e.getOption() + "'");
         } catch (MissingArgumentException e) {
@@ -190,6 +192,60 @@ public final class CliRunner {
             if (o.required && !given.contains(o.name)) throw new UsageException(info, "Missing required option: '" + o.synopsis() + "'");
         }
         bindParameters(info, declared.parameters(), parsed.getArgList());
+    }
+
+    /**
+     * The command line in the only forms handed to Commons CLI: options as {@code --name} or {@code --name=value}, then
+     * {@code --} and the parameters in their order (so that no parameter is read as an option, e.g. "-5"). A value
+     * given as the next word is joined to its option, so a value starting with '-' is a value, as it was with picocli;
+     * a flag may be given {@code =true} or {@code =false}, as picocli allowed; a word with a single leading '-' (other
+     * than a number or "-" alone) before {@code --} is an unknown option, not one of the lenient spellings Commons CLI
+     * would take ({@code -server}, {@code -https-port6443}).
+     */
+    private static String[] normalized(CommandInfo info, Map<String, Arguments.OptionSpec> byLongName, String[] args)
+        throws UsageException {
+        List<String> options = new ArrayList<>(args.length);
+        List<String> parameters = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                parameters.addAll(Arrays.asList(args).subList(i + 1, args.length));
+                break;
+            }
+            if (a.startsWith("--")) {
+                int eq = a.indexOf('=');
+                Arguments.OptionSpec spec = byLongName.get(a.substring(2, eq < 0 ? a.length() : eq));
+                if (spec == null) throw new UsageException(info, "Unknown option: '" + a + "'");
+                if (spec.label == null && eq >= 0) {
+                    String value = a.substring(eq + 1);
+                    if (value.equalsIgnoreCase("true")) options.add(spec.name);
+                    else if (!value.equalsIgnoreCase("false")) {
+                        throw new UsageException(info, "Invalid value for option '" + spec.name + "': '" + value + "' (true or false)");
+                    }
+                } else if (spec.label != null && eq < 0) {
+                    if (i + 1 == args.length) throw new UsageException(info, "Missing value for option '" + spec.name + "'");
+                    options.add(spec.name + "=" + args[++i]);
+                } else {
+                    options.add(a);
+                }
+            } else if (a.length() > 1 && a.charAt(0) == '-' && !isNumber(a)) {
+                throw new UsageException(info, "Unknown option: '" + a + "'");
+            } else {
+                parameters.add(a);
+            }
+        }
+        options.add("--");
+        options.addAll(parameters);
+        return options.toArray(String[]::new);
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static void bindParameters(CommandInfo info, List<Arguments.ParameterSpec> specs, List<String> values) throws UsageException {

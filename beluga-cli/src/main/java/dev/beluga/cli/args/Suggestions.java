@@ -1,13 +1,16 @@
 package dev.beluga.cli.args;
 
-/** Whether a mistyped name is close to a known one: a prefix of it, or at most two edits away. Stateless. */
+/**
+ * Whether a mistyped name is close to a known one: a prefix of it (two characters or more), or at most two edits away
+ * (one for names shorter than five characters, so that any two letters do not suggest {@code up}). Stateless.
+ */
 final class Suggestions {
     private Suggestions() {
     }
 
     static boolean close(String typed, String known) {
         if (typed.length() >= 2 && known.startsWith(typed)) return true;
-        return editDistance(typed, known) <= 2;
+        return editDistance(typed, known) <= (known.length() < 5 ? 1 : 2);
     }
 
     /** Levenshtein distance: insertions, deletions and substitutions of one character each. */

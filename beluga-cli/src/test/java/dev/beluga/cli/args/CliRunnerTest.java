@@ -69,6 +69,28 @@ class CliRunnerTest {
     }
 
     @Test
+    void valuesAreTakenAsTheyAreAndFlagsMayBeSpelledOut() throws Exception {
+        Sample s = new Sample();
+        CliRunner.bind(s, "--mode", "-starts-with-a-dash", "--tag", "\"quoted\"", "--tag=", "--quiet=TRUE", "-5");
+        assertThat(s.mode).isEqualTo("-starts-with-a-dash");
+        assertThat(s.tags).containsExactly("\"quoted\"", "");
+        assertThat(s.quiet).isTrue();
+        assertThat(s.files).containsExactly("-5");
+        Sample off = new Sample();
+        CliRunner.bind(off, "--quiet=false", "--mode", "m", "f");
+        assertThat(off.quiet).isFalse();
+        assertThatThrownBy(() -> CliRunner.bind(new Sample(), "--quiet=maybe", "--mode", "m", "f"))
+            .hasMessage("Invalid value for option '--quiet': 'maybe' (true or false)");
+    }
+
+    @Test
+    void singleDashSpellingsOfLongOptionsAreUnknown() {
+        assertThatThrownBy(() -> CliRunner.bind(new Sample(), "-mode", "m", "f")).hasMessage("Unknown option: '-mode'");
+        assertThatThrownBy(() -> CliRunner.bind(new Sample(), "--mode", "m", "-port6443", "f")).hasMessage("Unknown option: '-port6443'");
+        assertThatThrownBy(() -> CliRunner.bind(new Sample(), "--mode", "m", "-h2", "f")).hasMessage("Unknown option: '-h2'");
+    }
+
+    @Test
     void aRepeatedSingleValuedOptionKeepsTheLastValue() throws Exception {
         Sample s = new Sample();
         CliRunner.bind(s, "--port", "1", "--port", "2", "--mode", "m", "f");
@@ -164,6 +186,8 @@ class CliRunnerTest {
         assertThat(Suggestions.close("sever", "server")).isTrue();
         assertThat(Suggestions.close("contr", "controller-manager")).isTrue();
         assertThat(Suggestions.close("bench", "server")).isFalse();
+        assertThat(Suggestions.close("ls", "up")).isFalse();
+        assertThat(Suggestions.close("uo", "up")).isTrue();
         assertThat(Suggestions.editDistance("kitten", "sitting")).isEqualTo(3);
     }
 }
