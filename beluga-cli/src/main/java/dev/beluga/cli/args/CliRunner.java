@@ -2,11 +2,9 @@ package dev.beluga.cli.args;
 
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.MissingArgumentException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
-import org.apache.commons.cli.UnrecognizedOptionException;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -170,11 +168,7 @@ public final class CliRunner {
         try {
             parsed = DefaultParser.builder().setAllowPartialMatching(false).setStripLeadingAndTrailingQuotes(false).get()
                 .parse(options, normalized(info, byLongName, args));
-        } catch (UnrecognizedOptionException e) {
-            throw new UsageException(info, "Unknown option: '" + e.getOption() + "'");
-        } catch (MissingArgumentException e) {
-            throw new UsageException(info, "Missing value for option '--" + e.getOption().getLongOpt() + "'");
-        } catch (ParseException e) {
+        } catch (ParseException e) { // unknown options and missing values were reported by normalized()
             throw new UsageException(info, e.getMessage());
         }
         Set<String> given = new HashSet<>();

@@ -99,14 +99,8 @@ final class CountingGet implements Closeable {
         return (semicolon >= 0 ? line.substring(0, semicolon) : line).trim();
     }
 
-    /** One CRLF-terminated line, without it; at most 8 KiB kept. */
     private String line() throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int c; (c = in.read()) != '\n'; ) {
-            if (c == -1) throw new IOException("connection closed");
-            if (c != '\r' && b.length() < 8192) b.append((char) c);
-        }
-        return b.toString();
+        return ReadinessProbe.line(in);
     }
 
     @Override

@@ -159,8 +159,8 @@ final class ReadinessProbe {
         }
     }
 
-    /** One CRLF-terminated line (without it); at most 8 KiB. */
-    private static String line(InputStream in) throws IOException {
+    /** One CRLF-terminated line (without it); at most 8 KiB kept. Also {@link CountingGet}'s. */
+    static String line(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         for (int c; (c = in.read()) != '\n'; ) {
             if (c == -1) throw new IOException("connection closed");

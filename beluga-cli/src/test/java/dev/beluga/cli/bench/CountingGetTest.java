@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLServerSocket;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +40,7 @@ class CountingGetTest {
                     InputStream in = s.getInputStream();
                     OutputStream out = s.getOutputStream();
                     for (byte[] answer : answers) {
-                        String head = readHead(in);
+                        String head = ReadinessProbeTest.readHead(in);
                         if (head == null) break;
                         paths.add(head.split(" ")[1]);
                         out.write(answer);
@@ -53,16 +52,6 @@ class CountingGetTest {
             }
         });
         return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        for (int c, run = 0; run < 4; ) {
-            if ((c = in.read()) == -1) return null;
-            head.write(c);
-            run = (c == '\r' || c == '\n') ? run + 1 : 0;
-        }
-        return head.toString(StandardCharsets.US_ASCII);
     }
 
     private static String pods(int n) {

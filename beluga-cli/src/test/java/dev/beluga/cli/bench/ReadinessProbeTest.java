@@ -61,7 +61,8 @@ class ReadinessProbeTest {
     }
 
     /** The request head up to its blank line, or null at the end of the stream. */
-    private static String readHead(InputStream in) throws IOException {
+    /** A request's head up to its blank line, or null at the end of the stream; also CountingGetTest's. */
+    static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         for (int c, run = 0; run < 4; ) {
             if ((c = in.read()) == -1) return null;
