@@ -18,6 +18,9 @@ final class BenchCommand {
         CommandInfo.command("store", "Embedded store vs a local etcd: 1 and 16 writers, reads, watch delivery latency.", Store::new),
         CommandInfo.command("api",
             "API server: start to /readyz, idle RSS, pod creates/s (32 clients), LIST 10,000 pods, watch fan-out.", Api::new),
+        CommandInfo.command("watch-floor",
+            "The watch fan-out's transport alone: the API benchmark's watchers reading events of its size over TLS from a "
+                + "server that does nothing but write them; CPU per event and the cores the goal's rate needs.", WatchFloor::new),
         CommandInfo.command("scheduler",
             "Scheduler throughput on hollow nodes (like upstream scheduler_perf): SchedulingBasic, NodeAffinity, "
                 + "RequiredPodAntiAffinity, TopologySpreading, Preemption.", Scheduler::new),
@@ -77,6 +80,35 @@ final class BenchCommand {
         public Integer call() throws Exception {
             new dev.beluga.cli.bench.ApiBenchmark(new dev.beluga.cli.bench.ApiBenchmark.Config(pods, warmup, 32, 20, watchers, watchRate,
                 watchSeconds, watchWarmupSeconds, workDir, starts, startOnly, idleSeconds), System.out).run();
+            return 0;
+        }
+    }
+
+    static final class WatchFloor implements CliCommand {
+        int watchers = 1000;
+        int rate = 500;
+        int seconds = 5;
+        int warmupSeconds = 5;
+        int eventBytes = 1700;
+        int lingerMs = 5;
+
+        @Override
+        public void declare(Arguments a) {
+            a.option("--watchers", "N", "Concurrent watch streams (default: 1000).", Integer::parseInt, v -> watchers = v);
+            a.option("--rate", "N", "Events per second to every watcher (default: 500).", Integer::parseInt, v -> rate = v);
+            a.option("--seconds", "N", "Length of the measured run (default: 5 s).", Integer::parseInt, v -> seconds = v);
+            a.option("--warmup-seconds", "N", "Length of a first run, not counted (default: 5 s; 0: none).",
+                Integer::parseInt, v -> warmupSeconds = v);
+            a.option("--event-bytes", "N", "Length of each event line (default: 1700, about the API benchmark's).",
+                Integer::parseInt, v -> eventBytes = v);
+            a.option("--linger-ms", "N", "How long events wait to be gathered into one write (default: 5, as the API server).",
+                Integer::parseInt, v -> lingerMs = v);
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            new dev.beluga.cli.bench.WatchFloorBenchmark(new dev.beluga.cli.bench.WatchFloorBenchmark.Config(watchers, rate, seconds,
+                warmupSeconds, eventBytes, lingerMs), System.out).run();
             return 0;
         }
     }

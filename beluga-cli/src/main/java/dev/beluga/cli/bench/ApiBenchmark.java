@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +23,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -290,8 +287,6 @@ public final class ApiBenchmark {
      * requested rate is out of its reach (100 ms at 500 changes/s).
      */
     private static final int WATCHED_PODS = 50;
-    /** Threads that read all the watch streams (the machine has 2 cores). */
-    private static final int WATCH_READER_THREADS = 2;
 
     /**
      * One watch fan-out run: {@link Config#watchers} watchers of namespace {@code ns} (created here with its pods) for
@@ -304,42 +299,10 @@ public final class ApiBenchmark {
         String rv = writer.send("GET", "/api/v1/namespaces/" + ns + "/pods", null).body().replaceAll("(?s).*?\"resourceVersion\":\"(\\d+)\".*", "$1");
         int perPod = Math.max(1, config.watchRate() * seconds / WATCHED_PODS);
         int total = perPod * WATCHED_PODS;
-        WatchTally tally = new WatchTally(WATCHED_PODS);
-        AtomicLong endedEarly = new AtomicLong();
-        AtomicLong failedToConnect = new AtomicLong();
-        CountDownLatch connected = new CountDownLatch(config.watchers());
-        CountDownLatch done = new CountDownLatch(config.watchers());
         String path = "/api/v1/namespaces/" + ns + "/pods?watch=true&resourceVersion=" + rv + "&timeoutSeconds=" + (seconds + 120);
         java.net.InetSocketAddress address = new java.net.InetSocketAddress("127.0.0.1", server.port);
-        int appBuffer = TlsWatchStream.applicationBufferSize(writer.tls);
-        WatchReaders readers = new WatchReaders(WATCH_READER_THREADS, appBuffer);
+        WatchFleet fleet = new WatchFleet(writer.tls, address, path, config.watchers(), WATCHED_PODS, total);
         try {
-            for (int w = 0; w < config.watchers(); w++) {
-                // connections are opened (TLS handshakes) on virtual threads in parallel, then read by the reader threads.
-                // One watch for the whole run: a stream that ends before every change arrived is counted, not resumed, so
-                // that the figures are those of the streams as the server delivered them
-                Thread.ofVirtual().start(() -> {
-                    WatchTally.Watcher mine = tally.watcher();
-                    TlsWatchStream stream;
-                    try {
-                        stream = TlsWatchStream.open(writer.tls, address, path, (text, from, to) -> mine.line(text, from, to) < total,
-                            ByteBuffer.allocate(appBuffer));
-                    } catch (IOException e) {
-                        failedToConnect.incrementAndGet();
-                        tally.add(mine);
-                        connected.countDown();
-                        done.countDown();
-                        return;
-                    }
-                    readers.add(stream, how -> {
-                        if (how == WatchReaders.End.ENDED_BY_SERVER || how == WatchReaders.End.FAILED) endedEarly.incrementAndGet();
-                        tally.add(mine);
-                        done.countDown();
-                    });
-                    connected.countDown();
-                });
-            }
-            connected.await(60, TimeUnit.SECONDS);
             Thread.sleep(500);
             CpuMeter cpu = new CpuMeter("beluga-bench-none", server.process.toHandle()); // process figures only: no thread group
             cpu.start();
@@ -374,10 +337,10 @@ public final class ApiBenchmark {
             }
             for (Thread t : writers) t.join();
             double writeSecs = (System.nanoTime() - start) / 1e9;
-            boolean all = done.await(30, TimeUnit.SECONDS); // more only if changes were lost or a PATCH failed
+            boolean all = fleet.awaitDone(30); // more only if changes were lost or a PATCH failed
             CpuMeter.Usage used = cpu.stop();
-            readers.close(); // streams still open (changes lost) end as closed
-            done.await(10, TimeUnit.SECONDS); // the watchers that were still reading add their figures
+            fleet.close(); // streams still open (changes lost) end as closed, and their watchers add their figures
+            WatchTally tally = fleet.tally();
             long expectedTotal = applied.get() * config.watchers();
             long received = tally.received();
             Map<String, Object> m = new LinkedHashMap<>();
@@ -391,8 +354,9 @@ public final class ApiBenchmark {
             m.put("patch_p50_ms", patchLatency.percentileMs(0.5));
             m.put("patch_p99_ms", patchLatency.percentileMs(0.99));
             m.put("out_of_order_per_object", tally.outOfOrder());
-            m.put("streams_ended_early", endedEarly.get());
-            m.put("watches_failed", failedToConnect.get());
+            m.put("event_bytes_avg", tally.averageEventBytes());
+            m.put("streams_ended_early", fleet.endedEarly());
+            m.put("watches_failed", fleet.failedToConnect());
             m.put("p50_ms", tally.percentileMs(0.5));
             m.put("p99_ms", tally.percentileMs(0.99));
             m.put("completed", all);
@@ -400,16 +364,16 @@ public final class ApiBenchmark {
             m.put("bench_cpu_ms_per_1000_events", CpuMeter.Usage.perUnit(used.processNanos() * 1000, received));
             m.put("server_cpu_by_thread_ms", used.otherByThread());
             out.printf("%s: %d watchers, %d changes/s requested for %d s from %d writers: %d applied (%.0f/s, PATCH p50 %.1f ms, p99 %.1f ms);"
-                    + " %d/%d events, p50 %.1f ms, p99 %.1f ms, %d out of order, %d streams ended early%n",
+                    + " %d/%d events (%d bytes on average), p50 %.1f ms, p99 %.1f ms, %d out of order, %d streams ended early%n",
                 label, config.watchers(), config.watchRate(), seconds, WATCHED_PODS, applied.get(), applied.get() / writeSecs,
-                patchLatency.percentileMs(0.5), patchLatency.percentileMs(0.99), received, expectedTotal, tally.percentileMs(0.5),
-                tally.percentileMs(0.99), tally.outOfOrder(), endedEarly.get());
+                patchLatency.percentileMs(0.5), patchLatency.percentileMs(0.99), received, expectedTotal, tally.averageEventBytes(),
+                tally.percentileMs(0.5), tally.percentileMs(0.99), tally.outOfOrder(), fleet.endedEarly());
             out.printf("%s: CPU per 1,000 events delivered: server %.2f ms, benchmark (writers and watchers) %.2f ms; server by thread: %s%n",
                 label, CpuMeter.Usage.perUnit(used.otherNanos() * 1000, received), CpuMeter.Usage.perUnit(used.processNanos() * 1000, received),
                 ThreadCpuBreakdown.describe(used.otherByThread(), Math.max(1, received / 1000)));
             return m;
         } finally {
-            readers.close(); // idempotent: also when the run failed half-way, so that its reader threads end
+            fleet.close(); // idempotent: also when the run failed half-way, so that its reader threads end
         }
     }
 }

@@ -193,6 +193,12 @@ final class ReadinessProbe {
      * and thrown away; for the warm-up and for tests.
      */
     static SSLServerSocket loopbackTlsServer() throws Exception {
+        return (SSLServerSocket) loopbackServerContext().getServerSocketFactory()
+            .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    }
+
+    /** A server TLS context with a certificate for the loopback address (EC P-256) from a CA made for it and thrown away. */
+    static SSLContext loopbackServerContext() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         CertificateAuthority ca = CertificateAuthority.create("beluga-bench-probe", Duration.ofDays(1));
         IssuedCertificate cert = ca.issueServing("probe", List.of("localhost"), List.of(loopback), Duration.ofDays(1));
@@ -201,7 +207,7 @@ final class ReadinessProbe {
         keys.init(KeyStores.keyStore("probe", cert.key(), cert.chain(), password), password);
         SSLContext serverContext = SSLContext.getInstance("TLS");
         serverContext.init(keys.getKeyManagers(), null, null);
-        return (SSLServerSocket) serverContext.getServerSocketFactory().createServerSocket(0, 50, loopback);
+        return serverContext;
     }
 
     /** The warm-up server: answers each connection's request with 200 until its socket is closed. */

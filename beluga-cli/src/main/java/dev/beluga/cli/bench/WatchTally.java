@@ -21,6 +21,7 @@ final class WatchTally {
     private final int pods;
     private final Latencies latencies = new Latencies();
     private long received;
+    private long receivedBytes;
     private long outOfOrder;
 
     /** @param pods how many pods the changes cycle through (SEQ modulo this is the pod) */
@@ -36,11 +37,17 @@ final class WatchTally {
     synchronized void add(Watcher w) {
         latencies.addAll(w.latencies);
         received += w.received;
+        receivedBytes += w.receivedBytes;
         outOfOrder += w.outOfOrder;
     }
 
     synchronized long received() {
         return received;
+    }
+
+    /** Average length of the counted event lines, in bytes (their characters: the JSON is ASCII here); 0 before any. */
+    synchronized long averageEventBytes() {
+        return received == 0 ? 0 : receivedBytes / received;
     }
 
     /** Changes of one pod that arrived after a later change of the same pod. */
@@ -57,6 +64,7 @@ final class WatchTally {
         private final Latencies latencies = new Latencies();
         private final long[] lastSeq = new long[pods];
         private long received;
+        private long receivedBytes;
         private long outOfOrder;
 
         private Watcher() {
@@ -81,6 +89,7 @@ final class WatchTally {
             if (seq <= lastSeq[pod]) outOfOrder++;
             lastSeq[pod] = seq;
             latencies.add(now - sent);
+            receivedBytes += to - from;
             return ++received;
         }
 

@@ -73,5 +73,6 @@ class ChunkedLinesTest {
         tally.add(w);
         assertEquals(2, tally.received());
         assertEquals(1, tally.outOfOrder());
+        assertEquals((e0.length() - 4 + e1.length()) / 2, tally.averageEventBytes()); // the bookmark is not counted
     }
 }
