@@ -101,12 +101,17 @@ final class BenchCommand {
                 Integer::parseInt, v -> warmupSeconds = v);
             a.option("--event-bytes", "N", "Length of each event line (default: 1700, about the API benchmark's).",
                 Integer::parseInt, v -> eventBytes = v);
-            a.option("--linger-ms", "N", "How long events wait to be gathered into one write (default: 5, as the API server).",
+            a.option("--linger-ms", "N", "How long events wait to be gathered into one write (default: 5, the API server's longest).",
                 Integer::parseInt, v -> lingerMs = v);
         }
 
         @Override
         public Integer call() throws Exception {
+            if (watchers < 1 || rate < 1 || seconds < 1 || warmupSeconds < 0 || eventBytes < 1 || lingerMs < 1) {
+                System.err.println("beluga bench watch-floor: --watchers, --rate, --seconds, --event-bytes and --linger-ms must be"
+                    + " at least 1, --warmup-seconds at least 0");
+                return 2;
+            }
             new dev.beluga.cli.bench.WatchFloorBenchmark(new dev.beluga.cli.bench.WatchFloorBenchmark.Config(watchers, rate, seconds,
                 warmupSeconds, eventBytes, lingerMs), System.out).run();
             return 0;

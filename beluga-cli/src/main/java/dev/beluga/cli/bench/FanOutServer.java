@@ -22,11 +22,13 @@ import java.util.concurrent.locks.LockSupport;
  * The server of the watch fan-out floor ({@link WatchFloorBenchmark}): TLS 1.3 on loopback (a throw-away certificate,
  * EC P-256 as Beluga's), answering every request with a chunked 200 whose body is a shared log of event lines. Each
  * connection has a virtual thread that writes, when a shared clock ticks (every linger), all the lines published since
- * its last write as one chunk, encrypted by an {@link SSLEngine} into consecutive records of one buffer and written in
- * one call — what Beluga's API server does for a busy watch stream (see its {@code WatchStreamer} and
- * {@code MultiRecordSslConnectionFactory}), minus everything else: no HTTP server, no request routing, no store, no
- * watch cache, no serialization (the lines are made once, by the publisher). What a delivered event costs here is about
- * the least that a server on the JDK's TLS pays to deliver it.
+ * its last write as one chunk, encrypted by an {@link SSLEngine} into records (up to four gathered into one direct
+ * buffer) and written in one call — what Beluga's API server does for a busy watch stream (see its
+ * {@code WatchStreamer} and {@code MultiRecordSslConnectionFactory}), minus everything else: no HTTP server, no request
+ * routing, no store, no watch cache, no serialization (the lines are made once, by the publisher). Its rhythm is if
+ * anything kinder than the API server's: a write per connection at most once per tick, where the server's busy streams
+ * linger between half a linger and a whole one. What a delivered event costs here is about the least that a server on
+ * the JDK's TLS pays to deliver it.
  *
  * <p>Threading: one platform thread accepts, one platform thread ticks, one virtual thread per connection writes;
  * {@link #publish} from one thread at a time. {@link #close} from any thread, idempotent.
@@ -44,7 +46,8 @@ final class FanOutServer implements Closeable {
     /** How many of {@link #lines} are published; set after the line is stored (a release), read before reading it. */
     private final AtomicInteger published = new AtomicInteger();
     private final long lingerNanos;
-    private final Set<Thread> writers = ConcurrentHashMap.newKeySet();
+    /** The connections' writers, each woken by the clock while it waits for the next tick (not while it does I/O). */
+    private final Set<Writer> writers = ConcurrentHashMap.newKeySet();
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private final Thread ticker;
@@ -57,10 +60,17 @@ final class FanOutServer implements Closeable {
      * @param lingerNanos the clock's period: how long lines may wait to be gathered into one write
      */
     FanOutServer(int capacity, long lingerNanos) throws Exception {
+        if (capacity < 1 || lingerNanos < 1) throw new IllegalArgumentException("capacity and linger must be positive");
         this.lines = new byte[capacity][];
         this.lingerNanos = lingerNanos;
         this.tls = ReadinessProbe.loopbackServerContext();
-        this.server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+        this.server = ServerSocketChannel.open();
+        try {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
         this.acceptor = Thread.ofPlatform().name("fanout-accept").daemon().start(this::accept);
         this.ticker = Thread.ofPlatform().name("fanout-ticker").daemon().start(this::tick);
     }
@@ -81,19 +91,27 @@ final class FanOutServer implements Closeable {
 
     private void accept() {
         while (!closed) {
+            SocketChannel s;
             try {
-                SocketChannel s = server.accept();
-                open.add(s);
-                Thread.ofVirtual().start(() -> serve(s));
+                s = server.accept();
             } catch (IOException e) {
-                // closed, or one connection failed: its client reports it
+                if (closed) return;
+                // e.g. out of file descriptors: the clients that were refused report it; wait rather than spin
+                LockSupport.parkNanos(10_000_000);
+                continue;
             }
+            open.add(s);
+            if (closed) { // close() may have gone through the open sockets already
+                closeQuietly(s);
+                return;
+            }
+            Thread.ofVirtual().start(() -> serve(s));
         }
     }
 
     /** One connection: shakes hands, reads the request's head, answers, then writes the log at each tick until its end. */
     private void serve(SocketChannel s) {
-        Thread me = Thread.currentThread();
+        Writer me = new Writer(Thread.currentThread());
         writers.add(me);
         try (s) {
             s.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
@@ -113,7 +131,7 @@ final class FanOutServer implements Closeable {
                     }
                     if (published.get() - sent >= MAX_BATCH) continue; // far behind: no wait
                 }
-                LockSupport.park(this); // until the next tick
+                me.awaitTick();
             }
         } catch (IOException e) {
             // the client went away: nothing more to write
@@ -123,13 +141,15 @@ final class FanOutServer implements Closeable {
         }
     }
 
-    /** The clock: wakes every connection's writer once per linger. */
+    /** The clock: wakes the waiting writers once per linger; ticks missed (a pause, a busy machine) are skipped. */
     private void tick() {
         long next = System.nanoTime();
         while (!closed) {
             next += lingerNanos;
+            long now = System.nanoTime();
+            if (next - now < 0) next = now;
             for (long wait; (wait = next - System.nanoTime()) > 0 && !closed; ) LockSupport.parkNanos(wait);
-            for (Thread t : writers) LockSupport.unpark(t);
+            for (Writer w : writers) w.wake();
         }
     }
 
@@ -141,19 +161,43 @@ final class FanOutServer implements Closeable {
         } catch (IOException ignored) {
             // closing
         }
-        for (SocketChannel s : open) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
-        for (Thread t : writers) LockSupport.unpark(t);
+        for (SocketChannel s : open) closeQuietly(s);
+        for (Writer w : writers) LockSupport.unpark(w.thread);
         try {
             acceptor.join(5000);
             ticker.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+
+    /** A connection's writer thread and whether it waits for a tick: only then does the clock wake it. */
+    private static final class Writer {
+        final Thread thread;
+        private volatile boolean waiting;
+
+        Writer(Thread thread) {
+            this.thread = thread;
+        }
+
+        /** Parks until the clock's next tick (or close); on the writer's own thread. */
+        void awaitTick() {
+            waiting = true;
+            LockSupport.park(this);
+            waiting = false;
+        }
+
+        /** From the clock: unparks the writer if it waits (a writer that just stopped waiting finds a spare permit). */
+        void wake() {
+            if (waiting) LockSupport.unpark(thread);
         }
     }
 
@@ -164,7 +208,6 @@ final class FanOutServer implements Closeable {
 
         private final SocketChannel channel;
         private final SSLEngine engine;
-        private final int packet;
         private ByteBuffer netIn;
         private final ByteBuffer netOut;
         private ByteBuffer app;
@@ -176,7 +219,7 @@ final class FanOutServer implements Closeable {
             SSLParameters params = engine.getSSLParameters();
             params.setProtocols(new String[] {"TLSv1.3"});
             engine.setSSLParameters(params);
-            this.packet = engine.getSession().getPacketBufferSize();
+            int packet = engine.getSession().getPacketBufferSize();
             this.netIn = ByteBuffer.allocate(packet);
             this.netOut = ByteBuffer.allocateDirect(packet * RECORDS_PER_WRITE); // direct: written without a copy
             this.app = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
@@ -235,22 +278,29 @@ final class FanOutServer implements Closeable {
         }
 
         /**
-         * Encrypts {@code data} (gathered from its buffers, which it consumes) into records, several to a direct buffer,
-         * and writes each buffer in one call.
+         * Encrypts {@code data} (gathered from its buffers, which it consumes) into records, up to
+         * {@link #RECORDS_PER_WRITE} to a direct buffer, and writes each buffer in one call.
          */
         void write(ByteBuffer... data) throws IOException {
+            int packet = engine.getSession().getPacketBufferSize();
             netOut.clear();
-            do {
+            while (true) {
                 SSLEngineResult r = engine.wrap(data, netOut);
                 if (r.getStatus() != SSLEngineResult.Status.OK) throw new SSLException("wrap: " + r.getStatus());
-                boolean more = data.length > 0 && data[data.length - 1].hasRemaining();
+                boolean more = hasRemaining(data);
+                if (more && r.bytesConsumed() == 0 && r.bytesProduced() == 0) throw new SSLException("wrap made no progress");
                 if (netOut.remaining() < packet || !more) {
                     netOut.flip();
                     while (netOut.hasRemaining()) channel.write(netOut);
                     netOut.clear();
                 }
                 if (!more) return;
-            } while (true);
+            }
+        }
+
+        private static boolean hasRemaining(ByteBuffer[] buffers) {
+            for (ByteBuffer b : buffers) if (b.hasRemaining()) return true;
+            return false;
         }
     }
 

@@ -13,7 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One watch of the API benchmark: an HTTP/1.1 GET over its own TLS 1.3 connection, driven through an {@link SSLEngine}
+ * One watch of the benchmarks' watchers ({@link WatchFleet}): an HTTP/1.1 GET over its own TLS 1.3 connection, driven through an {@link SSLEngine}
  * on a {@link SocketChannel}. {@link #open} connects, shakes hands, sends the request and reads the answer's head, all
  * blocking; the stream is then switched to non-blocking and read by a {@link WatchReaders} thread with
  * {@link #readAvailable}, which takes as many bytes as the socket holds (several TLS records) in one read — so that a

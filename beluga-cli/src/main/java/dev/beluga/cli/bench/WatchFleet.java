@@ -28,10 +28,11 @@ final class WatchFleet implements Closeable {
     private final CountDownLatch done;
     private final AtomicLong endedEarly = new AtomicLong();
     private final AtomicLong failedToConnect = new AtomicLong();
+    private boolean closed;
 
     /**
      * Opens {@code watchers} watches of {@code path} (TLS handshakes on virtual threads, in parallel) and starts reading
-     * them; returns once all have connected or failed to (at most 60 s).
+     * them; returns once all have connected or failed to (at most 60 s). If this throws, the readers are stopped.
      *
      * @param pods  how many objects the changes cycle through (see {@link WatchTally})
      * @param total changes after which a watcher is complete and closes its stream
@@ -43,6 +44,16 @@ final class WatchFleet implements Closeable {
         this.done = new CountDownLatch(watchers);
         int appBuffer = TlsWatchStream.applicationBufferSize(tls);
         this.readers = new WatchReaders(READER_THREADS, appBuffer);
+        try {
+            open(tls, address, path, watchers, total, appBuffer);
+            connected.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException | RuntimeException | Error e) {
+            readers.close();
+            throw e;
+        }
+    }
+
+    private void open(SSLContext tls, InetSocketAddress address, String path, int watchers, long total, int appBuffer) {
         for (int w = 0; w < watchers; w++) {
             Thread.ofVirtual().start(() -> {
                 WatchTally.Watcher mine = tally.watcher();
@@ -65,7 +76,6 @@ final class WatchFleet implements Closeable {
                 connected.countDown();
             });
         }
-        connected.await(60, TimeUnit.SECONDS);
     }
 
     /** Waits until every watcher is complete or ended; true if all were before {@code seconds} passed. */
@@ -88,11 +98,13 @@ final class WatchFleet implements Closeable {
     }
 
     /**
-     * Stops reading: streams still open (changes lost) end as closed, and their watchers' figures are added (waits up
-     * to 10 s for that). Idempotent.
+     * Stops reading: streams still open (changes lost) end as closed, and their watchers' figures are added (the first
+     * call waits up to 10 s for that). Idempotent.
      */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         readers.close();
         try {
             done.await(10, TimeUnit.SECONDS);

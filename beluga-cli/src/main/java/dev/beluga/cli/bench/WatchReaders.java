@@ -38,8 +38,15 @@ final class WatchReaders implements Closeable {
         for (int i = 0; i < threads; i++) readers.add(new Reader("bench-watch-reader-" + i, appBufferSize));
     }
 
-    /** Reads {@code stream} from now on (round robin over the threads); {@code ended} is told once how it ended. */
+    /**
+     * Reads {@code stream} from now on (round robin over the threads); {@code ended} is told once how it ended — at once,
+     * as {@link End#CLOSED}, when the readers are closed already.
+     */
     synchronized void add(TlsWatchStream stream, Ended ended) {
+        if (closed) {
+            Reader.end(new Registration(stream, ended), End.CLOSED);
+            return;
+        }
         Reader r = readers.get(next++ % readers.size());
         r.pending.add(new Registration(stream, ended));
         r.selector.wakeup();

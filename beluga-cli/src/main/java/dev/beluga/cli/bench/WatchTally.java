@@ -5,11 +5,12 @@ import dev.beluga.store.bench.Latencies;
 import java.util.Arrays;
 
 /**
- * What the API benchmark's watchers saw: each watcher reads its event lines into its own {@link Watcher} (no locking on
+ * What the benchmarks' watchers saw: each watcher reads its event lines into its own {@link Watcher} (no locking on
  * the hot path), which is merged here once when the watcher ends.
  *
  * <p>An event carries the annotation {@code "bench/seq":"SEQ-SENT"}: SEQ numbers the change ({@code SEQ % pods} is the
- * pod it changed), SENT is the writer's {@link System#nanoTime} when it sent the PATCH; delivery latency is the time
+ * pod it changed), SENT is the writer's {@link System#nanoTime} when it sent the change (the PATCH; in the watch floor,
+ * the event's publication); delivery latency is the time
  * from SENT to the watcher reading the line. Only these digits are parsed — the object is not decoded — so that the
  * benchmark's 1,000 watchers take little of the CPU they share with the server.
  *

@@ -21,7 +21,7 @@ class WatchFloorBenchmarkTest {
         String bench = out.lines().filter(l -> l.startsWith("BENCH ")).findFirst().orElseThrow();
         assertTrue(bench.contains("\"name\":\"watch-floor\""), bench);
         assertTrue(bench.contains("\"events_received\":1000"), bench);
-        assertTrue(bench.contains("\"event_bytes\":600"), bench);
+        assertTrue(bench.contains("\"event_bytes_avg\":600"), bench);
         assertTrue(bench.contains("\"watches_failed\":0"), bench);
         assertTrue(bench.contains("\"completed\":true"), bench);
         assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("fanout-") && t.isAlive()),
