@@ -32,10 +32,11 @@ class CountingGetTest {
 
     /** A TLS server answering each request of one kept-alive connection with the next of {@code answers}. */
     private InetSocketAddress serve(List<byte[]> answers) throws Exception {
-        server = ReadinessProbe.loopbackTlsServer();
+        SSLServerSocket listener = ReadinessProbe.loopbackTlsServer();
+        server = listener; // the thread keeps its own listener: a later serve() must not hand it the next one
         Thread.ofPlatform().daemon().start(() -> {
-            while (!server.isClosed()) {
-                try (Socket s = server.accept()) {
+            while (!listener.isClosed()) {
+                try (Socket s = listener.accept()) {
                     connections.incrementAndGet();
                     InputStream in = s.getInputStream();
                     OutputStream out = s.getOutputStream();
@@ -51,7 +52,7 @@ class CountingGetTest {
                 }
             }
         });
-        return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
+        return new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
     }
 
     private static String pods(int n) {

@@ -32,10 +32,11 @@ class ReadinessProbeTest {
 
     /** A TLS server answering /readyz with 503 to the first {@code notReady} requests, then 200. */
     private int serve(int notReady, boolean keepAlive) throws Exception {
-        server = ReadinessProbe.loopbackTlsServer();
+        SSLServerSocket listener = ReadinessProbe.loopbackTlsServer();
+        server = listener; // the thread keeps its own listener: a later serve() must not hand it the next one
         Thread.ofPlatform().daemon().start(() -> {
-            while (!server.isClosed()) {
-                try (Socket s = server.accept()) {
+            while (!listener.isClosed()) {
+                try (Socket s = listener.accept()) {
                     connections.incrementAndGet();
                     InputStream in = s.getInputStream();
                     OutputStream out = s.getOutputStream();
@@ -57,10 +58,9 @@ class ReadinessProbeTest {
                 }
             }
         });
-        return server.getLocalPort();
+        return listener.getLocalPort();
     }
 
-    /** The request head up to its blank line, or null at the end of the stream. */
     /** A request's head up to its blank line, or null at the end of the stream; also CountingGetTest's. */
     static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
