@@ -23,6 +23,8 @@ import dev.beluga.apiserver.kubelet.PodStreamHandler;
 import dev.beluga.apiserver.metrics.MetricsApi;
 import dev.beluga.apiserver.metrics.MetricsScraper;
 import dev.beluga.apiserver.registry.RegistryStore;
+import dev.beluga.apiserver.quota.QuotaAdmission;
+import dev.beluga.apiserver.quota.QuotaLedger;
 import dev.beluga.apiserver.registry.ResourceRegistry;
 import dev.beluga.apiserver.registry.WriteOptions;
 import dev.beluga.apiserver.resources.BuiltinResources;
@@ -155,6 +157,9 @@ public final class ApiServer implements AutoCloseable {
         RegistryStore services = registry.get("", "v1", "services");
         ServiceAllocations allocations = new ServiceAllocations(store, config.services(), Clock.systemUTC(), new SecureRandom());
         services.hooks(allocations);
+        QuotaLedger quotaLedger = new QuotaLedger(registry, Clock.systemUTC());
+        for (RegistryStore s : registry.stores())
+            if (s.type().namespaced()) s.hooks(new QuotaAdmission(s.type().group(), s.type().plural(), quotaLedger, s.hooks()));
         this.serviceRepair = new AllocationRepair(allocations, services, Clock.systemUTC());
     }
 

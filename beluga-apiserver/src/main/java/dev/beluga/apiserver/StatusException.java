@@ -123,6 +123,12 @@ public final class StatusException extends RuntimeException {
         return new StatusException(403, "Forbidden", message);
     }
 
+    /** An admission plugin's refusal: {@code plural "name" is forbidden: cause}, with the details upstream sends. */
+    public static StatusException forbidden(String group, String plural, String name, String cause) {
+        return new StatusException(403, "Forbidden", qualified(group, plural) + " \"" + name + "\" is forbidden: " + cause,
+            group, plural, name, null, null);
+    }
+
     private static String qualified(String group, String plural) {
         return group == null || group.isEmpty() ? plural : plural + "." + group;
     }

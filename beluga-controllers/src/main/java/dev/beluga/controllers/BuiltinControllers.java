@@ -46,6 +46,7 @@ public final class BuiltinControllers {
         all.add(new dev.beluga.controllers.disruption.DisruptionController());
         all.add(new dev.beluga.controllers.cronjob.CronJobController());
         all.add(new dev.beluga.controllers.ttl.TtlAfterFinishedController());
+        all.add(new dev.beluga.controllers.quota.ResourceQuotaController());
         all.add(new dev.beluga.controllers.volume.PersistentVolumeController());
         all.add(new dev.beluga.controllers.volume.LocalPathProvisioner());
         if (signing != null) all.add(new dev.beluga.controllers.certificates.CsrSigningController(signing));

@@ -88,6 +88,11 @@ public final class RegistryStore {
         this.admission = check;
     }
 
+    /** The write hooks set by {@link #hooks(WriteHooks)}, to wrap them. */
+    public WriteHooks hooks() {
+        return hooks;
+    }
+
     /** Sets what runs around this resource's writes (see {@link WriteHooks}); set before serving requests. */
     public void hooks(WriteHooks hooks) {
         this.hooks = hooks;

@@ -36,7 +36,7 @@ public final class BuiltinResources {
             new Subresource("attach", "", "v1", "PodAttachOptions", List.of("create", "get")),
             new Subresource("portforward", "", "v1", "PodPortForwardOptions", List.of("create", "get")),
             new Subresource("proxy", "", "v1", "PodProxyOptions", List.of("create", "delete", "get", "patch", "update"))),
-            new ServiceAccountAdmission(new PodStrategy(), r), ALL));
+            LimitRangerAdmission.forPods(new ServiceAccountAdmission(new PodStrategy(), r), r), ALL));
         r.register(type("", "v1", "Service", "services", true, List.of("svc"), List.of("all"),
             List.of(status("", "v1", "Service"), new Subresource("proxy", "", "v1", "ServiceProxyOptions", List.of("create", "delete", "get", "patch", "update"))),
             new ServiceStrategy(), ALL));
@@ -70,15 +70,16 @@ public final class BuiltinResources {
                 if (!o.has("status")) Json.with(o, "status").put("phase", "Pending");
             }).build(), ALL));
         r.register(type("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, List.of("pvc"), List.of(),
-            List.of(status("", "v1", "PersistentVolumeClaim")), new DefaultStorageClass(SimpleStrategy.builder().table(Printers.PVC).defaults(o -> {
+            List.of(status("", "v1", "PersistentVolumeClaim")), LimitRangerAdmission.forClaims(new DefaultStorageClass(SimpleStrategy.builder().table(Printers.PVC).defaults(o -> {
                 ObjectNode spec = Json.with(o, "spec");
                 if (!spec.hasNonNull("volumeMode")) spec.put("volumeMode", "Filesystem");
                 if (!o.has("status")) Json.with(o, "status").put("phase", "Pending");
-            }).build(), r), ALL));
+            }).build(), r), r), ALL));
         r.register(type("", "v1", "ResourceQuota", "resourcequotas", true, List.of("quota"), List.of(),
-            List.of(status("", "v1", "ResourceQuota")), SimpleStrategy.builder().table(Printers.RESOURCE_QUOTA).build(), ALL));
+            List.of(status("", "v1", "ResourceQuota")),
+            new ResourceQuotaRules(SimpleStrategy.builder().table(Printers.RESOURCE_QUOTA).build(), r, java.time.Clock.systemUTC()), ALL));
         r.register(type("", "v1", "LimitRange", "limitranges", true, List.of("limits"), List.of(), List.of(),
-            SimpleStrategy.builder().build(), ALL));
+            SimpleStrategy.builder().defaults(LimitRangeRules::defaults).validation(LimitRangeRules::validate).build(), ALL));
         r.register(type("", "v1", "PodTemplate", "podtemplates", true, List.of(), List.of(), List.of(),
             SimpleStrategy.builder().defaults(o -> {
                 if (o.get("template") instanceof ObjectNode t) PodSpecs.defaultTemplate(t);

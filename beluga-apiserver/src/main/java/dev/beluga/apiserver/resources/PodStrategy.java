@@ -20,11 +20,28 @@ final class PodStrategy implements Strategy {
     @Override
     public void prepareForCreate(ObjectNode pod) {
         PodSpecs.defaultPodSpec(Json.with(pod, "spec"));
+        requestsFromLimits(Json.with(pod, "spec"));
         addDefaultTolerations(Json.with(pod, "spec"));
         ObjectNode status = Json.object();
         status.put("phase", "Pending");
         status.put("qosClass", PodSpecs.qosClass(pod.path("spec")));
         pod.set("status", status);
+    }
+
+    /**
+     * As upstream's pod defaulting: a container (or init container) that limits a resource without requesting it
+     * requests its limit. Pods only, not pod templates, as upstream.
+     */
+    static void requestsFromLimits(ObjectNode spec) {
+        for (String list : new String[] {"containers", "initContainers"}) {
+            for (JsonNode c : spec.path(list)) {
+                if (!(c.path("resources").get("limits") instanceof ObjectNode limits) || limits.isEmpty()) continue;
+                ObjectNode requests = Json.with((ObjectNode) c.get("resources"), "requests");
+                limits.fields().forEachRemaining(e -> {
+                    if (!requests.has(e.getKey())) requests.set(e.getKey(), e.getValue().deepCopy());
+                });
+            }
+        }
     }
 
     /** As the DefaultTolerationSeconds admission plugin: tolerate not-ready and unreachable for 300 s. */

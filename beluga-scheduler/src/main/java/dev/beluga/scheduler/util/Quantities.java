@@ -1,5 +1,6 @@
 package dev.beluga.scheduler.util;
 
+import dev.beluga.api.quota.Amount;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 import java.math.BigDecimal;
@@ -47,59 +48,12 @@ public final class Quantities {
     }
 
     /**
-     * The exact decimal value of a quantity string.
+     * The exact decimal value of a quantity string ({@link Amount#parse}, shared with the quota rules).
      *
      * @throws IllegalArgumentException when the text is not a Kubernetes quantity
      */
     public static BigDecimal parse(String s) {
-        if (s == null) throw new IllegalArgumentException("quantity is null");
-        String t = s.trim();
-        if (t.isEmpty()) throw new IllegalArgumentException("quantities must match the regular expression");
-        int i = 0;
-        int n = t.length();
-        if (t.charAt(0) == '+' || t.charAt(0) == '-') i++;
-        while (i < n && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.')) i++;
-        String number = t.substring(0, i);
-        String suffix = t.substring(i);
-        if (number.isEmpty() || number.equals("+") || number.equals("-") || number.equals("."))
-            throw new IllegalArgumentException("unable to parse quantity's suffix: " + s);
-        BigDecimal base;
-        try {
-            base = new BigDecimal(number);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("unable to parse quantity's suffix: " + s, e);
-        }
-        return switch (suffix) {
-            case "" -> base;
-            case "n" -> base.movePointLeft(9);
-            case "u" -> base.movePointLeft(6);
-            case "m" -> base.movePointLeft(3);
-            case "k" -> base.movePointRight(3);
-            case "M" -> base.movePointRight(6);
-            case "G" -> base.movePointRight(9);
-            case "T" -> base.movePointRight(12);
-            case "P" -> base.movePointRight(15);
-            case "E" -> base.movePointRight(18);
-            case "Ki" -> base.multiply(BigDecimal.valueOf(1L << 10));
-            case "Mi" -> base.multiply(BigDecimal.valueOf(1L << 20));
-            case "Gi" -> base.multiply(BigDecimal.valueOf(1L << 30));
-            case "Ti" -> base.multiply(BigDecimal.valueOf(1L << 40));
-            case "Pi" -> base.multiply(BigDecimal.valueOf(1L << 50));
-            case "Ei" -> base.multiply(BigDecimal.valueOf(1L << 60));
-            default -> exponent(base, suffix, s);
-        };
-    }
-
-    private static BigDecimal exponent(BigDecimal base, String suffix, String original) {
-        if (suffix.length() >= 2 && (suffix.charAt(0) == 'e' || suffix.charAt(0) == 'E')) {
-            try {
-                int exp = Integer.parseInt(suffix.substring(1));
-                return base.scaleByPowerOfTen(exp);
-            } catch (NumberFormatException ignored) {
-                // fall through
-            }
-        }
-        throw new IllegalArgumentException("unable to parse quantity's suffix: " + original);
+        return Amount.parse(s).value();
     }
 
     private static long toLong(BigDecimal v) {
