@@ -158,6 +158,8 @@ public final class ApiServer implements AutoCloseable {
         ServiceAllocations allocations = new ServiceAllocations(store, config.services(), Clock.systemUTC(), new SecureRandom());
         services.hooks(allocations);
         QuotaLedger quotaLedger = new QuotaLedger(registry, Clock.systemUTC());
+        registry.get("", "v1", "resourcequotas").settleCacheOnWrite();
+        registry.get("", "v1", "limitranges").settleCacheOnWrite();
         for (RegistryStore s : registry.stores())
             if (s.type().namespaced()) s.hooks(new QuotaAdmission(s.type().group(), s.type().plural(), quotaLedger, s.hooks()));
         this.serviceRepair = new AllocationRepair(allocations, services, Clock.systemUTC());

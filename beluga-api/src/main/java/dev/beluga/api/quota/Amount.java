@@ -16,6 +16,7 @@ public record Amount(BigDecimal value, boolean binary) implements Comparable<Amo
     private static final String[] DECIMAL = {"n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
     private static final String[] BINARY = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
     private static final BigInteger KI = BigInteger.valueOf(1024);
+    private static final BigDecimal LIMIT = BigDecimal.valueOf(Long.MAX_VALUE);
 
     public Amount {
         value = value.stripTrailingZeros();
@@ -28,20 +29,25 @@ public record Amount(BigDecimal value, boolean binary) implements Comparable<Amo
      */
     public static Amount parse(String text) {
         if (text == null) throw new IllegalArgumentException("quantity is null");
-        String t = text.trim();
         int i = 0;
-        int n = t.length();
-        if (i < n && (t.charAt(0) == '+' || t.charAt(0) == '-')) i++;
-        while (i < n && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.')) i++;
-        String number = t.substring(0, i);
-        String suffix = t.substring(i);
+        int n = text.length();
+        if (i < n && (text.charAt(0) == '+' || text.charAt(0) == '-')) i++;
+        int digits = 0;
+        while (i < n && ((text.charAt(i) >= '0' && text.charAt(i) <= '9') || text.charAt(i) == '.')) {
+            if (text.charAt(i) != '.') digits++;
+            i++;
+        }
+        String number = text.substring(0, i);
+        String suffix = text.substring(i);
+        if (digits == 0) throw new IllegalArgumentException(
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': " + text);
         BigDecimal base;
         try {
             base = new BigDecimal(number.startsWith("+") ? number.substring(1) : number);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': " + text);
+            throw new IllegalArgumentException("unable to parse quantity's numeric part: " + text);
         }
-        return switch (suffix) {
+        Amount a = switch (suffix) {
             case "" -> new Amount(base, false);
             case "n" -> new Amount(base.movePointLeft(9), false);
             case "u" -> new Amount(base.movePointLeft(6), false);
@@ -58,17 +64,25 @@ public record Amount(BigDecimal value, boolean binary) implements Comparable<Amo
             case "Ti" -> new Amount(base.multiply(BigDecimal.valueOf(1L << 40)), true);
             case "Pi" -> new Amount(base.multiply(BigDecimal.valueOf(1L << 50)), true);
             case "Ei" -> new Amount(base.multiply(BigDecimal.valueOf(1L << 60)), true);
-            default -> {
-                if (suffix.length() >= 2 && (suffix.charAt(0) == 'e' || suffix.charAt(0) == 'E')) {
-                    try {
-                        yield new Amount(base.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1))), false);
-                    } catch (NumberFormatException ignored) {
-                        // not an exponent: refused below
-                    }
-                }
-                throw new IllegalArgumentException("unable to parse quantity's suffix: " + text);
-            }
+            default -> new Amount(base.scaleByPowerOfTen(exponent(suffix, text)), false);
         };
+        // as upstream: nothing finer than nano (rounded up), nothing beyond a 64-bit integer
+        BigDecimal v = a.value.scale() > 9 ? a.value.setScale(9, java.math.RoundingMode.CEILING) : a.value;
+        if (v.abs().compareTo(LIMIT) > 0) v = v.signum() > 0 ? LIMIT : LIMIT.negate();
+        return v == a.value ? a : new Amount(v, a.binary);
+    }
+
+    /** The power of ten of an exponent suffix ({@code e3}, {@code E-2}), within what a 64-bit quantity can mean. */
+    private static int exponent(String suffix, String text) {
+        if (suffix.length() >= 2 && (suffix.charAt(0) == 'e' || suffix.charAt(0) == 'E')) {
+            String digits = suffix.substring(1);
+            if (digits.matches("[+-]?[0-9]{1,3}")) {
+                int e = Integer.parseInt(digits);
+                if (e >= -30 && e <= 30) return e;
+            }
+            if (digits.matches("[+-]?[0-9]+")) throw new IllegalArgumentException("quantity's exponent is out of range: " + text);
+        }
+        throw new IllegalArgumentException("unable to parse quantity's suffix: " + text);
     }
 
     /** Parses {@code text}, or null when it is null or not a quantity (validation reports bad quantities). */
@@ -121,18 +135,18 @@ public record Amount(BigDecimal value, boolean binary) implements Comparable<Amo
     @Override
     public String toString() {
         if (value.signum() == 0) return "0";
-        if (binary && value.signum() > 0 && value.scale() <= 0) {
+        if (binary && value.abs().compareTo(BigDecimal.valueOf(1024)) >= 0 && value.scale() <= 0) {
+            // upstream's BinarySI: whole numbers from 1024 up keep binary notation, with the largest suffix that divides
             BigInteger whole = value.toBigIntegerExact();
             int power = 0;
-            while (power < BINARY.length - 1 && whole.mod(KI).signum() == 0 && whole.compareTo(KI) >= 0) {
+            while (power < BINARY.length - 1 && whole.mod(KI).signum() == 0 && whole.abs().compareTo(KI) >= 0) {
                 whole = whole.divide(KI);
                 power++;
             }
-            if (power > 0) return whole + BINARY[power];
+            return whole + BINARY[power];
         }
         // decimal: the largest power of 1000 (from nano, rounding up below it as upstream) that keeps the number whole
         BigDecimal v = value;
-        if (v.scale() > 9) v = v.setScale(9, java.math.RoundingMode.CEILING).stripTrailingZeros();
         for (int p = DECIMAL.length - 1; p >= 0; p--) {
             BigDecimal scaled = v.movePointLeft(3 * (p - 3));
             if (scaled.stripTrailingZeros().scale() <= 0) return scaled.toBigInteger() + DECIMAL[p];

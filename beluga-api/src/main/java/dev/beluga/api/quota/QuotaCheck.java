@@ -65,8 +65,9 @@ public final class QuotaCheck {
     public static String exceeded(String quotaName, Map<String, Amount> hard, Map<String, Amount> used, Map<String, Amount> charge) {
         List<String> over = new ArrayList<>();
         charge.forEach((name, amount) -> {
-            Amount after = used.getOrDefault(name, Amount.ZERO).plus(amount);
-            if (after.compareTo(hard.get(name)) > 0) over.add(name);
+            Amount limit = hard.get(name);
+            if (limit == null) return; // the quota stopped limiting it since the charge was worked out
+            if (used.getOrDefault(name, Amount.ZERO).plus(amount).compareTo(limit) > 0) over.add(name);
         });
         if (over.isEmpty()) return null;
         return "exceeded quota: " + quotaName + ", requested: " + print(charge, over) + ", used: " + print(used, over)

@@ -17,6 +17,7 @@ import java.util.List;
  *       the scope given in {@code spec.scopes}), {@code DoesNotExist};</li>
  *   <li>{@code CrossNamespacePodAffinity}: a pod (anti-)affinity term naming namespaces or a namespace selector.</li>
  * </ul>
+ * In a scope selector, {@code DoesNotExist} turns a scope other than {@code PriorityClass} into its opposite.
  * Stateless and thread-safe.
  */
 public final class QuotaScopes {
@@ -51,6 +52,9 @@ public final class QuotaScopes {
 
     private static boolean matchesPod(Requirement r, JsonNode pod) {
         JsonNode spec = pod.path("spec");
+        if (!r.scope().equals("PriorityClass") && r.operator().equals("DoesNotExist")) {
+            return !matchesPod(new Requirement(r.scope(), "Exists", r.values()), pod);
+        }
         return switch (r.scope()) {
             case "Terminating" -> terminating(spec);
             case "NotTerminating" -> !terminating(spec);
@@ -72,8 +76,10 @@ public final class QuotaScopes {
             for (JsonNode c : spec.path(list)) {
                 JsonNode res = c.path("resources");
                 for (String part : new String[] {"requests", "limits"})
-                    for (String name : new String[] {"cpu", "memory"})
-                        if (res.path(part).has(name)) return false;
+                    for (String name : new String[] {"cpu", "memory"}) {
+                        Amount a = Amount.parseOrNull(res.path(part).path(name).asText(null));
+                        if (a != null && a.value().signum() > 0) return false; // as upstream's QoS: zero asks for nothing
+                    }
             }
         }
         return true;

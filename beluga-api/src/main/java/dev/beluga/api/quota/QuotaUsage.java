@@ -17,8 +17,8 @@ import java.util.TreeMap;
  *   <li>pods: {@code requests.cpu}/{@code cpu}, {@code requests.memory}/{@code memory},
  *       {@code requests.ephemeral-storage}/{@code ephemeral-storage}, {@code limits.*} of the same,
  *       {@code requests.hugepages-*} and {@code requests.<extended resource>} — from the pod's effective requests and
- *       limits ({@link PodResourceSums}); a pod that ended ({@code Succeeded}/{@code Failed}) or whose deletion grace
- *       period has run out counts nothing;</li>
+ *       limits ({@link PodResourceSums}), {@code hugepages-*} as well; a pod that ended ({@code Succeeded}/{@code Failed})
+ *       or whose deletion grace period has run out counts only in {@code count/pods};</li>
  *   <li>services: {@code services.nodeports} (ports of NodePort and LoadBalancer Services, none for a LoadBalancer
  *       with {@code allocateLoadBalancerNodePorts: false}) and {@code services.loadbalancers};</li>
  *   <li>persistent volume claims: {@code requests.storage} and, per storage class,
@@ -43,15 +43,14 @@ public final class QuotaUsage {
     public static Map<String, Amount> of(String group, String plural, JsonNode obj, Instant now) {
         Map<String, Amount> usage = new TreeMap<>();
         if (group.isEmpty() && plural.equals("pods")) {
-            if (!countsAsPod(obj, now)) return usage;
-            pod(obj, usage);
+            if (countsAsPod(obj, now)) pod(obj, usage); // an ended pod still counts as an object (count/pods)
         } else if (group.isEmpty() && plural.equals("services")) {
             service(obj, usage);
         } else if (group.isEmpty() && plural.equals("persistentvolumeclaims")) {
             claim(obj, usage);
         }
         usage.put(countName(group, plural), Amount.ONE);
-        if (group.isEmpty() && LEGACY_COUNTS.contains(plural)) usage.put(plural, Amount.ONE);
+        if (group.isEmpty() && LEGACY_COUNTS.contains(plural) && !plural.equals("pods")) usage.put(plural, Amount.ONE);
         return usage;
     }
 
@@ -80,6 +79,7 @@ public final class QuotaUsage {
                 usage.put(name, amount);
             } else {
                 usage.put("requests." + name, amount); // hugepages-* and extended resources: requests only
+                if (name.startsWith("hugepages-")) usage.put(name, amount);
             }
         });
         PodResourceSums.limits(pod).forEach((name, amount) -> {

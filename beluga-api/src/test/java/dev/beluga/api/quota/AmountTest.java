@@ -18,6 +18,17 @@ class AmountTest {
         assertThatThrownBy(() -> Amount.parse("1x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Amount.parse("abc")).isInstanceOf(IllegalArgumentException.class);
         assertThat(Amount.parseOrNull("1x")).isNull();
+        assertThat(Amount.parseOrNull("\u0661")).as("ASCII digits only").isNull();
+        assertThat(Amount.parseOrNull(" 1")).isNull();
+    }
+
+    @Test
+    void staysWithinWhatA64BitQuantityMeans() {
+        assertThatThrownBy(() -> Amount.parse("1e999999999")).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> Amount.parse("1e-2147483648")).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> Amount.parse("1e99999999999")).hasMessageContaining("out of range");
+        assertThat(Amount.parse("10E").toString()).as("capped at 2^63-1").isEqualTo("9223372036854775807");
+        assertThat(Amount.parse("1e-12").toString()).as("rounded up to nano").isEqualTo("1n");
     }
 
     @Test
@@ -32,6 +43,8 @@ class AmountTest {
         assertThat(Amount.parse("512Ki").toString()).isEqualTo("512Ki");
         assertThat(Amount.parse("0Mi").toString()).isEqualTo("0");
         assertThat(Amount.parse("128974848").toString()).isEqualTo("128974848");
+        assertThat(Amount.parse("1Ki").plus(Amount.parse("976")).toString()).as("binary, not a multiple of 1024").isEqualTo("2000");
+        assertThat(Amount.parse("100Mi").plus(Amount.parse("1k")).toString()).isEqualTo("104858600");
     }
 
     @Test

@@ -52,12 +52,17 @@ class QuotaUsageTest {
     }
 
     @Test
-    void endedPodsAndPodsPastTheirGracePeriodCountNothing() {
-        assertThat(QuotaUsage.of("", "pods", json("{'status': {'phase': 'Succeeded'}}"), NOW)).isEmpty();
-        assertThat(QuotaUsage.of("", "pods", json("{'status': {'phase': 'Failed'}}"), NOW)).isEmpty();
+    void endedPodsAndPodsPastTheirGracePeriodCountOnlyAsObjects() {
+        JsonNode spec = json("{'spec': {'containers': [{'name': 'a', 'resources': {'requests': {'cpu': '1'}}}]}}");
+        for (String phase : new String[] {"Succeeded", "Failed"}) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) spec).set("status", json("{'phase': '" + phase + "'}"));
+            assertThat(printed(QuotaUsage.of("", "pods", spec, NOW))).isEqualTo(Map.of("count/pods", "1"));
+        }
         JsonNode deleting = json("{'metadata': {'deletionTimestamp': '2026-12-04T09:59:50Z', 'deletionGracePeriodSeconds': 30}}");
         assertThat(QuotaUsage.of("", "pods", deleting, NOW)).containsKey("pods");
-        assertThat(QuotaUsage.of("", "pods", deleting, NOW.plusSeconds(21))).isEmpty();
+        assertThat(printed(QuotaUsage.of("", "pods", deleting, NOW.plusSeconds(21)))).isEqualTo(Map.of("count/pods", "1"));
+        assertThat(printed(QuotaUsage.of("", "pods", json("{'spec': {'containers': [{'name': 'a', 'resources': {'requests': {'hugepages-2Mi': '4Mi'}}}]}}"), NOW)))
+            .containsEntry("hugepages-2Mi", "4Mi").containsEntry("requests.hugepages-2Mi", "4Mi");
     }
 
     @Test
@@ -86,6 +91,8 @@ class QuotaUsageTest {
         assertThat(QuotaScopes.matches(terminating, "", "pods", web)).isFalse();
         assertThat(QuotaScopes.matches(bestEffort, "", "pods", job)).isTrue();
         assertThat(QuotaScopes.matches(bestEffort, "", "pods", web)).isFalse();
+        assertThat(QuotaScopes.matches(bestEffort, "", "pods", json("{'spec': {'containers': [{'name': 'a', 'resources': {'requests': {'cpu': '0'}}}]}}")))
+            .as("a zero request asks for nothing").isTrue();
         assertThat(QuotaScopes.matches(high, "", "pods", job)).isTrue();
         assertThat(QuotaScopes.matches(high, "", "pods", web)).isFalse();
         assertThat(QuotaScopes.matches(terminating, "", "services", json("{}"))).as("scoped quotas are for pods only").isFalse();

@@ -19,12 +19,16 @@ public final class QuotaStatus {
     private QuotaStatus() {
     }
 
-    /** Replaces the quota's {@code status} with its limits and the usage computed now. */
-    public static void recompute(ObjectNode quota, ResourceRegistry registry, Instant now) {
+    /**
+     * Replaces the quota's {@code status} with its limits and the usage computed now from lists that have caught up
+     * with the store; a quota being created ({@code creating}) counts itself in the quota counts.
+     */
+    public static void recompute(ObjectNode quota, ResourceRegistry registry, Instant now, boolean creating) {
         ObjectNode status = Json.object();
         JsonNode hard = quota.path("spec").path("hard");
         status.set("hard", hard.isObject() ? hard.deepCopy() : Json.object());
-        Map<String, Amount> used = QuotaCalculator.calculate(quota, new RegistryObjects(registry), now);
+        Map<String, Amount> used = QuotaCalculator.calculate(quota, RegistryObjects.consistent(registry), now);
+        if (creating) for (String self : new String[] {"resourcequotas", "count/resourcequotas"}) used.computeIfPresent(self, (k, v) -> v.plus(Amount.ONE));
         quota.set("status", status);
         QuotaLedger.writeUsed(quota, used);
     }

@@ -55,6 +55,7 @@ public final class RegistryStore {
     private final dev.beluga.api.patch.PatchMeta patchMeta;
     private final Class<?> model;
     private volatile WriteHooks hooks = WriteHooks.NONE;
+    private volatile boolean cacheSettlesWrites;
     private volatile Admission admission = Admission.NONE;
 
     /**
@@ -86,6 +87,19 @@ public final class RegistryStore {
     /** Sets the admission check of this resource's writes (see {@link Admission}); set before serving requests. */
     public void admission(Admission check) {
         this.admission = check;
+    }
+
+    /**
+     * Makes creates and updates answer only once this resource's watch cache holds them (at most 2 s): for objects
+     * that admission reads from the cache (ResourceQuotas, LimitRanges), so that a request sent after the write's
+     * answer is judged by them. Set before serving requests.
+     */
+    public void settleCacheOnWrite() {
+        this.cacheSettlesWrites = true;
+    }
+
+    private void settled(long revision) {
+        if (cacheSettlesWrites) cache.waitFor(revision, 2000);
     }
 
     /** The write hooks set by {@link #hooks(WriteHooks)}, to wrap them. */
@@ -259,6 +273,7 @@ public final class RegistryStore {
                 byte[] stored = encode(obj);
                 WriteResult r = store.create(bytes(key), stored);
                 outcome = WriteHooks.Outcome.STORED;
+                settled(r.revision());
                 return Written.stored(withRv(obj, r.revision()), stored, r.revision());
             } catch (PreconditionFailedException e) {
                 if (generated && attempt < 5) continue;
@@ -420,6 +435,7 @@ public final class RegistryStore {
             byte[] stored = encode(result);
             WriteResult r = store.update(bytes(key), stored, modRevision);
             outcome = WriteHooks.Outcome.STORED;
+            settled(r.revision());
             return Written.stored(withRv(result, r.revision()), stored, r.revision());
         } catch (PreconditionFailedException e) {
             if (e.reason() == PreconditionFailedException.Reason.KEY_NOT_FOUND)

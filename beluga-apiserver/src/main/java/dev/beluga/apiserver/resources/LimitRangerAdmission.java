@@ -57,10 +57,13 @@ final class LimitRangerAdmission extends DelegatingStrategy {
         List<JsonNode> ranges = ranges(obj);
         if (ranges.isEmpty()) return;
         if (pods) {
-            List<String> pieces = new ArrayList<>();
-            for (JsonNode range : ranges) pieces.addAll(LimitRanges.applyDefaults(obj, range));
-            LimitRanges.annotate(obj, pieces);
-            if (!pieces.isEmpty() && obj.get("status") instanceof ObjectNode status)
+            boolean defaulted = false;
+            for (JsonNode range : ranges) {
+                List<String> pieces = LimitRanges.applyDefaults(obj, range);
+                LimitRanges.annotate(obj, pieces); // as upstream, the last range that defaulted something names it
+                defaulted |= !pieces.isEmpty();
+            }
+            if (defaulted && obj.get("status") instanceof ObjectNode status)
                 status.put("qosClass", PodSpecs.qosClass(obj.path("spec")));
         }
         check(obj, ranges);

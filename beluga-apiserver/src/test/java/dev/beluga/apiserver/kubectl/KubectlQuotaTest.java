@@ -34,8 +34,13 @@ class KubectlQuotaTest extends KubectlServerTest {
             .containsPattern("limits\\.memory\\s+256Mi\\s+1Gi").containsPattern("pods\\s+1\\s+2").containsPattern("requests\\.cpu\\s+300m\\s+1");
         assertThat(k.ok("describe", "limitrange", "defaults", "-n", "team").out()).containsPattern("Container\\s+cpu\\s+-\\s+-\\s+300m\\s+300m");
 
-        Kubectl.Result over = k.run(null, "run", "big", "-n", "team", "--image=busybox:1.35",
+        // the range's default limit (300m) is below the request: refused by validation before quota, as upstream
+        Kubectl.Result invalid = k.run(null, "run", "big", "-n", "team", "--image=busybox:1.35",
             "--overrides={\"spec\":{\"containers\":[{\"name\":\"big\",\"image\":\"busybox:1.35\",\"resources\":{\"requests\":{\"cpu\":\"800m\"}}}]}}");
+        assertThat(invalid.exit()).isNotZero();
+        assertThat(invalid.err()).contains("Invalid value: \"800m\": must be less than or equal to cpu limit of 300m");
+        Kubectl.Result over = k.run(null, "run", "big", "-n", "team", "--image=busybox:1.35",
+            "--overrides={\"spec\":{\"containers\":[{\"name\":\"big\",\"image\":\"busybox:1.35\",\"resources\":{\"limits\":{\"cpu\":\"800m\"}}}]}}");
         assertThat(over.exit()).isNotZero();
         assertThat(over.err()).contains("Error from server (Forbidden): pods \"big\" is forbidden: exceeded quota: compute, "
             + "requested: requests.cpu=800m, used: requests.cpu=300m, limited: requests.cpu=1");

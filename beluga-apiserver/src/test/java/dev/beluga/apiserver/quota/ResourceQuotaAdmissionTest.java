@@ -181,6 +181,33 @@ class ResourceQuotaAdmissionTest {
     }
 
     @Test
+    void aRequestRefusedByOneQuotaIsGivenBackToTheOthers() throws Exception {
+        namespace("q5");
+        quota("q5", "a-count", Map.of("pods", "100"));
+        quota("q5", "b-cpu", Map.of("requests.cpu", "1"));
+        AtomicInteger created = new AtomicInteger();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                int n = i;
+                all.add(pool.submit(() -> {
+                    try {
+                        client.pods().inNamespace("q5").resource(pod("q5", "p" + n, "300m")).create();
+                        created.incrementAndGet();
+                    } catch (KubernetesClientException e) {
+                        assertThat(e.getCode()).isEqualTo(403);
+                        assertThat(e.getStatus().getMessage()).contains("exceeded quota: b-cpu");
+                    }
+                }));
+            }
+            for (Future<?> f : all) f.get();
+        }
+        assertThat(created.get()).isEqualTo(3);
+        assertThat(used("q5", "a-count")).as("the refused pods' charges given back").isEqualTo(Map.of("pods", "3"));
+        assertThat(used("q5", "b-cpu")).isEqualTo(Map.of("requests.cpu", "900m"));
+    }
+
+    @Test
     void scopedQuotasApplyToThePodsTheyMatch() {
         namespace("q4");
         client.resourceQuotas().inNamespace("q4").resource(new ResourceQuotaBuilder().withNewMetadata().withName("best-effort").endMetadata()
@@ -196,6 +223,17 @@ class ResourceQuotaAdmissionTest {
                 assertThat(e.getCode()).isEqualTo(422);
                 assertThat(e.getStatus().getDetails().getCauses()).extracting(c -> c.getField())
                     .contains("spec.hard[pods]", "spec.scopes[0]");
+            });
+        assertThatThrownBy(() -> client.resourceQuotas().inNamespace("q4").resource(new ResourceQuotaBuilder().withNewMetadata().withName("bad2")
+            .endMetadata().withNewSpec().withHard(Map.of("request.cpu", new Quantity("1"), "pods", new Quantity("1500m"),
+                "requests.memory", new Quantity("1Gi"))).withScopes("BestEffort", "NotBestEffort").endSpec().build()).create())
+            .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                assertThat(e.getCode()).isEqualTo(422);
+                assertThat(e.getStatus().getDetails().getCauses()).extracting(c -> c.getField() + ": " + c.getMessage())
+                    .anySatisfy(s -> assertThat(s).startsWith("spec.hard[request.cpu]: ").contains("must be a standard resource for quota"))
+                    .anySatisfy(s -> assertThat(s).startsWith("spec.hard[pods]: ").contains("must be an integer"))
+                    .anySatisfy(s -> assertThat(s).startsWith("spec.scopes: ").contains("conflicting scopes"))
+                    .anySatisfy(s -> assertThat(s).startsWith("spec.hard[requests.memory]: ").contains("unsupported scope applied to resource"));
             });
     }
 }

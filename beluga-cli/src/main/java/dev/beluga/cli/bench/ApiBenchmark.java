@@ -36,6 +36,7 @@ import java.util.stream.Stream;
  *       start of the same data directory (everything loaded), {@code starts} times each; resident memory when idle;</li>
  *   <li>pod creates/s from 32 concurrent clients, with latency percentiles;</li>
  *   <li>LIST of all pods (10,000) latency (see {@link #lists});</li>
+ *   <li>the same creates in a namespace with a ResourceQuota (each create charged to it; see {@link #quotaCreates});</li>
  *   <li>watch fan-out: N watchers of the pods of a namespace (one HTTP/1.1 watch each for the whole run) while pods
  *       are patched at a fixed rate; delivery latency from the patch being sent to each watcher reading the event,
  *       events lost, and the server's and the benchmark's CPU time per 1,000 events delivered.</li>
@@ -120,6 +121,7 @@ public final class ApiBenchmark {
             }
             results.put("create_pods", creates(client, "bench", config.pods()));
             results.put("list_pods", lists(client));
+            results.put("create_pods_with_quota", quotaCreates(client, "quota", config.pods()));
             if (config.watchWarmupSeconds() > 0) {
                 Map<String, Object> w = watch(server, "watch-warmup", config.watchWarmupSeconds(), "watch (warm-up, not counted)");
                 results.put("watch_warmup", Map.of("p99_ms", w.get("p99_ms"), "achieved_changes_per_s", w.get("achieved_changes_per_s")));
@@ -188,8 +190,31 @@ public final class ApiBenchmark {
             + "\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"}}}]}}";
     }
 
+    /**
+     * The creates again in a namespace with a ResourceQuota limiting pods, CPU and memory requests (high enough for
+     * all): every create is then charged to the quota by a compare-and-swap of its status. Checks that the quota's
+     * {@code status.used} counts exactly the pods created.
+     */
+    private Map<String, Object> quotaCreates(AdminClient c, String ns, int pods) throws Exception {
+        c.send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + ns + "\"}}");
+        int code = c.send("POST", "/api/v1/namespaces/" + ns + "/resourcequotas", "{\"metadata\":{\"name\":\"bench\"},"
+            + "\"spec\":{\"hard\":{\"pods\":\"1000000\",\"requests.cpu\":\"100k\",\"requests.memory\":\"1Pi\"}}}").statusCode();
+        if (code != 201) throw new IllegalStateException("creating the ResourceQuota answered " + code);
+        Map<String, Object> m = creates(c, ns, pods, "with a ResourceQuota");
+        String body = c.send("GET", "/api/v1/namespaces/" + ns + "/resourcequotas/bench", null).body();
+        String used = body.replaceAll("(?s).*\"used\":\\{[^}]*?\"pods\":\"([^\"]+)\".*", "$1");
+        dev.beluga.api.quota.Amount counted = dev.beluga.api.quota.Amount.parseOrNull(used);
+        m.put("quota_used_pods", counted == null ? -1 : counted.value().longValue());
+        out.printf("  the quota's status.used counts %s pods (%d created)%n", counted == null ? "?" : counted.value().toPlainString(), pods);
+        return m;
+    }
+
     private Map<String, Object> creates(AdminClient c, String ns, int pods) throws Exception {
         c.send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + ns + "\"}}");
+        return creates(c, ns, pods, ns);
+    }
+
+    private Map<String, Object> creates(AdminClient c, String ns, int pods, String label) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
         Latencies all = new Latencies();
@@ -220,7 +245,7 @@ public final class ApiBenchmark {
         m.put("p50_ms", all.percentileMs(0.5));
         m.put("p99_ms", all.percentileMs(0.99));
         m.put("failures", failures.get());
-        out.printf("create pods (%s): %d with %d clients: %.0f/s, p50 %.2f ms, p99 %.2f ms, %d failed%n", ns, pods, config.clients(),
+        out.printf("create pods (%s): %d with %d clients: %.0f/s, p50 %.2f ms, p99 %.2f ms, %d failed%n", label, pods, config.clients(),
             pods / secs, all.percentileMs(0.5), all.percentileMs(0.99), failures.get());
         return m;
     }
