@@ -41,9 +41,11 @@ import java.util.function.BiPredicate;
  *       periodic recalculation.</li>
  *   <li>Every quota is recalculated every {@link #RESYNC} (upstream: 5 minutes), or as constructed.</li>
  *   <li>The status is written with the quota's resourceVersion: a charge by the API server in between makes the
- *       write conflict and the key is retried with backoff, so a recalculation never erases a newer charge of an
- *       object already counted. As upstream, an object charged but not yet seen by the informers when the
- *       controller recalculates is missed until the next recalculation.</li>
+ *       write conflict and the key is retried with backoff, so a recalculation never erases a newer charge. A
+ *       recalculation that would lower a resource (a release) counts again from LISTs of the API server, not from
+ *       the informers, which may not have seen an object the API server charged yet (upstream gives back on its
+ *       informers' word); only an object charged but not yet stored at that moment (milliseconds) can be missed,
+ *       until the next recalculation.</li>
  * </ul>
  * Contract: {@code reconcile} is idempotent and runs for one quota on one worker at a time; handlers run on informer
  * threads and only enqueue.
@@ -142,6 +144,11 @@ public final class ResourceQuotaController implements Controller {
         if (cached == null) return;
         ObjectNode quota = tree(cached);
         Map<String, Amount> used = QuotaCalculator.calculate(quota, this::list, ctx.clock().instant());
+        if (lowers(quota, used)) {
+            // a release: the informers may lag behind objects the API server has already charged, so count from
+            // the API server's own lists before giving anything back
+            used = QuotaCalculator.calculate(quota, (g, p, ns) -> ApiLists.list(ctx.client(), g, p, ns), ctx.clock().instant());
+        }
         JsonNode hard = quota.path("spec").path("hard");
         ObjectNode status = JSON.createObjectNode();
         status.set("hard", hard.isObject() ? hard.deepCopy() : JSON.createObjectNode());
@@ -159,6 +166,16 @@ public final class ResourceQuotaController implements Controller {
             }
         }
         queue.addAfter(key, resync);
+    }
+
+    /** Whether {@code used} is below the quota's stored {@code status.used} for some resource. */
+    private static boolean lowers(JsonNode quota, Map<String, Amount> used) {
+        Map<String, Amount> stored = QuotaCalculator.used(quota);
+        for (Map.Entry<String, Amount> e : used.entrySet()) {
+            Amount before = stored.get(e.getKey());
+            if (before != null && e.getValue().compareTo(before) < 0) return true;
+        }
+        return false;
     }
 
     /** Equal hard and used, comparing quantities by value ({@code 1000m} is {@code 1}). */
