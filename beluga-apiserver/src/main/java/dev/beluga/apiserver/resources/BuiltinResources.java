@@ -79,7 +79,8 @@ public final class BuiltinResources {
             List.of(status("", "v1", "ResourceQuota")),
             new ResourceQuotaRules(SimpleStrategy.builder().table(Printers.RESOURCE_QUOTA).build(), r, java.time.Clock.systemUTC()), ALL));
         r.register(type("", "v1", "LimitRange", "limitranges", true, List.of("limits"), List.of(), List.of(),
-            SimpleStrategy.builder().defaults(LimitRangeRules::defaults).validation(LimitRangeRules::validate).build(), ALL));
+            SimpleStrategy.builder().table(Printers.NAME_CREATED_AT).defaults(LimitRangeRules::defaults)
+                .validation(LimitRangeRules::validate).build(), ALL));
         r.register(type("", "v1", "PodTemplate", "podtemplates", true, List.of(), List.of(), List.of(),
             SimpleStrategy.builder().defaults(o -> {
                 if (o.get("template") instanceof ObjectNode t) PodSpecs.defaultTemplate(t);

@@ -136,6 +136,13 @@ final class Printers {
         new TableColumns.Column("Message", "string", "", "The message of the event.", 0, o -> Cells.text(o, "message")),
         new TableColumns.Column("Name", "string", "name", "Name of the event.", 1, o -> o.path("metadata").path("name").asText())));
 
+    /** Kinds upstream prints with its default table convertor: Name and Created At (e.g. LimitRanges). */
+    static final TableColumns NAME_CREATED_AT = new TableColumns(List.of(
+        new TableColumns.Column("Name", "string", "name", "Name must be unique within a namespace.", 0,
+            o -> o.path("metadata").path("name").asText()),
+        new TableColumns.Column("Created At", "date", "", "CreationTimestamp is a timestamp representing the server time when this object was created.",
+            0, o -> o.path("metadata").path("creationTimestamp").asText(""))));
+
     static final TableColumns PVC = TableColumns.builder()
         .column("Status", "The phase of the claim.", o -> o.path("status").path("phase").asText("Pending"))
         .column("Volume", "The bound volume.", o -> o.path("spec").path("volumeName").asText(""))

@@ -32,6 +32,7 @@ class KubectlQuotaTest extends KubectlServerTest {
             "pods: 1/2, requests.cpu: 300m/1", "limits.memory: 256Mi/1Gi");
         assertThat(k.ok("describe", "quota", "compute", "-n", "team").out())
             .containsPattern("limits\\.memory\\s+256Mi\\s+1Gi").containsPattern("pods\\s+1\\s+2").containsPattern("requests\\.cpu\\s+300m\\s+1");
+        assertThat(k.ok("get", "limitrange", "-n", "team").out()).containsPattern("NAME\\s+CREATED AT\\s+defaults\\s+20\\d\\d-\\d\\d-\\d\\dT");
         assertThat(k.ok("describe", "limitrange", "defaults", "-n", "team").out()).containsPattern("Container\\s+cpu\\s+-\\s+-\\s+300m\\s+300m");
 
         // the range's default limit (300m) is below the request: refused by validation before quota, as upstream
