@@ -21,6 +21,21 @@ final class ApiLists {
     private ApiLists() {
     }
 
+    /**
+     * Where {@code plural} in {@code group} is served (the group's preferred version, from discovery), for a generic
+     * informer; null when the server does not serve the group.
+     */
+    static io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context(KubernetesClient client, String group, String plural) {
+        String version = "v1";
+        if (!group.isEmpty()) {
+            APIGroup g = client.getApiGroup(group);
+            if (g == null || g.getPreferredVersion() == null) return null;
+            version = g.getPreferredVersion().getVersion();
+        }
+        return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+            .withGroup(group).withVersion(version).withPlural(plural).withNamespaced(true).build();
+    }
+
     /** The objects of {@code plural} in {@code group} in {@code namespace}; empty when the server does not serve it. */
     static List<JsonNode> list(KubernetesClient client, String group, String plural, String namespace) {
         String path;

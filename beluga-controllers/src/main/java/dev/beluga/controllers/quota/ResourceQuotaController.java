@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
@@ -37,8 +38,8 @@ import java.util.function.BiPredicate;
  *   <li>Pods, Services, PersistentVolumeClaims and ConfigMaps are counted from the shared informers; a delete, a pod
  *       that stops counting (it ended, or its grace period ran out), a Service whose type changes and a claim whose
  *       request changes recalculate their namespace's quotas. Objects of other types ({@code count/...},
- *       {@code secrets}) are listed from the API server when a quota names them; their deletes are seen at the
- *       periodic recalculation.</li>
+ *       {@code secrets}) are listed from the API server when a quota names them, and an informer of that type is
+ *       started for their deletes (as upstream's quota monitors).</li>
  *   <li>Every quota is recalculated every {@link #RESYNC} (upstream: 5 minutes), or as constructed.</li>
  *   <li>The status is written with the quota's resourceVersion: a charge by the API server in between makes the
  *       write conflict and the key is retried with backoff, so a recalculation never erases a newer charge. A
@@ -60,6 +61,8 @@ public final class ResourceQuotaController implements Controller {
 
     private ControllerContext ctx;
     private WorkQueue<String> queue;
+    /** Informers started for the deletes of other types a quota counts, by {@code group/plural}. */
+    private final java.util.Set<String> deleteWatches = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ResourceQuotaController() {
         this(RESYNC);
@@ -143,6 +146,7 @@ public final class ResourceQuotaController implements Controller {
         ResourceQuota cached = ctx.informers().get(ResourceQuota.class, Keys.namespace(key), Keys.name(key));
         if (cached == null) return;
         ObjectNode quota = tree(cached);
+        for (String name : QuotaCalculator.hard(quota).keySet()) watchDeletes(QuotaCalculator.typeOf(name));
         Map<String, Amount> used = QuotaCalculator.calculate(quota, this::list, ctx.clock().instant());
         if (lowers(quota, used)) {
             // a release: the informers may lag behind objects the API server has already charged, so count from
@@ -166,6 +170,42 @@ public final class ResourceQuotaController implements Controller {
             }
         }
         queue.addAfter(key, resync);
+    }
+
+    /**
+     * For a type a quota counts that the shared informers do not watch ({@code secrets}, {@code count/...}): an
+     * informer of its own (all namespaces, started now, stopped with the shared ones) whose deletes recalculate the
+     * namespace's quotas, as upstream's quota monitors. Once per type; a type the server does not serve is skipped.
+     */
+    private void watchDeletes(QuotaCalculator.TypeRef t) {
+        if (t.group().isEmpty() && Set.of("pods", "services", "persistentvolumeclaims", "configmaps").contains(t.plural())) return;
+        if (!deleteWatches.add(t.group() + "/" + t.plural())) return;
+        var where = ApiLists.context(ctx.client(), t.group(), t.plural());
+        if (where == null) {
+            deleteWatches.remove(t.group() + "/" + t.plural()); // looked up again at the next recalculation
+            return;
+        }
+        var informer = ctx.client().genericKubernetesResources(where).inAnyNamespace().runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(io.fabric8.kubernetes.api.model.GenericKubernetesResource o) {
+            }
+
+            @Override
+            public void onUpdate(io.fabric8.kubernetes.api.model.GenericKubernetesResource o, io.fabric8.kubernetes.api.model.GenericKubernetesResource n) {
+            }
+
+            @Override
+            public void onDelete(io.fabric8.kubernetes.api.model.GenericKubernetesResource o, boolean unknown) {
+                enqueueNamespace(o.getMetadata().getNamespace());
+            }
+        });
+        ctx.informers().closeWith(informer::stop);
+        // deletes before the informer's first list are not events: every quota is recalculated once it has listed
+        informer.start().whenComplete((v, e) -> {
+            for (ResourceQuota q : ctx.informers().list(ResourceQuota.class)) queue.add(Keys.of(q));
+        });
+        log.debug("watching deletes of {} for quotas", t);
     }
 
     /** Whether {@code used} is below the quota's stored {@code status.used} for some resource. */

@@ -25,7 +25,9 @@ import java.util.function.Function;
 public final class Informers implements AutoCloseable {
     private final Function<Class<? extends HasMetadata>, SharedIndexInformer<?>> factory;
     private final Map<Class<?>, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
+    private final List<AutoCloseable> alsoClosed = new ArrayList<>();
     private boolean started;
+    private boolean closed;
 
     /** Informers that list and watch each type through the client (all namespaces), keeping objects without managedFields. */
     public Informers(KubernetesClient client) {
@@ -80,8 +82,32 @@ public final class Informers implements AutoCloseable {
         CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Closes {@code c} with these informers: for informers a controller starts itself after the shared ones started
+     * (of types known only at run time), which end with the same leadership term. Closed at once when this already is.
+     */
+    public void closeWith(AutoCloseable c) {
+        synchronized (this) {
+            if (!closed) {
+                alsoClosed.add(c);
+                return;
+            }
+        }
+        closeQuietly(c);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // an informer that fails to stop has nothing more to give
+        }
+    }
+
     @Override
     public synchronized void close() {
+        closed = true;
         for (SharedIndexInformer<?> i : informers.values()) i.stop();
+        for (AutoCloseable c : alsoClosed) closeQuietly(c);
     }
 }

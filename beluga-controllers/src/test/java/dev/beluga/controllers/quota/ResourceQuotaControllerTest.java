@@ -94,8 +94,31 @@ class ResourceQuotaControllerTest {
             }
         }
         eventually("the secrets counted again", () -> used("q").get("secrets").equals("1"));
-        // a secret's delete (a type the controller does not watch) is seen at the recalculation too
-        client.secrets().inNamespace("rq").withName("s").delete();
-        eventually("the deleted secret given back", () -> used("q").get("secrets").equals("0"));
+    }
+
+    @Test
+    void deletesOfTypesTheSharedInformersDoNotWatchAreGivenBackAtOnce() throws Exception {
+        // a controller whose periodic recalculation never comes during the test: only the delete can give back
+        try (ControllerTestCluster slow = new ControllerTestCluster(dir.resolve("slow"),
+            () -> List.<Controller>of(new ResourceQuotaController(java.time.Duration.ofHours(1))))) {
+            KubernetesClient c = slow.client;
+            c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("rq2").endMetadata().build()).create();
+            c.resourceQuotas().inNamespace("rq2").resource(new ResourceQuotaBuilder().withNewMetadata().withName("q").endMetadata()
+                .withNewSpec().withHard(Map.of("secrets", new Quantity("1"), "count/deployments.apps", new Quantity("1"))).endSpec().build()).create();
+            c.secrets().inNamespace("rq2").resource(new SecretBuilder().withNewMetadata().withName("s").endMetadata().build()).create();
+            c.apps().deployments().inNamespace("rq2").resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata()
+                .withName("d").endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "d").endSelector().withNewTemplate()
+                .withNewMetadata().addToLabels("app", "d").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("busybox:1.35")
+                .endContainer().endSpec().endTemplate().endSpec().build()).create();
+            java.util.function.Supplier<Map<String, String>> used = () -> {
+                Map<String, String> out = new TreeMap<>();
+                c.resourceQuotas().inNamespace("rq2").withName("q").get().getStatus().getUsed().forEach((k, v) -> out.put(k, v.toString()));
+                return out;
+            };
+            assertThat(used.get()).isEqualTo(Map.of("secrets", "1", "count/deployments.apps", "1"));
+            c.secrets().inNamespace("rq2").withName("s").delete();
+            c.apps().deployments().inNamespace("rq2").withName("d").delete();
+            eventually("the deletes given back", () -> used.get().equals(Map.of("secrets", "0", "count/deployments.apps", "0")));
+        }
     }
 }
