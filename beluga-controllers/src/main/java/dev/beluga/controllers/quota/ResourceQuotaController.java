@@ -99,12 +99,24 @@ public final class ResourceQuotaController implements Controller {
         });
         replenish(Pod.class, (o, n) -> {
             var now = ctx.clock().instant();
-            return QuotaUsage.countsAsPod(tree(o), now) && !QuotaUsage.countsAsPod(tree(n), now);
+            return counts(o, now) && !counts(n, now);
         });
         replenish(Service.class, (o, n) -> !Objects.equals(type(o), type(n))
             || !Objects.equals(o.getSpec().getPorts(), n.getSpec().getPorts()));
         replenish(PersistentVolumeClaim.class, (o, n) -> !Objects.equals(o.getSpec().getResources(), n.getSpec().getResources()));
         replenish(ConfigMap.class, (o, n) -> false);
+    }
+
+    /** {@link QuotaUsage#countsAsPod} on the informer's object, without turning every pod update into JSON. */
+    private static boolean counts(Pod p, java.time.Instant now) {
+        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+        if ("Succeeded".equals(phase) || "Failed".equals(phase)) return false;
+        var meta = p.getMetadata();
+        if (meta.getDeletionTimestamp() == null || meta.getDeletionGracePeriodSeconds() == null) return true;
+        ObjectNode m = JSON.createObjectNode();
+        m.putObject("metadata").put("deletionTimestamp", meta.getDeletionTimestamp())
+            .put("deletionGracePeriodSeconds", meta.getDeletionGracePeriodSeconds());
+        return QuotaUsage.countsAsPod(m, now);
     }
 
     private static String type(Service s) {
